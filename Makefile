@@ -1,0 +1,31 @@
+# Every target sets up .venv itself, so a fresh clone needs nothing but `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m batchship check sample_data/발송처리_샘플.xlsx --out build/demo/발송처리_샘플.result.xlsx; \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check batchship tests
+	$(VENV)/bin/ruff format --check batchship tests
+	$(VENV)/bin/mypy
+
+test: $(STAMP) lint
+	$(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

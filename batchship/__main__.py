@@ -1,0 +1,5 @@
+import sys
+
+from batchship.cli import main
+
+sys.exit(main())

@@ -1,0 +1,257 @@
+"""Every sentence a user can read, in Korean (default) and English.
+
+Row messages say what is wrong, the value seen, and what to do. Codes that are NAVER's own (`104118`, ...)
+mean what NAVER's table says; codes starting with `BS` are batchship's own and are listed in the README.
+Tests assert exact texts, so change a sentence here and in the README together.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Lang = Literal["ko", "en"]
+LANGS: Final = ("ko", "en")
+
+# The result columns and the values of the first one.
+RESULT_HEADERS: Final[dict[str, tuple[str, str, str]]] = {
+    "ko": ("처리결과", "오류코드", "오류메시지"),
+    "en": ("result", "error_code", "error_message"),
+}
+
+STATUS_LABELS: Final[dict[str, dict[str, str]]] = {
+    "ko": {
+        "SUCCESS": "성공",
+        "FAILED": "실패",
+        "INVALID": "검증오류",
+        "ALREADY_DISPATCHED": "이미처리",
+        "UNKNOWN": "확인필요",
+        "NOT_SENT": "미전송",
+    },
+    "en": {s: s for s in ("SUCCESS", "FAILED", "INVALID", "ALREADY_DISPATCHED", "UNKNOWN", "NOT_SENT")},
+}
+
+# What each of batchship's own codes means (README table; also used in summaries).
+OWN_CODES: Final[dict[str, dict[str, str]]] = {
+    "BS101": {"ko": "상품주문번호 없음", "en": "product order number missing"},
+    "BS102": {"ko": "상품주문번호 형식 오류", "en": "product order number malformed"},
+    "BS103": {"ko": "엑셀이 자른 상품주문번호", "en": "product order number truncated by Excel"},
+    "BS201": {"ko": "알 수 없는 배송방법", "en": "unknown delivery method"},
+    "BS202": {"ko": "발송에 쓸 수 없는 배송방법", "en": "delivery method not usable for dispatch"},
+    "BS301": {"ko": "엑셀이 자른 송장번호", "en": "tracking number truncated by Excel"},
+    "BS401": {"ko": "읽을 수 없는 발송일", "en": "unreadable dispatch date"},
+    "BS402": {"ko": "미래의 발송일", "en": "dispatch date in the future"},
+}
+
+# Row messages. Placeholders: {value} what the cell held, {suggestion} a "did you mean" clause, ...
+ROW_MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "BS101": {
+        "ko": "상품주문번호가 비어 있습니다. 16자리 상품주문번호를 입력하세요.",
+        "en": "The product order number is empty. Enter the 16-digit product order number.",
+    },
+    "BS102": {
+        "ko": "상품주문번호 '{value}'는 16자리 숫자가 아닙니다. 스마트스토어의 상품주문번호(16자리)를 확인하세요.",
+        "en": "Product order number '{value}' is not 16 digits. Check the 16-digit product order number "
+        "in Smart Store.",
+    },
+    "BS103": {
+        "ko": "상품주문번호 '{value}'는 엑셀이 숫자로 저장하면서 끝자리를 0으로 바꿨을 수 있습니다. "
+        "열 서식을 '텍스트'로 바꾸고 번호를 다시 입력하세요.",
+        "en": "Product order number '{value}' was stored as a number, and Excel may have turned its last digit "
+        "into 0. Format the column as Text and enter the number again.",
+    },
+    "BS201": {
+        "ko": "배송방법 '{value}'을(를) 알 수 없습니다.{suggestion} 비워 두면 '택배, 등기, 소포'로 처리합니다.",
+        "en": "Delivery method '{value}' is unknown.{suggestion} Leave it empty for parcel delivery (DELIVERY).",
+    },
+    "BS202": {
+        "ko": "배송방법 '{value}'은(는) 발송 처리에 쓸 수 없습니다(반품·예외용). "
+        "택배, 직접전달, 방문수령, 퀵서비스, 배송없음 중 하나를 쓰세요.",
+        "en": "Delivery method '{value}' cannot be used to dispatch (it is for returns or exceptions). "
+        "Use parcel delivery, direct delivery, visit pickup, quick service or no delivery.",
+    },
+    "104118": {
+        "ko": "택배사가 비어 있습니다. 택배 발송에는 택배사가 필요합니다(예: CJ대한통운).",
+        "en": "The courier is empty. Parcel delivery needs a courier (e.g. CJ대한통운 / CJGLS).",
+    },
+    "104119": {
+        "ko": "택배사 '{value}'은(는) 알 수 없는 택배사입니다.{suggestion} 택배사 이름이나 코드를 확인하세요.",
+        "en": "Courier '{value}' is not a known courier.{suggestion} Check the courier name or code.",
+    },
+    "104120": {
+        "ko": "송장번호가 비어 있습니다. 택배 발송에는 송장번호가 필요합니다.",
+        "en": "The tracking number is empty. Parcel delivery needs a tracking number.",
+    },
+    "104122": {
+        "ko": "송장번호 '{value}'의 형식이 올바르지 않습니다. 영문과 숫자 {min_len}~{max_len}자여야 합니다"
+        "(하이픈과 공백은 자동으로 지웁니다).",
+        "en": "Tracking number '{value}' is malformed: it must be {min_len} to {max_len} letters and digits "
+        "(hyphens and spaces are removed automatically).",
+    },
+    "BS301": {
+        "ko": "송장번호 '{value}'가 숫자로 저장되어 있어 엑셀이 15자리 이후를 잘랐을 수 있습니다. "
+        "열 서식을 '텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
+        "en": "Tracking number '{value}' was stored as a number longer than Excel's 15 digits and may be "
+        "truncated. Format the column as Text and enter the tracking number again.",
+    },
+    "104131": {
+        "ko": "상품주문번호 '{value}'가 이 시트에 {count}번 나옵니다(행 {rows}). 한 번만 남기세요.",
+        "en": "Product order number '{value}' appears {count} times in this sheet (rows {rows}). Keep only one.",
+    },
+    "BS401": {
+        "ko": "발송일 '{value}'을(를) 읽을 수 없습니다. 2024-05-05 또는 2024-05-05 14:30 형식으로 쓰거나 "
+        "비워 두세요(비우면 지금 시각).",
+        "en": "Dispatch date '{value}' cannot be read. Write it as 2024-05-05 or 2024-05-05 14:30, or leave it "
+        "empty for the time of the run.",
+    },
+    "BS402": {
+        "ko": "발송일 '{value}'이(가) 미래입니다. 이미 발송한 날짜와 시각을 쓰세요.",
+        "en": "Dispatch date '{value}' is in the future. Enter the date the parcel actually left.",
+    },
+    "CHECK_OK": {
+        "ko": "검사 통과: 전송할 수 있습니다.",
+        "en": "Passed all checks: ready to send.",
+    },
+}
+
+SUGGESTION: Final[dict[str, str]] = {"ko": " 혹시 {names}인가요?", "en": " Did you mean {names}?"}
+OR_WORD: Final[dict[str, str]] = {"ko": " 또는 ", "en": " or "}
+
+# File-level errors (exit 2). Each says what is wrong, where, and how to fix it.
+FILE_ERRORS: Final[dict[str, dict[str, str]]] = {
+    "not_found": {
+        "ko": "파일을 찾을 수 없습니다: {path}. 경로와 파일 이름을 확인하세요.",
+        "en": "File not found: {path}. Check the path and the file name.",
+    },
+    "is_directory": {
+        "ko": "{path}은(는) 폴더입니다. 발송 시트 파일(.xlsx, .xls, .csv) 하나를 지정하세요.",
+        "en": "{path} is a folder. Give one shipping sheet file (.xlsx, .xls, .csv).",
+    },
+    "unreadable": {
+        "ko": "파일을 읽을 수 없습니다: {path} ({reason}).",
+        "en": "Cannot read the file {path} ({reason}).",
+    },
+    "empty": {
+        "ko": "{path}은(는) 빈 파일입니다(0바이트). 엑셀에서 다시 저장해 보세요.",
+        "en": "{path} is empty (0 bytes). Save it again from Excel.",
+    },
+    "unsupported": {
+        "ko": "{path}: 지원하지 않는 형식입니다({ext}). .xlsx, .xlsm, .xls, .csv 파일을 쓰세요.",
+        "en": "{path}: unsupported file type ({ext}). Use an .xlsx, .xlsm, .xls or .csv file.",
+    },
+    "html_as_xls": {
+        "ko": "{path}은(는) 엑셀 파일이 아니라 웹 페이지(HTML)를 .xls 이름으로 저장한 것입니다. "
+        "엑셀에서 열어 '다른 이름으로 저장' > 'Excel 통합 문서(.xlsx)'로 저장한 뒤 다시 실행하세요.",
+        "en": "{path} is not an Excel file but a web page (HTML) saved under an .xls name. Open it in Excel, "
+        "save it as an Excel Workbook (.xlsx), and run again.",
+    },
+    "corrupt": {
+        "ko": "{path}을(를) 엑셀 파일로 읽을 수 없습니다: 파일이 손상되었거나 다운로드가 덜 되었습니다({reason}). "
+        "원본을 다시 받거나 엑셀에서 열어 다시 저장하세요.",
+        "en": "{path} cannot be read as an Excel file: it is damaged or was not fully downloaded ({reason}). "
+        "Download it again, or open it in Excel and save it again.",
+    },
+    "not_text_csv": {
+        "ko": "{path}은(는) 텍스트(CSV) 파일이 아닙니다(이진 데이터가 들어 있음). 올바른 CSV인지 확인하세요.",
+        "en": "{path} is not a text (CSV) file: it contains binary data. Check that it is a real CSV file.",
+    },
+    "encoding": {
+        "ko": "{path}의 문자 인코딩을 알 수 없습니다: UTF-8도 CP949(EUC-KR)도 아닙니다({detail}). "
+        "엑셀에서 'CSV UTF-8(쉼표로 분리)'로 다시 저장하세요.",
+        "en": "The character encoding of {path} is neither UTF-8 nor CP949/EUC-KR ({detail}). Save it again "
+        "from Excel as 'CSV UTF-8 (Comma delimited)'.",
+    },
+    "protected": {
+        "ko": "{path}은(는) 비밀번호로 보호된 파일입니다. --password 옵션이나 BATCHSHIP_SHEET_PASSWORD 환경 변수로 "
+        "비밀번호를 알려 주세요.",
+        "en": "{path} is password-protected. Give its password with --password or the BATCHSHIP_SHEET_PASSWORD "
+        "environment variable.",
+    },
+    "wrong_password": {
+        "ko": "{path}의 비밀번호가 맞지 않습니다. 비밀번호를 확인하세요(대소문자 구분).",
+        "en": "The password for {path} is wrong. Check it (it is case-sensitive).",
+    },
+    "no_sheets": {
+        "ko": "{path}에 워크시트가 없습니다.",
+        "en": "{path} has no worksheet.",
+    },
+    "sheet_not_found": {
+        "ko": "{path}에 '{sheet}' 시트가 없습니다. 있는 시트: {available}.",
+        "en": "{path} has no sheet named '{sheet}'. Sheets found: {available}.",
+    },
+    "no_header": {
+        "ko": "{where}: 처음 {scanned}행에서 '상품주문번호' 머리글을 찾지 못했습니다. 머리글 행에 "
+        "상품주문번호, 택배사, 송장번호 열이 있어야 합니다.",
+        "en": "{where}: no '상품주문번호' (productOrderId) header in the first {scanned} rows. The header row "
+        "needs the columns 상품주문번호, 택배사 and 송장번호.",
+    },
+    "missing_columns": {
+        "ko": "{where}: {row}행의 머리글에 필요한 열이 없습니다: {missing}. 찾은 머리글: {found}.",
+        "en": "{where}: the header in row {row} lacks required columns: {missing}. Headers found: {found}.",
+    },
+    "duplicate_columns": {
+        "ko": "{where}: {row}행의 머리글에 '{field}'에 해당하는 열이 여러 개입니다({columns}). 하나만 남기세요.",
+        "en": "{where}: the header in row {row} has several columns for '{field}' ({columns}). Keep only one.",
+    },
+    "no_rows": {
+        "ko": "{where}: {row}행의 머리글 아래에 주문 행이 없습니다.",
+        "en": "{where}: there are no order rows under the header in row {row}.",
+    },
+    "write_failed": {
+        "ko": "결과 파일을 쓸 수 없습니다: {path} ({reason}). 폴더가 있는지, 파일이 엑셀에서 열려 있지 않은지 확인하세요.",
+        "en": "Cannot write the result file {path} ({reason}). Check that the folder exists and the file is not "
+        "open in Excel.",
+    },
+    "out_is_input": {
+        "ko": "결과 파일 경로가 입력 파일과 같습니다({path}). 입력 파일은 바꾸지 않으므로 다른 --out 경로를 주세요.",
+        "en": "The result path is the input file itself ({path}). The input is never modified: give another --out.",
+    },
+}
+
+FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
+    "productOrderId": {"ko": "상품주문번호", "en": "상품주문번호 (productOrderId)"},
+    "deliveryMethod": {"ko": "배송방법", "en": "배송방법 (deliveryMethod)"},
+    "deliveryCompanyCode": {"ko": "택배사", "en": "택배사 (deliveryCompanyCode)"},
+    "trackingNumber": {"ko": "송장번호", "en": "송장번호 (trackingNumber)"},
+    "dispatchDate": {"ko": "발송일", "en": "발송일 (dispatchDate)"},
+}
+
+SUMMARY: Final[dict[str, dict[str, str]]] = {
+    "ko": {
+        "title": "{file} ({sheet} 시트, 머리글 {header_row}행)",
+        "rows": "읽은 행: {rows}",
+        "valid": "전송 가능: {valid}",
+        "invalid": "검증오류: {invalid}",
+        "by_code": "  {code} {meaning}: {count}",
+        "status": "{label}: {count}",
+        "result": "결과 파일: {path}",
+        "report": "보고서: {path}",
+        "where": "{file}의 '{sheet}' 시트",
+        "where_csv": "{file}",
+    },
+    "en": {
+        "title": "{file} (sheet {sheet}, header in row {header_row})",
+        "rows": "rows read: {rows}",
+        "valid": "ready to send: {valid}",
+        "invalid": "invalid: {invalid}",
+        "by_code": "  {code} {meaning}: {count}",
+        "status": "{label}: {count}",
+        "result": "result file: {path}",
+        "report": "report: {path}",
+        "where": "sheet '{sheet}' of {file}",
+        "where_csv": "{file}",
+    },
+}
+
+
+def code_meaning(code: str, lang: Lang) -> str:
+    """What an error code means: batchship's own wording, or NAVER's description of its code."""
+    from batchship.codes import NAVER_ERROR_CODES
+
+    if code in OWN_CODES:
+        return OWN_CODES[code][lang]
+    return NAVER_ERROR_CODES.get(code, "")
+
+
+def file_error(key: str, lang: Lang, **values: object) -> str:
+    """A file-level error message in the user's language."""
+    return FILE_ERRORS[key][lang].format(**values)

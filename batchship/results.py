@@ -1,0 +1,184 @@
+"""Write the verdict back: a copy of the input sheet with result, error-code and message columns on every row.
+
+The input file is never modified. The copy is written to a temporary file beside its destination and renamed
+into place, so a crash never leaves half a file. Where the sheet already has result columns (a result file fed
+back in), they are overwritten in place. xlsx/xlsm inputs are patched part by part (see `xlsx.py`), so the
+rest of the workbook survives byte for byte; CSV inputs are written back in their own encoding and delimiter;
+legacy .xls inputs become an .xlsx copy holding the values of every sheet. A protected input gives a copy
+protected with the same password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Final
+
+from batchship import xlsx
+from batchship.errors import OutputError
+from batchship.messages import RESULT_HEADERS, file_error
+from batchship.report import Report, Status
+from batchship.sheet import Sheet, decode_csv
+
+_TONES: Final = {
+    Status.SUCCESS: "good",
+    Status.ALREADY_DISPATCHED: "good",
+    Status.FAILED: "bad",
+    Status.INVALID: "bad",
+    Status.UNKNOWN: "warn",
+    Status.NOT_SENT: "warn",
+}
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def default_result_path(source: Path) -> Path:
+    """`<name>.result.xlsx` beside the input (`.csv` for CSV, `.xlsm` for a macro workbook)."""
+    suffix = source.suffix.lower()
+    new_suffix = suffix if suffix in (".csv", ".xlsm") else ".xlsx"
+    return source.with_name(f"{source.stem}.result{new_suffix}")
+
+
+def result_columns(sheet: Sheet) -> tuple[int, int, int]:
+    """Where the three result columns go: over earlier ones, else after the last used column."""
+    if sheet.result_columns is not None:
+        return sheet.result_columns
+    first = sheet.last_column + 1
+    return (first, first + 1, first + 2)
+
+
+def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
+    lang = report.lang
+    out = {}
+    for r in report.rows:
+        tone = _TONES[r.status]
+        if report.mode == "check" and r.status is Status.NOT_SENT:
+            tone = "good"
+        out[r.row] = (tone, (r.status.label(lang), r.code, r.message))
+    return out
+
+
+def write_result(sheet: Sheet, report: Report, out: Path) -> None:
+    """Write the result copy of `sheet` with `report`'s verdicts to `out`, atomically."""
+    if out.resolve() == sheet.path.resolve():
+        raise OutputError(file_error("out_is_input", report.lang, path=out))
+    new = xlsx.NewCells(
+        columns=result_columns(sheet),
+        header_row=sheet.header_row,
+        header=RESULT_HEADERS[report.lang],
+        rows=_row_texts(report),
+    )
+    if sheet.kind == "csv":
+        data = _csv_bytes(sheet, new)
+    elif sheet.kind == "xlsx" and sheet.sheet_part is not None:
+        try:
+            data = xlsx.patch_workbook(sheet.content, sheet.sheet_part, new)
+        except xlsx.XlsxError:
+            data = _openpyxl_bytes(sheet, new)
+    else:
+        data = _openpyxl_bytes(sheet, new)
+    if sheet.password and sheet.kind != "csv":
+        data = _encrypt(data, sheet.password)
+    _atomic_write(out, data, report)
+
+
+def _safe(text: str) -> str:
+    """Text batchship adds, made inert for spreadsheets that would evaluate `=...` in a CSV cell."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_bytes(sheet: Sheet, new: xlsx.NewCells) -> bytes:
+    fmt = sheet.csv
+    assert fmt is not None
+    text = decode_csv(sheet.content, fmt.encoding, fmt.bom)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.delimiter, strict=False)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator=fmt.newline)
+    width = max(new.columns) + 1
+    for number, cells in enumerate(reader, start=1):
+        if number == new.header_row:
+            texts: tuple[str, str, str] | None = new.header
+        elif number in new.rows:
+            texts = new.rows[number][1]
+        else:
+            texts = None
+        if texts is not None:
+            cells = cells + [""] * (width - len(cells))
+            for col, value in zip(new.columns, texts, strict=True):
+                cells[col] = _safe(value)
+        writer.writerow(cells)
+    body = buffer.getvalue()
+    prefix = "\ufeff" if fmt.bom and fmt.encoding == "utf-8" else ""
+    encoding = "utf-16" if fmt.encoding == "utf-16" else fmt.encoding
+    return (prefix + body).encode(encoding, errors="replace")
+
+
+def _openpyxl_bytes(sheet: Sheet, new: xlsx.NewCells) -> bytes:
+    """The result copy through openpyxl: for legacy .xls (values of every sheet) and unusual xlsx files."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    if sheet.kind == "xls":
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sheet.content))
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)  # type: ignore[arg-type]
+        for name in book.sheet_names:
+            ws_new = wb.create_sheet(title=name[:31])
+            for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False):
+                ws_new.append(list(row))
+        ws = wb[sheet.sheet_name[:31]]
+    else:
+        keep_vba = sheet.path.suffix.lower() == ".xlsm"
+        wb = openpyxl.load_workbook(io.BytesIO(sheet.content), keep_vba=keep_vba, rich_text=True)
+        ws = wb[sheet.sheet_name]
+    fills = {
+        "good": PatternFill("solid", fgColor="FFC6EFCE"),
+        "bad": PatternFill("solid", fgColor="FFFFC7CE"),
+        "warn": PatternFill("solid", fgColor="FFFFEB9C"),
+    }
+    for col, text in zip(new.columns, new.header, strict=True):
+        ws.cell(row=new.header_row, column=col + 1, value=text)
+    for row_number, (tone, texts) in new.rows.items():
+        for i, (col, text) in enumerate(zip(new.columns, texts, strict=True)):
+            cell = ws.cell(row=row_number, column=col + 1)
+            cell.value = text or None
+            cell.data_type = "s"
+            if i == 0:
+                cell.fill = fills[tone]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _encrypt(data: bytes, password: str) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def _atomic_write(out: Path, data: bytes, report: Report) -> None:
+    tmp_name = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, out)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(
+            file_error("write_failed", report.lang, path=out, reason=exc.strerror or exc)
+        ) from exc
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)

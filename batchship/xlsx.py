@@ -1,0 +1,351 @@
+"""The parts of an xlsx file batchship reads and rewrites directly, without a full openpyxl round trip.
+
+Writing the result copy streams new cells into the worksheet XML inside the zip and adds three cell styles to
+`styles.xml`; every other part of the workbook (other sheets, shared strings, drawings, macros, defined names,
+data validation, frozen panes, column widths) is copied unchanged. That is both much faster than loading the
+workbook into openpyxl and saving it, and more faithful: openpyxl drops what it does not understand.
+
+Only the small parts (workbook, relationships, styles) are parsed as XML, with defusedxml; the worksheet, which
+can be tens of megabytes, is handled as text with regular expressions over its `<row>` and `<c>` elements.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from defusedxml import ElementTree
+
+_NS_MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG_REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+class XlsxError(Exception):
+    """The workbook's structure is not what the streaming reader/writer can handle."""
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to its letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Column letters to a 0-based index: A -> 0, AA -> 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _rels_path(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, resolved target part) for `part`."""
+    try:
+        root = ElementTree.fromstring(zf.read(_rels_path(part)))
+    except KeyError:
+        return {}
+    rels = {}
+    for rel in root.iter(f"{{{_NS_PKG_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        rels[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(part, rel.get("Target", "")))
+    return rels
+
+
+def workbook_part(zf: zipfile.ZipFile) -> str:
+    for rel_type, target in _relationships(zf, "").values():
+        if rel_type.endswith("/officeDocument"):
+            return target
+    return "xl/workbook.xml"
+
+
+def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
+    """The zip member holding the worksheet called `name`."""
+    book = workbook_part(zf)
+    rels = _relationships(zf, book)
+    root = ElementTree.fromstring(zf.read(book))
+    for sheet in root.iter(f"{{{_NS_MAIN}}}sheet"):
+        if sheet.get("name") == name:
+            rid = sheet.get(f"{{{_NS_REL}}}id", "")
+            if rid in rels:
+                return rels[rid][1]
+    raise XlsxError(f"no worksheet part for sheet {name!r}")
+
+
+def styles_part(zf: zipfile.ZipFile) -> str | None:
+    for rel_type, target in _relationships(zf, workbook_part(zf)).values():
+        if rel_type.endswith("/styles"):
+            return target
+    return None
+
+
+_BUILTIN_FORMATS: Final = {0: "General", 1: "0", 49: "@"}
+
+
+def number_formats(zf: zipfile.ZipFile) -> list[str]:
+    """Cell style index -> number format code."""
+    part = styles_part(zf)
+    if part is None:
+        return []
+    root = ElementTree.fromstring(zf.read(part))
+    custom = {
+        int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{{{_NS_MAIN}}}numFmt")
+    }
+    xfs = root.find(f"{{{_NS_MAIN}}}cellXfs")
+    if xfs is None:
+        return []
+    out = []
+    for xf in xfs.findall(f"{{{_NS_MAIN}}}xf"):
+        fid = int(xf.get("numFmtId", "0"))
+        out.append(custom.get(fid, _BUILTIN_FORMATS.get(fid, "")))
+    return out
+
+
+_ZERO_PAD = re.compile(r"^0{2,}$")
+
+
+def zero_pad_widths(zf: zipfile.ZipFile, part: str, column: int) -> dict[int, int]:
+    """Row -> width for the cells of `column` whose number format pads with zeros (`000000000000`)."""
+    formats = number_formats(zf)
+    padded = {i: len(code) for i, code in enumerate(formats) if _ZERO_PAD.match(code)}
+    if not padded:
+        return {}
+    xml = zf.read(part).decode("utf-8")
+    letter = column_letter(column)
+    widths = {}
+    for m in re.finditer(rf'<c\b[^>]*?\br="{letter}(\d+)"[^>]*>', xml):
+        s = re.search(r'\bs="(\d+)"', m.group(0))
+        if s and int(s.group(1)) in padded:
+            widths[int(m.group(1))] = padded[int(s.group(1))]
+    return widths
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass(frozen=True, slots=True)
+class NewCells:
+    """What to write into a worksheet.
+
+    columns: the 0-based columns of the three result cells; header_row and header: the header row and its
+    three texts; rows: row number -> (tone, three texts), tone one of `good`, `bad`, `warn`; widths: the
+    column widths to set where the sheet sets none.
+    """
+
+    columns: tuple[int, int, int]
+    header_row: int
+    header: tuple[str, str, str]
+    rows: Mapping[int, tuple[str, tuple[str, str, str]]]
+    widths: tuple[float, float, float] = (12.0, 12.0, 70.0)
+
+
+_TONE_COLOURS: Final = {"good": "FFC6EFCE", "bad": "FFFFC7CE", "warn": "FFFFEB9C"}
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
+_R_ATTR = re.compile(r'\br="([A-Z]*)(\d+)"')
+_S_ATTR = re.compile(r'\bs="(\d+)"')
+_SPANS = re.compile(r'\s+spans="[^"]*"')
+
+
+def xml_text(text: str) -> str:
+    """`text` escaped for XML character data, without characters XML 1.0 forbids."""
+    text = _INVALID_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
+    """Add three filled text styles and a plain text style; returns the new XML, tone -> index, text index."""
+    fills = re.search(r'<fills\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</fills>', styles, re.S)
+    xfs = re.search(r'<cellXfs\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</cellXfs>', styles, re.S)
+    if not fills or not xfs:
+        raise XlsxError("styles.xml without fills or cellXfs")
+    n_fills = len(re.findall(r"<fill\b", fills.group(2)))
+    n_xfs = len(re.findall(r"<xf\b", xfs.group(2)))
+    new_fills = "".join(
+        f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/>'
+        "</patternFill></fill>"
+        for rgb in _TONE_COLOURS.values()
+    )
+    tone_index = {tone: n_xfs + i for i, tone in enumerate(_TONE_COLOURS)}
+    new_xfs = "".join(
+        f'<xf numFmtId="49" fontId="0" fillId="{n_fills + i}" borderId="0" xfId="0" applyNumberFormat="1" '
+        'applyFill="1"/>'
+        for i in range(len(_TONE_COLOURS))
+    )
+    text_index = n_xfs + len(_TONE_COLOURS)
+    new_xfs += '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    # Replace the later block first so the earlier match's offsets stay valid.
+    blocks = sorted(
+        [(fills, n_fills + len(_TONE_COLOURS), new_fills), (xfs, text_index + 1, new_xfs)],
+        key=lambda b: -b[0].start(),
+    )
+    for match, count, extra in blocks:
+        head = re.sub(r'\bcount="\d+"', f'count="{count}"', styles[match.start() : match.start(2)], count=1)
+        styles = styles[: match.start()] + head + match.group(2) + extra + styles[match.end(2) :]
+    return styles, tone_index, text_index
+
+
+def _cell_xml(ref: str, style: int | None, text: str) -> str:
+    s = f' s="{style}"' if style is not None else ""
+    if not text:
+        return f'<c r="{ref}"{s}/>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+
+
+def patch_sheet(xml: str, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None) -> str:
+    """The worksheet XML with the result cells written into it (replacing any already in those columns)."""
+    start = xml.find("<sheetData")
+    if start < 0:
+        raise XlsxError("worksheet without sheetData (prefixed namespace?)")
+    end = xml.find("</sheetData>", start)
+    if end < 0:
+        raise XlsxError("worksheet with an empty sheetData")
+    cols = new.columns
+    first_new = min(cols)
+    col_set = set(cols)
+    letters = [column_letter(c) for c in cols]
+    pending = dict(new.rows)
+    pending_header = True
+    implicit_row = 0
+
+    def cells_for(row: int, header_style: int | None) -> list[tuple[int | None, str]]:
+        if row == new.header_row:
+            return [
+                (c, _cell_xml(f"{L}{row}", header_style, t))
+                for c, L, t in zip(cols, letters, new.header, strict=True)
+            ]
+        tone, texts = pending.pop(row)
+        styles = (tone_styles.get(tone), text_style, text_style)
+        return [
+            (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
+        ]
+
+    def fix_row(m: re.Match[str]) -> str:
+        nonlocal implicit_row, pending_header
+        attrs = m.group(1)
+        r = _R_ATTR.search(attrs)
+        row = int(r.group(2)) if r else implicit_row + 1
+        implicit_row = row
+        if row not in pending and row != new.header_row:
+            return m.group(0)
+        body = m.group(3) or ""
+        attrs = _SPANS.sub("", attrs)
+        header_style = None
+        if row == new.header_row:
+            pending_header = False
+            found = [(_cell_col(c.group(1)), c.group(1)) for c in _CELL.finditer(body)]
+            before = [s for col, s in found if col is not None and col < first_new]
+            if before:
+                style = _S_ATTR.search(before[-1][1])
+                header_style = int(style.group(1)) if style else None
+        new_cells = cells_for(row, header_style)
+        # Cells are stored in column order, so when the last one lies left of the result columns (the usual
+        # case) the new cells simply go at the end of the row.
+        last = _CELL.match(body, max(body.rfind("<c>"), body.rfind("<c ")))
+        last_col = _cell_col(last.group(1)) if last else -1
+        if last_col is not None and last_col < first_new:
+            return f"<row{attrs}>{body}{''.join(x for _, x in new_cells)}</row>"
+        kept = [
+            (col, c.group(0))
+            for c in _CELL.finditer(body)
+            if (col := _cell_col(c.group(1))) is None or col not in col_set
+        ]
+        merged = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
+        return f"<row{attrs}>{''.join(x for _, x in merged)}</row>"
+
+    data = _ROW.sub(fix_row, xml[start:end])
+    if pending or pending_header:
+        missing = sorted(pending) + ([new.header_row] if pending_header else [])
+        raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
+    out = xml[:start] + data + xml[end:]
+    out = _widen_dimension(out, max(cols))
+    return _add_widths(out, cols, new.widths)
+
+
+def _cell_col(attrs: str) -> int | None:
+    r = _R_ATTR.search(attrs)
+    return column_index(r.group(1)) if r and r.group(1) else None
+
+
+def _widen_dimension(xml: str, last_col: int) -> str:
+    m = re.search(r'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml)
+    if not m:
+        return xml
+    first_col, first_row = m.group(1), m.group(2)
+    end_col = m.group(3) or first_col
+    end_row = m.group(4) or first_row
+    if column_index(end_col) >= last_col:
+        return xml
+    ref = f"{first_col}{first_row}:{column_letter(last_col)}{end_row}"
+    return xml[: m.start()] + f'<dimension ref="{ref}"' + xml[m.end() :]
+
+
+def _add_widths(xml: str, cols: tuple[int, int, int], widths: tuple[float, float, float]) -> str:
+    existing = re.search(r"<cols>(.*?)</cols>", xml, re.S)
+    covered: set[int] = set()
+    if existing:
+        for m in re.finditer(r'<col\b[^>]*\bmin="(\d+)"[^>]*\bmax="(\d+)"', existing.group(1)):
+            covered.update(range(int(m.group(1)) - 1, int(m.group(2))))
+    extra = "".join(
+        f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
+        for c, w in sorted(zip(cols, widths, strict=True))
+        if c not in covered
+    )
+    if not extra:
+        return xml
+    if existing:
+        merged = existing.group(1) + extra
+        items = re.findall(r"<col\b[^>]*/>", merged)
+        items.sort(key=lambda s: int(re.search(r'\bmin="(\d+)"', s).group(1)))  # type: ignore[union-attr]
+        return xml[: existing.start()] + "<cols>" + "".join(items) + "</cols>" + xml[existing.end() :]
+    at = xml.find("<sheetData")
+    return xml[:at] + f"<cols>{extra}</cols>" + xml[at:]
+
+
+def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
+    """A copy of the workbook `content` with `new` written into the worksheet `part`."""
+    import io
+
+    src = zipfile.ZipFile(io.BytesIO(content))
+    styles_name = styles_part(src)
+    tone_styles: dict[str, int] = {}
+    text_style: int | None = None
+    replaced: dict[str, bytes] = {}
+    if styles_name and styles_name in src.namelist():
+        try:
+            styles, tone_styles, text_style = _add_styles(src.read(styles_name).decode("utf-8"))
+            replaced[styles_name] = styles.encode("utf-8")
+        except XlsxError:
+            tone_styles, text_style = {}, None
+    sheet_xml = src.read(part).decode("utf-8")
+    replaced[part] = patch_sheet(sheet_xml, new, tone_styles, text_style).encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = replaced.get(info.filename)
+            if data is None:
+                data = src.read(info)
+            level = 1 if info.filename in replaced else None
+            dst.writestr(info, data, compress_type=info.compress_type, compresslevel=level)
+    return out.getvalue()
