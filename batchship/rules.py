@@ -150,8 +150,8 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         frame["deliveryCompanyCode"], lambda t: resolve_courier(t) or "" if t else ""
     )
     frame["tracking"] = frame["trackingNumber"].str.replace(_TRACKING_JUNK, "", regex=True)
-    keys = frame["dispatchDate"] + "\x00" + frame["dispatchDate_numeric"].map({True: "1", False: "0"})
-    parsed = _on_unique(keys, lambda k: parse_date(k[:-2], k[-1] == "1", now))
+    keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
+    parsed = _on_unique(keys, lambda k: parse_date(k[1:], k[0] == "1", now))
     frame["date"] = parsed.map(lambda d: format_naver_time(d) if d is not None else "")
     frame["future"] = parsed.map(lambda d: d is not None and d > now)
     return frame

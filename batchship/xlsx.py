@@ -257,7 +257,7 @@ def patch_sheet(xml: str, new: NewCells, tone_styles: Mapping[str, int], text_st
             found = [(_cell_col(c.group(1)), c.group(1)) for c in _CELL.finditer(body)]
             before = [s for col, s in found if col is not None and col < first_new]
             if before:
-                style = _S_ATTR.search(before[-1][1])
+                style = _S_ATTR.search(before[-1])
                 header_style = int(style.group(1)) if style else None
         new_cells = cells_for(row, header_style)
         # Cells are stored in column order, so when the last one lies left of the result columns (the usual

@@ -1,0 +1,104 @@
+"""Shared helpers: real sheets written into tmp_path, the way Excel and Seller Center write them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from batchship.rules import KST
+
+HEADER = ["상품주문번호", "배송방법", "택배사", "송장번호", "발송일"]
+#: A fixed "now" for rule tests: 2024-05-05 15:00 KST.
+NOW = dt.datetime(2024, 5, 5, 15, 0, 0, tzinfo=KST)
+
+
+def order_id(n: int) -> str:
+    """A valid 16-digit product order number whose last digit is never 0."""
+    return f"2024050{n:08d}{(n % 9) + 1}"
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str = "발송처리",
+    text_columns: Sequence[int] = (),
+    extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """Write rows (first row at A1) to an xlsx; `text_columns` (1-based) get the Text number format."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if c in text_columns:
+                cell.number_format = "@"
+    for name, extra_rows in (extra_sheets or {}).items():
+        other = wb.create_sheet(name)
+        for row in extra_rows:
+            other.append(list(row))
+    wb.save(path)
+    return path
+
+
+def write_csv(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    bom: bool = False,
+) -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    data = buffer.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def encrypt(src: Path, dst: Path, password: str) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with src.open("rb") as fh, dst.open("wb") as out:
+        OOXMLFile(fh).encrypt(password, out)
+    return dst
+
+
+def read_rows(path: Path, sheet: str | None = None, password: str | None = None) -> list[tuple[Any, ...]]:
+    """Every row of a written workbook, as values."""
+    data: Any = path
+    if password:
+        import msoffcrypto
+
+        data = io.BytesIO()
+        with path.open("rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            office.load_key(password=password)
+            office.decrypt(data)
+    wb = openpyxl.load_workbook(data)
+    ws = wb[sheet] if sheet else wb.active
+    assert ws is not None
+    return [tuple(r) for r in ws.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def good_rows() -> list[list[Any]]:
+    return [
+        HEADER,
+        [order_id(1), "택배,등기,소포", "CJ대한통운", "123456789012", "2024-05-05"],
+        [order_id(2), "택배", "롯데택배", "2345-6789-0123", ""],
+        [order_id(3), "직접전달", "", "", "2024.05.04 10:30"],
+    ]

@@ -1,0 +1,198 @@
+"""The result copy: the same workbook, every part intact, with three verdict columns on every row."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from batchship.check import SheetOptions, run_check
+from batchship.report import Report, RowResult, Status
+from batchship.results import default_result_path, write_result
+from batchship.sheet import load_sheet
+from tests.conftest import HEADER, NOW, encrypt, order_id, read_rows, write_csv, write_xlsx
+
+
+def _rich_workbook(path: Path) -> Path:
+    """A workbook with everything that must survive: notice row, styles, widths, formulas, validation..."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "발주발송관리"
+    ws["A1"] = "※ 다운로드한 주문 내역입니다. 개인정보 보호에 유의하세요."
+    ws.append([*HEADER, "수량", "합계"])
+    for c in range(1, 8):
+        ws.cell(row=2, column=c).font = Font(bold=True, color="FFFFFFFF")
+        ws.cell(row=2, column=c).fill = PatternFill("solid", fgColor="FF305496")
+    ws.append([order_id(1), "택배", "CJ대한통운", "123456789012", "2024-05-05", 2, "=F3*1000"])
+    ws.append([order_id(2), "택배", "CJ택배", "", "2024-05-05", 1, "=F4*1000"])
+    ws.append([order_id(3), "직접전달", "", "", "", 3, "=F5*1000"])
+    ws.column_dimensions["A"].width = 24
+    ws.freeze_panes = "A3"
+    dv = DataValidation(type="list", formula1='"택배,직접전달"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("B3:B100")
+    other = wb.create_sheet("메모")
+    other["A1"] = "다른 시트도 그대로"
+    other["B2"] = "=SUM(1,2)"
+    wb.save(path)
+    return path
+
+
+def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
+    """Every zip part but the sheet and styles is byte-identical; every original cell, style, width,
+    formula, validation and pane is unchanged; three result columns are added after the last column."""
+    src = _rich_workbook(tmp_path / "오늘발송.xlsx")
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    report, sheet, _ = run_check(src, now=NOW)
+    out = default_result_path(src)
+    assert report.result_file == out == tmp_path / "오늘발송.result.xlsx"
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert a.namelist() == b.namelist()
+        changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
+    assert changed == {sheet.sheet_part, "xl/styles.xml"}
+
+    original, result = openpyxl.load_workbook(src), openpyxl.load_workbook(out)
+    ws0, ws1 = original["발주발송관리"], result["발주발송관리"]
+    for row in ws0.iter_rows():
+        for cell in row:
+            twin = ws1[cell.coordinate]
+            assert twin.value == cell.value, cell.coordinate
+            assert repr(twin.font) == repr(cell.font), cell.coordinate
+            assert repr(twin.fill) == repr(cell.fill), cell.coordinate
+            assert twin.number_format == cell.number_format, cell.coordinate
+    assert ws1.freeze_panes == "A3"
+    assert ws1.column_dimensions["A"].width == 24
+    assert [str(d.sqref) for d in ws1.data_validations.dataValidation] == ["B3:B100"]
+    assert result["메모"]["B2"].value == "=SUM(1,2)"
+    assert ws1["G3"].value == "=F3*1000"
+
+    assert [ws1.cell(row=2, column=c).value for c in (8, 9, 10)] == ["처리결과", "오류코드", "오류메시지"]
+    assert ws1["H2"].font.b and ws1["H2"].fill.fgColor.rgb == "FF305496"  # styled like its neighbours
+    assert [ws1[f"H{r}"].value for r in (3, 4, 5)] == ["미전송", "검증오류", "미전송"]
+    assert ws1["I4"].value == "104119"
+    assert ws1["J3"].value == "검사 통과: 전송할 수 있습니다."
+    assert ws1["H3"].fill.fgColor.rgb == "FFC6EFCE"
+    assert ws1["H4"].fill.fgColor.rgb == "FFFFC7CE"
+    assert ws1["A1"].value == ws0["A1"].value
+
+
+def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
+    """Running check on a result file rewrites its result columns instead of appending new ones."""
+    src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", "CJ택배", "123456789012"]])
+    run_check(src, now=NOW)
+    first = default_result_path(src)
+    fixed = tmp_path / "fixed.xlsx"
+    wb = openpyxl.load_workbook(first)
+    ws = wb.active
+    assert ws is not None
+    ws["C2"] = "CJ대한통운"
+    ws["F2"] = "처리결과"  # header cells stay; a stale verdict stays until rewritten
+    wb.save(fixed)
+    report, _, _ = run_check(fixed, SheetOptions(lang="en"), now=NOW)
+    rows = read_rows(default_result_path(fixed))
+    assert rows[0] == (
+        "상품주문번호",
+        "배송방법",
+        "택배사",
+        "송장번호",
+        "발송일",
+        "result",
+        "error_code",
+        "error_message",
+    )
+    assert rows[1][5:] == ("NOT_SENT", None, "Passed all checks: ready to send.")
+    assert report.exit_code == 0
+
+
+def test_result_cells_are_inline_text_never_formulas(tmp_path: Path) -> None:
+    """Result cells are written as inline strings: `=...` from anywhere cannot become a live formula."""
+    src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", '=HYPERLINK("x")', "123456789012"]])
+    sheet = load_sheet(src)
+    report = Report(
+        "check", src, sheet.sheet_name, 1, [RowResult(2, order_id(1), Status.FAILED, "9999", "=1+1")]
+    )
+    out = tmp_path / "out.xlsx"
+    write_result(sheet, report, out)
+    with zipfile.ZipFile(out) as zf:
+        xml = zf.read(sheet.sheet_part or "").decode()
+    assert '<c r="H2" t="inlineStr"' not in xml  # the style attribute precedes the type
+    assert "<f>" not in xml.split('r="F2"')[1]
+    ws = openpyxl.load_workbook(out).active
+    assert ws is not None
+    assert ws["H2"].value == "=1+1" and ws["H2"].data_type == "s"
+
+
+def test_csv_result_keeps_encoding_delimiter_and_defuses_formulas(tmp_path: Path) -> None:
+    """A CP949 semicolon CSV comes back as CP949 with semicolons; a message starting with '=' is quoted."""
+    src = write_csv(
+        tmp_path / "s.csv",
+        [["발송 목록"], HEADER, [order_id(1), "택배", "롯데", "123456789012", ""]],
+        encoding="cp949",
+        delimiter=";",
+    )
+    sheet = load_sheet(src)
+    report = Report(
+        "dispatch", src, "", 2, [RowResult(3, order_id(1), Status.FAILED, "9999", "=cmd|' /C calc'!A0")]
+    )
+    out = default_result_path(src)
+    assert out.name == "s.result.csv"
+    write_result(sheet, report, out)
+    lines = out.read_bytes().decode("cp949").splitlines()
+    assert lines[0] == "발송 목록"
+    assert lines[1] == "상품주문번호;배송방법;택배사;송장번호;발송일;처리결과;오류코드;오류메시지"
+    assert lines[2] == f"{order_id(1)};택배;롯데;123456789012;;실패;9999;'=cmd|' /C calc'!A0"
+
+
+def test_csv_with_bom_keeps_its_bom(tmp_path: Path) -> None:
+    """'CSV UTF-8' from Korean Excel (BOM) is answered in kind."""
+    src = write_csv(tmp_path / "s.csv", [HEADER, [order_id(1), "택배", "롯데", "123456789012", ""]], bom=True)
+    run_check(src, now=NOW)
+    data = default_result_path(src).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "미전송" in data.decode("utf-8-sig")
+
+
+def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
+    """Legacy .xls in, .xlsx out, with every sheet's values and the verdict."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("발송처리")
+    for c, h in enumerate(HEADER[:4]):
+        ws.write(0, c, h)
+    for c, v in enumerate([order_id(1), "택배", "CJ대한통운", "123456789012"]):
+        ws.write(1, c, v)
+    book.add_sheet("기타").write(0, 0, "남겨 둠")
+    src = tmp_path / "s.xls"
+    book.save(str(src))
+    report, _, _ = run_check(src, now=NOW)
+    assert report.result_file == tmp_path / "s.result.xlsx"
+    rows = read_rows(tmp_path / "s.result.xlsx", "발송처리")
+    assert rows[1] == (
+        order_id(1),
+        "택배",
+        "CJ대한통운",
+        "123456789012",
+        "미전송",
+        None,
+        "검사 통과: 전송할 수 있습니다.",
+    )
+    assert read_rows(tmp_path / "s.result.xlsx", "기타") == [("남겨 둠",)]
+
+
+def test_protected_input_gives_a_protected_result(tmp_path: Path) -> None:
+    """The result of a password-protected download is protected with the same password."""
+    plain = write_xlsx(tmp_path / "plain.xlsx", [HEADER, [order_id(1), "택배", "CJ", "123456789012"]])
+    src = encrypt(plain, tmp_path / "locked.xlsx", "pw-1234")
+    run_check(src, SheetOptions(password="pw-1234"), now=NOW)
+    out = default_result_path(src)
+    assert out.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # an encrypted (OLE) container
+    assert read_rows(out, password="pw-1234")[1][5] == "미전송"
