@@ -1,0 +1,134 @@
+"""Generate the sample sheets in this folder, deterministically (fake names, no real personal data).
+
+    python sample_data/generate.py            # rewrite the files
+    tests/test_sample_data.py                 # fails when the files and this script disagree
+
+발송처리_샘플.xlsx is a Seller Center style order download: sheet 발주발송관리, a notice paragraph in row 1,
+the real column set in row 2, a few dozen orders with courier and tracking filled in. Most rows are fine; some
+carry the mistakes batchship's checks catch (an order number Excel truncated, a courier typo, a missing
+tracking number, a duplicated row).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+XLSX = HERE / "발송처리_샘플.xlsx"
+
+NOTICE = (
+    "※ 개인정보 보호를 위해 다운로드한 주문 정보는 발송 처리 목적 외에 사용할 수 없습니다. "
+    "택배사와 송장번호를 입력한 뒤 엑셀 일괄발송으로 업로드하세요."
+)
+COLUMNS = [
+    "상품주문번호",
+    "주문번호",
+    "배송속성",
+    "배송방법(구매자 요청)",
+    "배송방법",
+    "택배사",
+    "송장번호",
+    "발송일",
+    "수취인명",
+    "수취인연락처1",
+    "배송지",
+    "상품명",
+    "옵션정보",
+    "수량",
+]
+SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
+GIVEN = ["민준", "서연", "도윤", "하은", "시우", "지유", "예준", "서윤", "주원", "지아", "하준", "수아"]
+STREETS = [
+    "서울특별시 강남구 테헤란로",
+    "경기도 성남시 분당구 판교역로",
+    "부산광역시 해운대구 센텀중앙로",
+    "대전광역시 유성구 대학로",
+    "인천광역시 연수구 송도과학로",
+    "광주광역시 북구 첨단과기로",
+]
+PRODUCTS = [
+    ("무선 키보드", "블랙"),
+    ("텀블러 500ml", "화이트"),
+    ("면 티셔츠", "L / 네이비"),
+    ("핸드크림 세트", "3종"),
+    ("스마트폰 케이스", "투명"),
+    ("원두커피 1kg", "홀빈"),
+]
+COURIERS = ["CJ대한통운", "롯데택배", "한진택배", "로젠택배", "우체국택배"]
+
+
+def order_id(n: int) -> str:
+    return f"20241127{n:07d}{(n % 9) + 1}"
+
+
+def rows() -> list[list[Any]]:
+    rng = random.Random(20241127)
+    out: list[list[Any]] = []
+    for n in range(1, 31):
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        product, option = rng.choice(PRODUCTS)
+        courier = COURIERS[n % len(COURIERS)]
+        tracking = f"{rng.randrange(10**11, 10**12)}"
+        out.append(
+            [
+                order_id(n),
+                f"2024112{n:07d}",
+                "일반배송",
+                "택배",
+                "택배,등기,소포",
+                courier,
+                tracking,
+                "",
+                name,
+                f"010-{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}",
+                f"{rng.choice(STREETS)} {rng.randrange(1, 300)}",
+                product,
+                option,
+                rng.randrange(1, 4),
+            ]
+        )
+    out[3][0] = int(order_id(4)[:-1] + "0")  # typed into a Number cell: Excel made the last digit 0
+    out[6][5] = "CJ택배"  # a courier typo, gets a suggestion
+    out[9][6] = ""  # tracking number forgotten
+    out[12][6] = out[12][6][:4] + "-" + out[12][6][4:8] + "-" + out[12][6][8:]  # hyphens are fine
+    out[14][4], out[14][5], out[14][6] = "직접전달", "", ""  # hand delivery: no courier needed
+    out[17][5] = "롯데"  # short name is fine
+    out.append(list(out[20]))  # the same order pasted twice
+    return out
+
+
+def write_xlsx(path: Path = XLSX) -> None:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "발주발송관리"
+    ws["A1"] = NOTICE
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    ws.row_dimensions[1].height = 36
+    ws.append(COLUMNS)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FFD9E1F2")
+    for row in rows():
+        ws.append(row)
+        for col in (1, 7):
+            cell = ws.cell(row=ws.max_row, column=col)
+            if isinstance(cell.value, str):
+                cell.number_format = "@"
+    for letter, width in zip(
+        "ABCDEFGHIJKLMN", [20, 16, 10, 12, 14, 12, 16, 12, 10, 15, 40, 16, 12, 6], strict=True
+    ):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+    wb.save(path)
+
+
+if __name__ == "__main__":
+    write_xlsx()
+    print(f"wrote {XLSX}")
