@@ -11,6 +11,7 @@ import pandas as pd
 
 from batchship.codes import courier_label, method_label, suggest_courier, suggest_method
 from batchship.messages import OR_WORD, ROW_MESSAGES, SUGGESTION, Lang
+from batchship.plan import MAX_BATCH, batches, items_from
 from batchship.report import Report, RowResult, Status
 from batchship.results import default_result_path, write_result
 from batchship.rules import KST, TRACKING_MAX, TRACKING_MIN, Validation, validate
@@ -90,8 +91,10 @@ def run_check(
     *,
     out: Path | None = None,
     now: dt.datetime | None = None,
+    batch_size: int = MAX_BATCH,
 ) -> tuple[Report, Sheet, Validation]:
-    """Load, validate and write the result copy; the report says where it went."""
+    """Load, validate, plan the requests and write the result copy; the report says where it went and how
+    many requests a dispatch would make."""
     sheet = load_sheet(path, sheet=options.sheet, password=options.password, lang=options.lang)
     validation = validate(sheet.data, now or now_kst())
     report = Report(
@@ -102,6 +105,9 @@ def run_check(
         rows=verdicts(validation, options.lang),
         lang=options.lang,
     )
+    planned = list(batches(items_from(validation.frame[validation.valid_mask]), batch_size))
+    report.extra["requests_planned"] = len(planned)
+    report.extra["batch_size"] = batch_size
     target = out or default_result_path(sheet.path)
     write_result(sheet, report, target)
     report.result_file = target

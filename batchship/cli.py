@@ -19,9 +19,20 @@ from batchship import __version__
 from batchship.check import SheetOptions, run_check
 from batchship.errors import BatchshipError
 from batchship.messages import SUMMARY, Lang, code_meaning
+from batchship.plan import MAX_BATCH
 from batchship.report import Report, Status
 
 PASSWORD_ENV = "BATCHSHIP_SHEET_PASSWORD"
+
+
+def _batch_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_BATCH:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_BATCH}, not {text!r}")
+    return value
 
 
 def _add_sheet_options(p: argparse.ArgumentParser) -> None:
@@ -33,6 +44,13 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--password", help=f"password of a protected workbook (or set {PASSWORD_ENV})")
     p.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of messages (default: ko)")
     p.add_argument("--report", type=Path, metavar="PATH.json", help="also write the summary as JSON")
+    p.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=MAX_BATCH,
+        metavar="N",
+        help=f"orders per request, 1 to {MAX_BATCH} (default: {MAX_BATCH})",
+    )
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -64,7 +82,9 @@ def print_summary(report: Report, out: TextIO) -> None:
     )
     print(s["rows"].format(rows=len(report.rows)), file=out)
     if report.mode == "check":
-        print(s["valid"].format(valid=counts[Status.NOT_SENT]), file=out)
+        requests = report.extra.get("requests_planned", 0)
+        batch = report.extra.get("batch_size", MAX_BATCH)
+        print(s["valid"].format(valid=counts[Status.NOT_SENT], requests=requests, batch=batch), file=out)
         print(s["invalid"].format(invalid=counts[Status.INVALID]), file=out)
     else:
         for status in Status:
@@ -94,7 +114,7 @@ def main(
                 password=args.password or os.environ.get(PASSWORD_ENV) or None,
                 lang=args.lang,
             )
-            report, _, _ = run_check(args.sheet_path, options, out=args.out)
+            report, _, _ = run_check(args.sheet_path, options, out=args.out, batch_size=args.batch_size)
             print_summary(report, out)
             if args.report:
                 _write_json(args.report, report)

@@ -13,6 +13,7 @@ common name, with stray spaces) into the code NAVER expects, or return None; `su
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from typing import Final
@@ -359,9 +360,14 @@ def _suggest(text: str, index: dict[str, str], limit: int) -> list[str]:
     return found[:limit]
 
 
+@functools.lru_cache(maxsize=1024)
+def _suggest_courier(text: str, limit: int) -> tuple[str, ...]:
+    return tuple(_suggest(text, _COURIER_INDEX, limit))
+
+
 def suggest_courier(text: str, limit: int = 3) -> list[str]:
     """Up to `limit` courier codes whose names are closest to `text`, best first."""
-    return _suggest(text, _COURIER_INDEX, limit)
+    return list(_suggest_courier(text, limit))
 
 
 def suggest_method(text: str, limit: int = 3) -> list[str]:

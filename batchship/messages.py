@@ -219,7 +219,7 @@ SUMMARY: Final[dict[str, dict[str, str]]] = {
     "ko": {
         "title": "{file} ({sheet} 시트, 머리글 {header_row}행)",
         "rows": "읽은 행: {rows}",
-        "valid": "전송 가능: {valid}",
+        "valid": "전송 가능: {valid} (요청 {requests}건, 요청당 최대 {batch}개)",
         "invalid": "검증오류: {invalid}",
         "by_code": "  {code} {meaning}: {count}",
         "status": "{label}: {count}",
@@ -231,7 +231,7 @@ SUMMARY: Final[dict[str, dict[str, str]]] = {
     "en": {
         "title": "{file} (sheet {sheet}, header in row {header_row})",
         "rows": "rows read: {rows}",
-        "valid": "ready to send: {valid}",
+        "valid": "ready to send: {valid} (in {requests} requests of at most {batch})",
         "invalid": "invalid: {invalid}",
         "by_code": "  {code} {meaning}: {count}",
         "status": "{label}: {count}",

@@ -151,9 +151,15 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     )
     frame["tracking"] = frame["trackingNumber"].str.replace(_TRACKING_JUNK, "", regex=True)
     keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
-    parsed = _on_unique(keys, lambda k: parse_date(k[1:], k[0] == "1", now))
-    frame["date"] = parsed.map(lambda d: format_naver_time(d) if d is not None else "")
-    frame["future"] = parsed.map(lambda d: d is not None and d > now)
+
+    def date_of(key: str) -> tuple[str, bool]:
+        parsed = parse_date(key[1:], key[0] == "1", now)
+        return (format_naver_time(parsed), parsed > now) if parsed is not None else ("", False)
+
+    uniques = keys.unique()
+    table = {u: date_of(u) for u in uniques}
+    frame["date"] = keys.map({k: v[0] for k, v in table.items()}).astype(object)
+    frame["future"] = keys.map({k: v[1] for k, v in table.items()}).astype(bool)
     return frame
 
 

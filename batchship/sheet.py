@@ -306,8 +306,13 @@ def _collect(
         flags: dict[str, bool] = {}
         for name, col in present:
             raw = cells[col] if col < n else ""
-            text, is_number = _text(raw)
-            texts.append(_clean(text) if text else "")
+            if raw.__class__ is str:
+                text = (raw.strip() if raw.isascii() else _clean(raw)) if raw else ""
+                is_number = False
+            else:
+                text, is_number = _text(raw)
+                text = _clean(text) if text else ""
+            texts.append(text)
             if name in numeric:
                 flags[name] = is_number
         if not any(texts):

@@ -11,6 +11,7 @@ can be tens of megabytes, is handled as text with regular expressions over its `
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -168,6 +169,7 @@ _S_ATTR = re.compile(r'\bs="(\d+)"')
 _SPANS = re.compile(r'\s+spans="[^"]*"')
 
 
+@functools.lru_cache(maxsize=8192)
 def xml_text(text: str) -> str:
     """`text` escaped for XML character data, without characters XML 1.0 forbids."""
     text = _INVALID_XML.sub("", text)
@@ -213,21 +215,25 @@ def _cell_xml(ref: str, style: int | None, text: str) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
 
 
-def patch_sheet(xml: str, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None) -> str:
-    """The worksheet XML with the result cells written into it (replacing any already in those columns)."""
-    start = xml.find("<sheetData")
-    if start < 0:
-        raise XlsxError("worksheet without sheetData (prefixed namespace?)")
-    end = xml.find("</sheetData>", start)
-    if end < 0:
-        raise XlsxError("worksheet with an empty sheetData")
+def patch_sheet(
+    xml: bytes, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None
+) -> list[bytes]:
+    """The worksheet XML, as a list of byte pieces, with the result cells written into it (replacing any
+    already in those columns).
+
+    Works on the UTF-8 bytes without decoding the whole part, splitting `<sheetData>` at each `</row>`: the
+    last `<row` tag before each split point is the row being closed, so result cells are added right there.
+    """
+    start = xml.find(b"<sheetData")
+    end = xml.rfind(b"</sheetData>")
+    if start < 0 or end < 0:
+        raise XlsxError("worksheet without a sheetData element (prefixed namespace?)")
     cols = new.columns
     first_new = min(cols)
     col_set = set(cols)
     letters = [column_letter(c) for c in cols]
     pending = dict(new.rows)
-    pending_header = True
-    implicit_row = 0
+    header_done = False
 
     def cells_for(row: int, header_style: int | None) -> list[tuple[int | None, str]]:
         if row == new.header_row:
@@ -241,46 +247,50 @@ def patch_sheet(xml: str, new: NewCells, tone_styles: Mapping[str, int], text_st
             (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
         ]
 
-    def fix_row(m: re.Match[str]) -> str:
-        nonlocal implicit_row, pending_header
-        attrs = m.group(1)
-        r = _R_ATTR.search(attrs)
-        row = int(r.group(2)) if r else implicit_row + 1
-        implicit_row = row
+    pieces = xml[start:end].split(b"</row>")
+    out: list[bytes] = [xml[:start]]
+    row = 0
+    for i, piece in enumerate(pieces):
+        if i == len(pieces) - 1:
+            out.append(piece)
+            break
+        k = piece.rfind(b"<row")
+        tag_end = piece.find(b">", k)
+        if k < 0 or tag_end < 0:
+            raise XlsxError("unbalanced row elements")
+        tag = piece[k:tag_end].decode("utf-8")
+        r = _R_ATTR.search(tag)
+        row = int(r.group(2)) if r else row + piece.count(b"<row")
         if row not in pending and row != new.header_row:
-            return m.group(0)
-        body = m.group(3) or ""
-        attrs = _SPANS.sub("", attrs)
+            out.append(piece)
+            out.append(b"</row>")
+            continue
+        body = piece[tag_end + 1 :].decode("utf-8")
+        found = [(_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(body)]
         header_style = None
         if row == new.header_row:
-            pending_header = False
-            found = [(_cell_col(c.group(1)), c.group(1)) for c in _CELL.finditer(body)]
-            before = [s for col, s in found if col is not None and col < first_new]
-            if before:
-                style = _S_ATTR.search(before[-1])
-                header_style = int(style.group(1)) if style else None
+            header_done = True
+            before = [cell for col, cell in found if col is not None and col < first_new]
+            style = _S_ATTR.search(before[-1].split(">", 1)[0]) if before else None
+            header_style = int(style.group(1)) if style else None
         new_cells = cells_for(row, header_style)
-        # Cells are stored in column order, so when the last one lies left of the result columns (the usual
-        # case) the new cells simply go at the end of the row.
-        last = _CELL.match(body, max(body.rfind("<c>"), body.rfind("<c ")))
-        last_col = _cell_col(last.group(1)) if last else -1
+        last_col = found[-1][0] if found else -1
         if last_col is not None and last_col < first_new:
-            return f"<row{attrs}>{body}{''.join(x for _, x in new_cells)}</row>"
-        kept = [
-            (col, c.group(0))
-            for c in _CELL.finditer(body)
-            if (col := _cell_col(c.group(1))) is None or col not in col_set
-        ]
-        merged = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
-        return f"<row{attrs}>{''.join(x for _, x in merged)}</row>"
-
-    data = _ROW.sub(fix_row, xml[start:end])
-    if pending or pending_header:
-        missing = sorted(pending) + ([new.header_row] if pending_header else [])
+            merged = body + "".join(x for _, x in new_cells)
+        else:
+            kept = [(col, cell) for col, cell in found if col is None or col not in col_set]
+            ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
+            merged = "".join(x for _, x in ordered)
+        out.append(
+            piece[:k] + _SPANS.sub("", tag).encode("utf-8") + b">" + merged.encode("utf-8") + b"</row>"
+        )
+    if pending or not header_done:
+        missing = sorted(pending) + ([] if header_done else [new.header_row])
         raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
-    out = xml[:start] + data + xml[end:]
-    out = _widen_dimension(out, max(cols))
-    return _add_widths(out, cols, new.widths)
+    head = _add_widths(_widen_dimension(out[0].decode("utf-8"), max(cols)), cols, new.widths)
+    out[0] = head.encode("utf-8")
+    out.append(xml[end:])
+    return out
 
 
 def _cell_col(attrs: str) -> int | None:
@@ -319,8 +329,7 @@ def _add_widths(xml: str, cols: tuple[int, int, int], widths: tuple[float, float
         items = re.findall(r"<col\b[^>]*/>", merged)
         items.sort(key=lambda s: int(re.search(r'\bmin="(\d+)"', s).group(1)))  # type: ignore[union-attr]
         return xml[: existing.start()] + "<cols>" + "".join(items) + "</cols>" + xml[existing.end() :]
-    at = xml.find("<sheetData")
-    return xml[:at] + f"<cols>{extra}</cols>" + xml[at:]
+    return xml + f"<cols>{extra}</cols>"
 
 
 def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
@@ -338,14 +347,20 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
             replaced[styles_name] = styles.encode("utf-8")
         except XlsxError:
             tone_styles, text_style = {}, None
-    sheet_xml = src.read(part).decode("utf-8")
-    replaced[part] = patch_sheet(sheet_xml, new, tone_styles, text_style).encode("utf-8")
+    sheet_pieces = patch_sheet(src.read(part), new, tone_styles, text_style)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
+            if info.filename == part:
+                target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                target.compress_type = zipfile.ZIP_DEFLATED
+                target.external_attr = info.external_attr
+                with dst.open(target, "w") as fh:
+                    for piece in sheet_pieces:
+                        fh.write(piece)
+                continue
             data = replaced.get(info.filename)
             if data is None:
                 data = src.read(info)
-            level = 1 if info.filename in replaced else None
-            dst.writestr(info, data, compress_type=info.compress_type, compresslevel=level)
+            dst.writestr(info, data, compress_type=info.compress_type)
     return out.getvalue()

@@ -42,7 +42,7 @@ def test_check_prints_a_summary_and_exits_1_when_rows_are_invalid(mixed: Path, t
     assert out.splitlines() == [
         "오늘발송.xlsx (발송처리 시트, 머리글 1행)",
         "읽은 행: 4",
-        "전송 가능: 2",
+        "전송 가능: 2 (요청 1건, 요청당 최대 30개)",
         "검증오류: 2",
         "  104119 택배사 코드 확인: 1",
         "  104120 송장 번호 미입력: 1",
@@ -58,7 +58,7 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
         "check", str(mixed), "--lang", "en", "--report", str(report_path), "--out", str(out_path)
     )
     assert code == 1
-    assert "ready to send: 2" in out
+    assert "ready to send: 2 (in 1 requests of at most 30)" in out
     data = json.loads(report_path.read_text(encoding="utf-8"))
     assert data["rows"] == 4
     assert data["counts"] == {
@@ -75,10 +75,16 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
     assert data["row_results"][1]["message"].startswith("Courier 'CJ택배' is not a known courier.")
 
 
-def test_all_valid_exits_0(tmp_path: Path) -> None:
-    """Every row valid: exit 0."""
-    path = write_csv(tmp_path / "s.csv", [HEADER, [order_id(1), "택배", "CJ", "123456789012", ""]])
-    assert run("check", str(path))[0] == 0
+def test_all_valid_exits_0_and_batch_size_plans_requests(tmp_path: Path) -> None:
+    """Every row valid: exit 0; 65 rows are 3 requests of 30, or 7 of at most 10 with --batch-size 10."""
+    rows = [[order_id(i), "택배", "CJ", f"{i:012d}", ""] for i in range(1, 66)]
+    path = write_csv(tmp_path / "s.csv", [HEADER, *rows])
+    code, out, _ = run("check", str(path))
+    assert code == 0
+    assert "전송 가능: 65 (요청 3건, 요청당 최대 30개)" in out
+    assert "전송 가능: 65 (요청 7건, 요청당 최대 10개)" in run("check", str(path), "--batch-size", "10")[1]
+    with pytest.raises(SystemExit):
+        run("check", str(path), "--batch-size", "31")
 
 
 def test_password_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

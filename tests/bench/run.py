@@ -1,0 +1,145 @@
+"""`make bench`: the speed and memory figures the project promises, measured and printed.
+
+    python -m tests.bench.run [--rows 100000]
+
+Generates (once, cached under build/bench/) an xlsx of N order rows with about 2% invalid rows, then measures
+in one run, so the ratios compare like with like on this machine:
+- the reference: a bare `pandas.read_excel(path, engine="calamine", dtype=str)`;
+- `batchship check` end to end in-process (load, validate, plan, write the result copy);
+- writing the result copy alone, against an openpyxl load_workbook + append + save round trip;
+- peak memory (max RSS) of `batchship check` as its own process.
+Targets (issue #2): check <= 4x the bare read; writer >= 5x faster than openpyxl; peak memory < 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build" / "bench"
+
+
+def make_sheet(path: Path, rows: int) -> None:
+    import openpyxl
+
+    rng = random.Random(7)
+    couriers = ["CJ대한통운", "롯데택배", "한진택배", "로젠택배", "우체국택배", "CJGLS", "롯데"]
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("발송처리")
+    ws.append(["상품주문번호", "배송방법", "택배사", "송장번호", "발송일", "수취인명", "상품명", "수량"])
+    for n in range(rows):
+        pid = f"2024{n:011d}{(n % 9) + 1}"
+        courier = rng.choice(couriers)
+        tracking = f"{rng.randrange(10**11, 10**12)}"
+        roll = rng.random()
+        if roll < 0.005:
+            courier = "CJ택배"
+        elif roll < 0.01:
+            tracking = ""
+        elif roll < 0.015:
+            pid = pid[:10]
+        elif roll < 0.02:
+            tracking = "12-34"
+        ws.append([pid, "택배,등기,소포", courier, tracking, "2024-05-05", "홍길동", "무선 키보드", 1])
+    wb.save(path)
+
+
+def timed(func: Callable[[], Any], repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def openpyxl_round_trip(src: Path, out: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["발송처리"]
+    ws.cell(row=1, column=9, value="처리결과")
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=9, value="미전송")
+        ws.cell(row=r, column=11, value="검사 통과")
+    wb.save(out)
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    code = (
+        "import resource, sys; from batchship.cli import main; rc = main(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(0 if rc in (0, 1) else rc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return int(proc.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    BUILD.mkdir(parents=True, exist_ok=True)
+    sheet_path = BUILD / f"bench_{args.rows}.xlsx"
+    if not sheet_path.exists():
+        t = timed(lambda: make_sheet(sheet_path, args.rows))
+        print(f"generated {sheet_path.name} in {t:.1f} s")
+
+    import pandas as pd
+
+    from batchship.check import run_check
+    from batchship.results import write_result
+
+    bare = timed(lambda: pd.read_excel(sheet_path, engine="calamine", dtype=str), repeat=2)
+    result: dict[str, Any] = {}
+
+    def check() -> None:
+        result["run"] = run_check(sheet_path, out=BUILD / "check.result.xlsx")
+
+    check_t = timed(check, repeat=2)
+    report, sheet, _ = result["run"]
+    write_t = timed(lambda: write_result(sheet, report, BUILD / "writer.result.xlsx"), repeat=2)
+    openpyxl_t = timed(lambda: openpyxl_round_trip(sheet_path, BUILD / "openpyxl.result.xlsx"))
+    rss = peak_rss_mb(["check", str(sheet_path), "--out", str(BUILD / "rss.result.xlsx")])
+    counts = report.counts()
+
+    rows = [
+        ("bare pandas.read_excel(calamine, dtype=str)", f"{bare:.2f} s", "reference", ""),
+        ("batchship check, end to end", f"{check_t:.2f} s", f"{check_t / bare:.2f}x the bare read", "<= 4x"),
+        ("result copy, streaming writer", f"{write_t:.2f} s", "", ""),
+        (
+            "result copy, openpyxl round trip",
+            f"{openpyxl_t:.2f} s",
+            f"writer {openpyxl_t / write_t:.1f}x faster",
+            ">= 5x",
+        ),
+        ("peak memory of batchship check (max RSS)", f"{rss:.0f} MB", "", "< 400 MB"),
+    ]
+    ok = check_t / bare <= 4 and openpyxl_t / write_t >= 5 and rss < 400
+    lines = [
+        f"# batchship check benchmark ({args.rows:,} rows, {counts['INVALID']:,} invalid)",
+        "",
+        f"Machine: {platform.machine()}, {platform.processor() or platform.system()}, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}",
+        "",
+        "| figure | value | ratio | target |",
+        "|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        "",
+        f"All targets met: {'yes' if ok else 'NO'}",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "build" / "bench-report.md").write_text(text + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
