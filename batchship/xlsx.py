@@ -15,7 +15,7 @@ import functools
 import posixpath
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -166,7 +166,9 @@ _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]*)(\d+)"')
 _S_ATTR = re.compile(r'\bs="(\d+)"')
-_SPANS = re.compile(r'\s+spans="[^"]*"')
+_SPANS_BYTES = re.compile(rb'\s+spans="[^"]*"')
+_R_ATTR_BYTES = re.compile(rb'\br="([A-Z]*)(\d+)"')
+_CELL_REF_BYTES = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
 
 
 @functools.lru_cache(maxsize=8192)
@@ -217,12 +219,13 @@ def _cell_xml(ref: str, style: int | None, text: str) -> str:
 
 def patch_sheet(
     xml: bytes, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None
-) -> list[bytes]:
-    """The worksheet XML, as a list of byte pieces, with the result cells written into it (replacing any
-    already in those columns).
+) -> Iterator[bytes]:
+    """The worksheet XML, as a stream of byte pieces, with the result cells written into it (replacing any
+    already in those columns). Raises `XlsxError` (at the end, when rows were not found) if it cannot.
 
-    Works on the UTF-8 bytes without decoding the whole part, splitting `<sheetData>` at each `</row>`: the
-    last `<row` tag before each split point is the row being closed, so result cells are added right there.
+    Works on the UTF-8 bytes without decoding the whole part, walking `<sheetData>` from one `</row>` to the
+    next: the last `<row` tag before each is the row being closed, so result cells are added right there.
+    Nothing but the current row is copied, so memory stays flat however large the sheet.
     """
     start = xml.find(b"<sheetData")
     end = xml.rfind(b"</sheetData>")
@@ -247,50 +250,58 @@ def patch_sheet(
             (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
         ]
 
-    pieces = xml[start:end].split(b"</row>")
-    out: list[bytes] = [xml[:start]]
+    head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
+    yield head.encode("utf-8")
     row = 0
-    for i, piece in enumerate(pieces):
-        if i == len(pieces) - 1:
-            out.append(piece)
+    pos = start
+    while True:
+        close = xml.find(b"</row>", pos, end)
+        if close < 0:
+            yield xml[pos:end]
             break
+        piece = xml[pos:close]
+        pos = close + len(b"</row>")
         k = piece.rfind(b"<row")
         tag_end = piece.find(b">", k)
         if k < 0 or tag_end < 0:
             raise XlsxError("unbalanced row elements")
-        tag = piece[k:tag_end].decode("utf-8")
-        r = _R_ATTR.search(tag)
+        tag = piece[k:tag_end]
+        r = _R_ATTR_BYTES.search(tag)
         row = int(r.group(2)) if r else row + piece.count(b"<row")
         if row not in pending and row != new.header_row:
-            out.append(piece)
-            out.append(b"</row>")
+            yield piece + b"</row>"
             continue
-        body = piece[tag_end + 1 :].decode("utf-8")
-        found = [(_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(body)]
+        if b" spans=" in tag:
+            tag = _SPANS_BYTES.sub(b"", tag)
+        last_pos = max(piece.rfind(b"<c ", tag_end), piece.rfind(b"<c>", tag_end))
+        last = _CELL_REF_BYTES.match(piece, last_pos) if last_pos >= 0 else None
+        last_col = column_index(last.group(1).decode()) if last else (-1 if last_pos < 0 else None)
         header_style = None
         if row == new.header_row:
             header_done = True
+            found = [
+                (_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(piece[tag_end + 1 :].decode())
+            ]
             before = [cell for col, cell in found if col is not None and col < first_new]
             style = _S_ATTR.search(before[-1].split(">", 1)[0]) if before else None
             header_style = int(style.group(1)) if style else None
         new_cells = cells_for(row, header_style)
-        last_col = found[-1][0] if found else -1
         if last_col is not None and last_col < first_new:
-            merged = body + "".join(x for _, x in new_cells)
-        else:
-            kept = [(col, cell) for col, cell in found if col is None or col not in col_set]
-            ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
-            merged = "".join(x for _, x in ordered)
-        out.append(
-            piece[:k] + _SPANS.sub("", tag).encode("utf-8") + b">" + merged.encode("utf-8") + b"</row>"
-        )
+            added = "".join(x for _, x in new_cells).encode("utf-8")
+            yield piece[:k] + tag + b">" + piece[tag_end + 1 :] + added + b"</row>"
+            continue
+        body = piece[tag_end + 1 :].decode("utf-8")
+        kept = [
+            (col, c.group(0))
+            for c in _CELL.finditer(body)
+            if (col := _cell_col(c.group(1))) is None or col not in col_set
+        ]
+        ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
+        yield piece[:k] + tag + b">" + "".join(x for _, x in ordered).encode("utf-8") + b"</row>"
     if pending or not header_done:
         missing = sorted(pending) + ([] if header_done else [new.header_row])
         raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
-    head = _add_widths(_widen_dimension(out[0].decode("utf-8"), max(cols)), cols, new.widths)
-    out[0] = head.encode("utf-8")
-    out.append(xml[end:])
-    return out
+    yield xml[end:]
 
 
 def _cell_col(attrs: str) -> int | None:
@@ -356,8 +367,13 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
                 target.compress_type = zipfile.ZIP_DEFLATED
                 target.external_attr = info.external_attr
                 with dst.open(target, "w") as fh:
+                    chunk: list[bytes] = []
                     for piece in sheet_pieces:
-                        fh.write(piece)
+                        chunk.append(piece)
+                        if len(chunk) == 4096:
+                            fh.write(b"".join(chunk))
+                            chunk.clear()
+                    fh.write(b"".join(chunk))
                 continue
             data = replaced.get(info.filename)
             if data is None:

@@ -74,9 +74,11 @@ def openpyxl_round_trip(src: Path, out: Path) -> None:
 
 
 def peak_rss_mb(args: list[str]) -> float:
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec and would report this (large) parent's peak.
     code = (
-        "import resource, sys; from batchship.cli import main; rc = main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(0 if rc in (0, 1) else rc)"
+        "import re, sys; from batchship.cli import main; rc = main(sys.argv[1:]); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); "
+        "sys.exit(0 if rc in (0, 1) else rc)"
     )
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return int(proc.stdout.strip().splitlines()[-1]) / 1024
