@@ -231,7 +231,7 @@ SUMMARY: Final[dict[str, dict[str, str]]] = {
     "en": {
         "title": "{file} (sheet {sheet}, header in row {header_row})",
         "rows": "rows read: {rows}",
-        "valid": "ready to send: {valid} (in {requests} requests of at most {batch})",
+        "valid": "ready to send: {valid} ({requests} request(s) of at most {batch})",
         "invalid": "invalid: {invalid}",
         "by_code": "  {code} {meaning}: {count}",
         "status": "{label}: {count}",
@@ -243,12 +243,45 @@ SUMMARY: Final[dict[str, dict[str, str]]] = {
 }
 
 
+# NAVER's error codes in English (NAVER's own Korean descriptions are `codes.NAVER_ERROR_CODES`).
+NAVER_CODES_EN: Final[dict[str, str]] = {
+    "4000": "invalid request parameter",
+    "9999": "other error",
+    "100001": "product order not found",
+    "100003": "order not found",
+    "101009": "no permission for this product order",
+    "104105": "dispatch deadline out of range",
+    "104116": "delivery method must change (no-delivery order)",
+    "104117": "delivery method must change",
+    "104118": "courier missing",
+    "104119": "courier code wrong",
+    "104120": "tracking number missing",
+    "104121": "tracking number already used",
+    "104122": "tracking number invalid",
+    "104131": "duplicate product order number",
+    "104133": "bad request",
+    "104417": "exchange state does not allow re-delivery",
+    "104441": "not a desired-date delivery product",
+    "104442": "product order state does not allow this",
+    "104443": "place-order (발주) state does not allow this",
+    "104444": "desired delivery date invalid",
+    "104445": "desired delivery date beyond the change limit",
+    "104446": "desired delivery date unchanged",
+    "104138": "desired delivery date change failed",
+    "104449": "not within the desired-date change period",
+    "104450": "no time or area for N desired-date delivery",
+    "105306": "requested state equals the current one",
+}
+
+
 def code_meaning(code: str, lang: Lang) -> str:
     """What an error code means: batchship's own wording, or NAVER's description of its code."""
     from batchship.codes import NAVER_ERROR_CODES
 
     if code in OWN_CODES:
         return OWN_CODES[code][lang]
+    if lang == "en":
+        return NAVER_CODES_EN.get(code, "")
     return NAVER_ERROR_CODES.get(code, "")
 
 

@@ -58,7 +58,8 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
         "check", str(mixed), "--lang", "en", "--report", str(report_path), "--out", str(out_path)
     )
     assert code == 1
-    assert "ready to send: 2 (in 1 requests of at most 30)" in out
+    assert "ready to send: 2 (1 request(s) of at most 30)" in out
+    assert "  104119 courier code wrong: 1" in out
     data = json.loads(report_path.read_text(encoding="utf-8"))
     assert data["rows"] == 4
     assert data["counts"] == {

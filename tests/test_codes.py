@@ -146,3 +146,10 @@ def test_no_key_names_two_couriers() -> None:
         for key in {codes.normalize_key(code), codes.normalize_key(name)}:
             assert seen.setdefault(key, code) == code, key
     assert all(re.fullmatch(r"\S+", c) for c in codes.COURIERS)
+
+
+def test_every_naver_code_has_an_english_meaning() -> None:
+    """--lang en never shows a Korean meaning for one of NAVER's codes."""
+    from batchship.messages import NAVER_CODES_EN
+
+    assert set(NAVER_CODES_EN) == set(codes.NAVER_ERROR_CODES)

@@ -196,3 +196,45 @@ def test_protected_input_gives_a_protected_result(tmp_path: Path) -> None:
     out = default_result_path(src)
     assert out.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # an encrypted (OLE) container
     assert read_rows(out, password="pw-1234")[1][5] == "미전송"
+
+
+def _replace_part(path: Path, part: str, data: bytes) -> None:
+    src = path.read_bytes()
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, data if info.filename == part else zin.read(info))
+
+
+def test_unusual_worksheet_xml_rows_without_numbers_spans_and_styled_cells_beyond(tmp_path: Path) -> None:
+    """Rows without r attributes, spans, and formatted empty cells right of the table: cells stay in column
+    order and the workbook opens with every value in place."""
+    src = write_xlsx(tmp_path / "s.xlsx", [["x"]])
+    sheet_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:H3"/><sheetData>'
+        '<row spans="1:8"><c r="A1" t="inlineStr"><is><t>상품주문번호</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>택배사</t></is></c><c r="C1" t="inlineStr"><is><t>송장번호</t></is></c>'
+        '<c r="H1" s="0"/></row>'
+        f'<row><c r="A2" t="inlineStr"><is><t>{order_id(1)}</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>CJ</t></is></c><c r="C2" t="inlineStr"><is><t>123456789012</t></is></c>'
+        '<c r="H2" s="0"/></row>'
+        '<row r="3" spans="1:8"/>'
+        f'<row r="4"><c r="A4" t="inlineStr"><is><t>{order_id(2)}</t></is></c>'
+        '<c r="B4" t="inlineStr"><is><t>CJ</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    _replace_part(src, "xl/worksheets/sheet1.xml", sheet_xml.encode())
+    report, _, _ = run_check(src, now=NOW)
+    assert [r.row for r in report.rows] == [2, 4]
+    rows = read_rows(default_result_path(src))
+    assert rows[0][:6] == ("상품주문번호", "택배사", "송장번호", "처리결과", "오류코드", "오류메시지")
+    assert rows[1][3:5] == ("미전송", None)
+    assert rows[3][3:5] == ("검증오류", "104120")
+    with zipfile.ZipFile(default_result_path(src)) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "spans=" not in xml.split('<row r="3"')[0]
+    assert xml.index('r="F2"') < xml.index('r="H2"')  # inserted before the styled cell, not after
+    assert '<dimension ref="A1:H3"/>' in xml

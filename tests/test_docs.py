@@ -1,0 +1,40 @@
+"""Docs cannot drift: the session the README shows is what the command really prints."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from batchship.cli import main
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+
+
+def test_readme_names_the_two_commands() -> None:
+    """A fresh clone needs exactly `make demo` and `make test`, and the README says so on its first screen."""
+    first_screen = "\n".join(README.read_text(encoding="utf-8").splitlines()[:15])
+    assert "make demo" in first_screen and "make test" in first_screen
+
+
+def test_readme_check_session_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running the README's `batchship check` line prints exactly the output shown under it."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- session: check -->\n```\n(.*?)```\n<!-- /session -->", text, re.S)
+    assert block, "README lost its check session"
+    command, *expected = block.group(1).rstrip("\n").splitlines()
+    argv = shlex.split(command.removeprefix("$ "))
+    assert argv[:2] == ["batchship", "check"]
+    (tmp_path / "sample_data").mkdir()
+    (tmp_path / "sample_data" / "발송처리_샘플.xlsx").write_bytes(
+        (ROOT / "sample_data" / "발송처리_샘플.xlsx").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    code = main(argv[1:], stdout=out, stderr=out)
+    assert code == 1
+    assert out.getvalue().splitlines() == expected
