@@ -4,7 +4,13 @@
     ├── SheetError            the sheet cannot be processed at all (exit 2): unreadable, protected,
     │                         no header row, missing columns, wrong password, ...
     ├── ConfigError           options, credentials or config files are unusable (exit 2)
-    └── OutputError           the result copy could not be written (exit 2)
+    │   └── AuthError         NAVER's token endpoint refused the credentials (or our IP)
+    ├── OutputError           the result copy could not be written (exit 2)
+    └── ApiError              a Commerce API call failed; the subclass says what that means for the request
+        ├── NotAppliedError   certainly not applied: safe to send again (429, 401, 503, refused connection)
+        ├── OutcomeUnknownError  may or may not have been applied (504, 500, read timeout, dropped connection):
+        │                        never resent before the orders are looked up
+        └── RejectedError     refused as a whole and final (400): split it to find the culprit
 
 Each carries its message already rendered in the user's language: the library decides the words, the CLI
 only prints them. Exceptions from libraries (calamine, zipfile, httpx, ...) are caught where they happen and
@@ -34,3 +40,33 @@ class ConfigError(BatchshipError):
 
 class OutputError(BatchshipError):
     """The result copy could not be written."""
+
+
+class AuthError(ConfigError):
+    """NAVER's token endpoint refused the credentials, or the IP is not registered."""
+
+
+class ApiError(BatchshipError):
+    """A Commerce API call failed.
+
+    status: the HTTP status (0 when no response came); code: NAVER's `code` (`GW.RATE_LIMIT`, ...) or a
+    transport error's name; trace_id: NAVER's trace id when one came back.
+    """
+
+    def __init__(self, message: str, *, status: int = 0, code: str = "", trace_id: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.trace_id = trace_id
+
+
+class NotAppliedError(ApiError):
+    """The request certainly did not take effect: it is safe to send it again."""
+
+
+class OutcomeUnknownError(ApiError):
+    """The request may or may not have taken effect: look the orders up before sending anything again."""
+
+
+class RejectedError(ApiError):
+    """NAVER refused the whole request (HTTP 400); sending it again unchanged would fail again."""
