@@ -85,6 +85,15 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     return results
 
 
+def prepare(
+    path: str | Path, options: SheetOptions, now: dt.datetime | None = None
+) -> tuple[Sheet, Validation, list[RowResult]]:
+    """Load and validate a sheet: the first half of both `check` and `dispatch`."""
+    sheet = load_sheet(path, sheet=options.sheet, password=options.password, lang=options.lang)
+    validation = validate(sheet.data, now or now_kst())
+    return sheet, validation, verdicts(validation, options.lang)
+
+
 def run_check(
     path: str | Path,
     options: SheetOptions = SheetOptions(),
@@ -95,14 +104,13 @@ def run_check(
 ) -> tuple[Report, Sheet, Validation]:
     """Load, validate, plan the requests and write the result copy; the report says where it went and how
     many requests a dispatch would make."""
-    sheet = load_sheet(path, sheet=options.sheet, password=options.password, lang=options.lang)
-    validation = validate(sheet.data, now or now_kst())
+    sheet, validation, rows = prepare(path, options, now)
     report = Report(
         mode="check",
         source=sheet.path,
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,
-        rows=verdicts(validation, options.lang),
+        rows=rows,
         lang=options.lang,
     )
     planned = list(batches(items_from(validation.frame[validation.valid_mask]), batch_size))

@@ -9,20 +9,45 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from batchship import __version__
+from batchship.api.client import DEFAULT_BASE_URL
+from batchship.api.ratelimit import DEFAULT_RATE
 from batchship.check import SheetOptions, run_check
-from batchship.errors import BatchshipError
-from batchship.messages import SUMMARY, Lang, code_meaning
+from batchship.errors import BatchshipError, ConfigError
+from batchship.messages import DISPATCH_SUMMARY, SUMMARY, Lang, code_meaning
 from batchship.plan import MAX_BATCH
 from batchship.report import Report, Status
 
 PASSWORD_ENV = "BATCHSHIP_SHEET_PASSWORD"
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share from 0 to 1, not {text!r}")
+    return value
 
 
 def _batch_size(text: str) -> int:
@@ -67,6 +92,84 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every row of a shipping sheet and write the verdict onto a copy. Sends nothing.",
     )
     _add_sheet_options(check)
+
+    dispatch = sub.add_parser(
+        "dispatch",
+        help="check every row, send the valid ones to NAVER, and write what NAVER answered onto a copy",
+        description="Check every row, send the valid ones to NAVER in requests of at most 30 (paced to the rate "
+        "limit), and write NAVER's answer for every row onto a copy of the sheet.",
+    )
+    _add_sheet_options(dispatch)
+    dispatch.add_argument(
+        "--dry-run", action="store_true", help="build the requests and show one; send nothing"
+    )
+    dispatch.add_argument(
+        "--base-url", help=f"API base URL (or set BATCHSHIP_API_BASE_URL; default {DEFAULT_BASE_URL})"
+    )
+    dispatch.add_argument("--config", type=Path, help="TOML file with client_id and client_secret (mode 600)")
+    dispatch.add_argument(
+        "--rate-limit",
+        type=_positive,
+        default=DEFAULT_RATE,
+        metavar="N",
+        help="requests per second (default 2)",
+    )
+    dispatch.add_argument("--quiet", action="store_true", help="no progress bar")
+    dispatch.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
+    )
+    dispatch.add_argument(
+        "--sandbox-orders",
+        type=Path,
+        metavar="CSV",
+        help="with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the sheet's",
+    )
+
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="run the local stand-in for the Commerce API on 127.0.0.1",
+        description="Run the local stand-in for the NAVER Commerce API on 127.0.0.1 until interrupted.",
+    )
+    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    sandbox.add_argument(
+        "--orders", type=Path, metavar="CSV", help="orders: productOrderId,status,placeOrderStatus"
+    )
+    sandbox.add_argument(
+        "--seed-from", type=Path, metavar="SHEET", help="add every order of a sheet as PAYED"
+    )
+    sandbox.add_argument(
+        "--rate-limit", type=_positive, metavar="N", help="requests per second per application"
+    )
+    sandbox.add_argument(
+        "--token-ttl", type=_positive, default=3 * 3600, metavar="S", help="token lifetime in seconds"
+    )
+    sandbox.add_argument(
+        "--latency", type=float, default=0.0, metavar="S", help="seconds added to every answer"
+    )
+    sandbox.add_argument(
+        "--fault-500",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of dispatch calls answered 500 before applying",
+    )
+    sandbox.add_argument(
+        "--fault-504-after",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of dispatch calls applied, then answered 504",
+    )
+    sandbox.add_argument(
+        "--fault-drop-after",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of dispatch calls applied, then dropped",
+    )
+    sandbox.add_argument("--fault-seed", type=int, default=0, metavar="N", help="random seed for the faults")
     return parser
 
 
@@ -92,6 +195,17 @@ def print_summary(report: Report, out: TextIO) -> None:
                 print(s["status"].format(label=status.label(lang), count=counts[status]), file=out)
     for code, count in report.error_codes().items():
         print(s["by_code"].format(code=code, meaning=code_meaning(code, lang), count=count), file=out)
+    if report.mode == "dispatch" and not report.extra.get("dry_run"):
+        e = report.extra
+        print(
+            DISPATCH_SUMMARY[lang]["figures"].format(
+                requests=e["requests"],
+                retries=e["retries"],
+                rate_limited=e["rate_limited"],
+                duration=e["duration_s"],
+            ),
+            file=out,
+        )
     if report.result_file:
         print(s["result"].format(path=report.result_file), file=out)
 
@@ -101,29 +215,165 @@ def _write_json(path: Path, report: Report) -> None:
     path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM set `stop` (requests in flight finish, the result copy is written) instead of killing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    for sig in previous:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _sheet_options(args: argparse.Namespace) -> SheetOptions:
+    return SheetOptions(
+        sheet=args.sheet_name,
+        password=args.password or os.environ.get(PASSWORD_ENV) or None,
+        lang=args.lang,
+    )
+
+
+def _finish(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    print_summary(report, out)
+    if args.report:
+        _write_json(args.report, report)
+        print(SUMMARY[report.lang]["report"].format(path=args.report), file=out)
+    return report.exit_code
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    report, _, _ = run_check(args.sheet_path, _sheet_options(args), out=args.out, batch_size=args.batch_size)
+    return _finish(report, args, out)
+
+
+def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> int:
+    from batchship.api.auth import Credentials
+    from batchship.api.client import base_url_from_env
+    from batchship.config import load_credentials
+    from batchship.dispatch import DispatchOptions, run_dispatch, sample_body
+    from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+    from batchship.sandbox.server import load_orders_csv
+    from batchship.sheet import load_sheet
+
+    sheet_options = _sheet_options(args)
+    options = DispatchOptions(
+        rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run, progress=not args.quiet
+    )
+    stop = threading.Event()
+    sandbox = None
+    credentials: Credentials | None = None
+    base_url = base_url_from_env(args.base_url)
+    try:
+        if args.sandbox and not args.dry_run:
+            sandbox = Sandbox(rate_limit=None)
+            if args.sandbox_orders:  # exactly these orders exist
+                try:
+                    sandbox.add_orders(load_orders_csv(args.sandbox_orders))
+                except (OSError, ValueError) as exc:
+                    raise ConfigError(f"Cannot read --sandbox-orders {args.sandbox_orders}: {exc}") from exc
+            else:  # every order of the sheet exists, PAYED
+                seed = load_sheet(
+                    args.sheet_path,
+                    sheet=sheet_options.sheet,
+                    password=sheet_options.password,
+                    lang=args.lang,
+                )
+                sandbox.seed_payed(pid for pid in seed.data["productOrderId"] if pid)
+            sandbox.start()
+            base_url = sandbox.base_url
+            credentials = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+            print(DISPATCH_SUMMARY[args.lang]["sandbox"].format(url=base_url), file=out)
+        elif not args.dry_run:
+            credentials = load_credentials(args.config)
+            secrets.extend(credentials.secrets())
+        with _stop_on_signals(stop):
+            report = run_dispatch(
+                args.sheet_path,
+                sheet_options,
+                options,
+                credentials=credentials,
+                base_url=base_url,
+                out=args.out,
+                stop=stop,
+            )
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    if args.dry_run:
+        print(
+            DISPATCH_SUMMARY[args.lang]["dry_run"].format(requests=report.extra["requests_planned"]), file=out
+        )
+        print(sample_body(report), file=out)
+    return _finish(report, args, out)
+
+
+def _cmd_sandbox(args: argparse.Namespace, out: TextIO) -> int:
+    from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
+    from batchship.sandbox.server import load_orders_csv
+    from batchship.sheet import load_sheet
+
+    faults = Faults(
+        error_500_before=FaultSpec(rate=args.fault_500),
+        timeout_504_after=FaultSpec(rate=args.fault_504_after),
+        drop_after=FaultSpec(rate=args.fault_drop_after),
+        latency_s=args.latency,
+        seed=args.fault_seed,
+    )
+    sandbox = Sandbox(rate_limit=args.rate_limit, token_ttl=args.token_ttl, faults=faults, port=args.port)
+    if args.orders:
+        try:
+            sandbox.add_orders(load_orders_csv(args.orders))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"Cannot read --orders {args.orders}: {exc}") from exc
+    if args.seed_from:
+        sandbox.seed_payed(pid for pid in load_sheet(args.seed_from).data["productOrderId"] if pid)
+    stop = threading.Event()
+    with _stop_on_signals(stop), sandbox:
+        print(f"sandbox listening on {sandbox.base_url}", file=out)
+        print(f"  BATCHSHIP_API_BASE_URL={sandbox.base_url}", file=out)
+        print(f"  NAVER_COMMERCE_CLIENT_ID={DEMO_CLIENT_ID}", file=out)
+        print(f"  NAVER_COMMERCE_CLIENT_SECRET='{DEMO_CLIENT_SECRET}'", file=out)
+        out.flush()
+        stop.wait()
+    return 0
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = build_parser().parse_args(argv)
+    secrets: list[str] = [p for p in (getattr(args, "password", None), os.environ.get(PASSWORD_ENV)) if p]
+    secrets.append(os.environ.get("NAVER_COMMERCE_CLIENT_SECRET", ""))
     try:
         if args.command == "check":
-            options = SheetOptions(
-                sheet=args.sheet_name,
-                password=args.password or os.environ.get(PASSWORD_ENV) or None,
-                lang=args.lang,
-            )
-            report, _, _ = run_check(args.sheet_path, options, out=args.out, batch_size=args.batch_size)
-            print_summary(report, out)
-            if args.report:
-                _write_json(args.report, report)
-                print(SUMMARY[report.lang]["report"].format(path=args.report), file=out)
-            return report.exit_code
+            return _cmd_check(args, out)
+        if args.command == "dispatch":
+            return _cmd_dispatch(args, out, secrets)
+        if args.command == "sandbox":
+            return _cmd_sandbox(args, out)
     except BatchshipError as exc:
-        if args.debug:
-            traceback.print_exc(file=err)
-        print(f"batchship: {exc.message}", file=err)
+        if args.debug if hasattr(args, "debug") else False:
+            err.write(_redact(traceback.format_exc(), secrets))
+        print(f"batchship: {_redact(exc.message, secrets)}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

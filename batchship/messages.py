@@ -288,3 +288,83 @@ def code_meaning(code: str, lang: Lang) -> str:
 def file_error(key: str, lang: Lang, **values: object) -> str:
     """A file-level error message in the user's language."""
     return FILE_ERRORS[key][lang].format(**values)
+
+
+# Row messages of a dispatch run.
+DISPATCH_MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "sent": {
+        "ko": "발송 처리되었습니다({what}).",
+        "en": "Dispatched ({what}).",
+    },
+    "sent_confirmed": {
+        "ko": "발송 처리되었습니다({what}). 응답이 끊겨 주문 조회로 확인했습니다.",
+        "en": "Dispatched ({what}). The answer was lost; confirmed by looking the order up.",
+    },
+    "refused": {
+        "ko": "NAVER가 거부했습니다({code} {meaning}): {message} {fix}",
+        "en": "NAVER refused it ({code} {meaning}): {message} {fix}",
+    },
+    "unknown": {
+        "ko": "NAVER의 응답을 받지 못했고 조회 결과도 예상과 다릅니다({seen}). 스마트스토어에서 이 주문의 발송 여부를 "
+        "확인하세요. 확인 전에는 다시 보내지 마세요.",
+        "en": "NAVER's answer was lost and the order lookup shows something unexpected ({seen}). Check this "
+        "order in Smart Store before sending it again.",
+    },
+    "lookup_failed": {
+        "ko": "NAVER의 응답을 받지 못했고 주문 조회도 실패했습니다({reason}). 스마트스토어에서 이 주문의 발송 여부를 "
+        "확인하세요.",
+        "en": "NAVER's answer was lost and the order lookup failed too ({reason}). Check this order in Smart "
+        "Store.",
+    },
+    "not_sent": {
+        "ko": "보내지 못했습니다({reason}). 다시 실행하면 이 행을 보냅니다.",
+        "en": "Not sent ({reason}). Run again to send this row.",
+    },
+    "stopped": {
+        "ko": "중단 요청으로 보내지 않았습니다. 다시 실행하면 이 행을 보냅니다.",
+        "en": "Not sent: the run was stopped. Run again to send this row.",
+    },
+    "dry_run": {
+        "ko": "미리보기(--dry-run): 검사를 통과했고, 보내지 않았습니다.",
+        "en": "Dry run: passed the checks, not sent.",
+    },
+}
+
+#: What to do about NAVER's refusals, by code.
+NAVER_FIXES: Final[dict[str, dict[str, str]]] = {
+    "100001": {"ko": "상품주문번호를 확인하세요.", "en": "Check the product order number."},
+    "104442": {
+        "ko": "이미 발송했거나 취소·반품된 주문인지 스마트스토어에서 확인하세요.",
+        "en": "Check in Smart Store whether the order was already shipped, cancelled or returned.",
+    },
+    "104443": {"ko": "발주 확인 상태를 확인하세요.", "en": "Check the order's place-order (발주) status."},
+    "104118": {"ko": "택배사를 입력하세요.", "en": "Fill in the courier."},
+    "104119": {"ko": "택배사를 확인하세요.", "en": "Check the courier."},
+    "104120": {"ko": "송장번호를 입력하세요.", "en": "Fill in the tracking number."},
+    "104121": {
+        "ko": "다른 주문에 이미 쓰인 송장번호입니다. 송장번호를 확인하세요.",
+        "en": "Another order already uses this tracking number. Check it.",
+    },
+    "104122": {
+        "ko": "송장번호가 택배사 형식에 맞는지 확인하세요.",
+        "en": "Check the tracking number against the courier's format.",
+    },
+    "104131": {"ko": "같은 주문을 한 번만 보내세요.", "en": "Send each order once."},
+}
+DEFAULT_FIX: Final[dict[str, str]] = {
+    "ko": "내용을 고친 뒤 다시 보내세요.",
+    "en": "Fix the row and send it again.",
+}
+
+DISPATCH_SUMMARY: Final[dict[str, dict[str, str]]] = {
+    "ko": {
+        "dry_run": "미리보기(--dry-run): 요청 {requests}건을 만들었고 아무것도 보내지 않았습니다. 첫 요청의 본문:",
+        "figures": "요청 {requests}건, 재시도 {retries}건, 속도 제한(429) {rate_limited}건, {duration:.1f}초",
+        "sandbox": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
+    },
+    "en": {
+        "dry_run": "Dry run: built {requests} request(s) and sent nothing. The first request's body:",
+        "figures": "requests {requests}, retries {retries}, rate-limited (429) {rate_limited}, {duration:.1f} s",
+        "sandbox": "sandbox: {url} (a local stand-in, not NAVER)",
+    },
+}

@@ -6,7 +6,9 @@
 발송처리_샘플.xlsx is a Seller Center style order download: sheet 발주발송관리, a notice paragraph in row 1,
 the real column set in row 2, a few dozen orders with courier and tracking filled in. Most rows are fine; some
 carry the mistakes batchship's checks catch (an order number Excel truncated, a courier typo, a missing
-tracking number, a duplicated row).
+tracking number, a duplicated row); some pass the checks but NAVER refuses them: sandbox_orders.csv is the
+store's side for the demo (one order already shipped, one the store does not have), one row reuses another's
+tracking number, and one has letters in a CJ대한통운 tracking number.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 HERE = Path(__file__).parent
 XLSX = HERE / "발송처리_샘플.xlsx"
+ORDERS = HERE / "sandbox_orders.csv"
 
 NOTICE = (
     "※ 개인정보 보호를 위해 다운로드한 주문 정보는 발송 처리 목적 외에 사용할 수 없습니다. "
@@ -96,7 +99,41 @@ def rows() -> list[list[Any]]:
     out[14][4], out[14][5], out[14][6] = "직접전달", "", ""  # hand delivery: no courier needed
     out[17][5] = "롯데"  # short name is fine
     out.append(list(out[20]))  # the same order pasted twice
+    # Rows that pass batchship's checks but NAVER refuses (see sandbox_orders()):
+    out[22][5], out[23][5] = "CJ대한통운", "CJ대한통운"  # order 23 was already shipped: 104442
+    out[25][5], out[25][6] = out[24][5], out[24][6]  # order 26 reuses order 25's tracking number: 104121
+    out[27][5], out[27][6] = (
+        "CJ대한통운",
+        "CJ1234567A",
+    )  # letters in a CJ tracking number: 104122 (sandbox rule)
     return out
+
+
+#: An order in the sheet that the store does not have (a typo that is still 16 digits): NAVER says 100001.
+UNKNOWN_ORDER = order_id(29)
+#: An order already shipped from Seller Center by hand: NAVER says 104442.
+SHIPPED_ORDER = order_id(23)
+
+
+def sandbox_orders() -> list[list[str]]:
+    """What the sandbox knows for the demo: every sample order PAYED, but one already DELIVERING, one absent."""
+    orders = [["productOrderId", "status", "placeOrderStatus", "deliveryCompany", "trackingNumber"]]
+    for row in rows():
+        pid = str(row[0])
+        if pid == UNKNOWN_ORDER or any(o[0] == pid for o in orders):
+            continue
+        if pid == SHIPPED_ORDER:
+            orders.append([pid, "DELIVERING", "OK", "CJGLS", "600000000001"])
+        else:
+            orders.append([pid, "PAYED", "OK", "", ""])
+    return orders
+
+
+def write_orders_csv(path: Path = ORDERS) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(sandbox_orders())
 
 
 def write_xlsx(path: Path = XLSX) -> None:
@@ -131,4 +168,5 @@ def write_xlsx(path: Path = XLSX) -> None:
 
 if __name__ == "__main__":
     write_xlsx()
-    print(f"wrote {XLSX}")
+    write_orders_csv()
+    print(f"wrote {XLSX} and {ORDERS}")

@@ -13,7 +13,8 @@ Messages never quote credentials or tokens.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -81,9 +82,10 @@ class CommerceClient:
         limiter: RateLimiter | None = None,
         timeout: httpx.Timeout | None = None,
         max_connections: int = 8,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.auth = TokenAuth(credentials, self.base_url + TOKEN_PATH)
+        self.auth = TokenAuth(credentials, self.base_url + TOKEN_PATH, clock=clock)
         self.limiter = limiter
         self.rate_limited = 0
         self._http = httpx.Client(
