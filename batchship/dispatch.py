@@ -296,20 +296,10 @@ def run_dispatch(
                 by_row.update(
                     dispatcher.run(planned, options.concurrency, progress.update if progress else None)
                 )
-            except AuthError as exc:
-                error = exc
-                for item in items:
-                    if by_row[item.row].status is Status.NOT_SENT and by_row[item.row].code == "":
-                        by_row[item.row] = RowResult(
-                            item.row,
-                            item.product_order_id,
-                            Status.NOT_SENT,
-                            "",
-                            _msg("not_sent", lang, reason=exc.message),
-                        )
             finally:
                 if progress:
                     progress.close()
+            error = dispatcher.fatal
             report.extra.update(
                 requests=dispatcher.requests,
                 retries=dispatcher.retries,

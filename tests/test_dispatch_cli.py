@@ -1,0 +1,200 @@
+"""`batchship dispatch` as users run it: credentials, secrets, exit codes, the sandbox demo, and signals."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from batchship.cli import main
+from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
+from batchship.sandbox.server import Order
+from tests.conftest import HEADER, order_id, write_xlsx
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def make_sheet(tmp_path: Path, n: int) -> Path:
+    rows = [[order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(1, n + 1)]
+    return write_xlsx(tmp_path / "발송.xlsx", [HEADER, *rows])
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 200)]) as sb:
+        yield sb
+
+
+@pytest.fixture
+def creds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NAVER_COMMERCE_CLIENT_ID", DEMO_CLIENT_ID)
+    monkeypatch.setenv("NAVER_COMMERCE_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+
+
+def test_missing_credentials_exit_2_naming_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials: exit 2 naming both variables and pointing at --sandbox; the result copy is not needed."""
+    monkeypatch.delenv("NAVER_COMMERCE_CLIENT_ID", raising=False)
+    monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET", raising=False)
+    code, _, err = run("dispatch", str(make_sheet(tmp_path, 2)))
+    assert code == 2
+    assert "NAVER_COMMERCE_CLIENT_ID and NAVER_COMMERCE_CLIENT_SECRET" in err and "--sandbox" in err
+
+
+def test_config_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    """A config file with the secret that group or others can read is refused, saying how to fix it."""
+    config = tmp_path / "naver.toml"
+    config.write_text(f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n')
+    config.chmod(0o644)
+    code, _, err = run("dispatch", str(make_sheet(tmp_path, 1)), "--config", str(config))
+    assert code == 2 and f"chmod 600 {config}" in err
+    assert DEMO_CLIENT_SECRET not in err
+
+
+def test_config_file_works_and_secrets_never_leak(tmp_path: Path, sandbox: Sandbox) -> None:
+    """With a private config file the run succeeds; the secret is in no output, report or result file."""
+    config = tmp_path / "naver.toml"
+    config.write_text(f'[naver]\nclient_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n')
+    config.chmod(0o600)
+    report = tmp_path / "r.json"
+    path = make_sheet(tmp_path, 3)
+    code, out, err = run(
+        "dispatch",
+        str(path),
+        "--config",
+        str(config),
+        "--base-url",
+        sandbox.base_url,
+        "--report",
+        str(report),
+    )
+    assert code == 0, err
+    assert "성공: 3" in out
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["counts"]["SUCCESS"] == 3 and data["requests"] == 1 and "duration_s" in data
+    with zipfile.ZipFile(tmp_path / "발송.result.xlsx") as zf:
+        result_text = b"".join(zf.read(n) for n in zf.namelist())
+    for blob in (out, err, report.read_text(encoding="utf-8"), result_text.decode("utf-8", "replace")):
+        assert DEMO_CLIENT_SECRET not in blob
+        assert DEMO_CLIENT_SECRET[7:] not in blob
+
+
+def test_refused_credentials_exit_2_and_still_write_the_result(
+    tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A secret NAVER refuses: exit 2, nothing sent, every row 미전송 in the result copy, secret not shown."""
+    wrong = "$2a$04$WrongSecretWrongSecreu"
+    monkeypatch.setenv("NAVER_COMMERCE_CLIENT_ID", DEMO_CLIENT_ID)
+    monkeypatch.setenv("NAVER_COMMERCE_CLIENT_SECRET", wrong)
+    path = make_sheet(tmp_path, 2)
+    code, out, err = run("dispatch", str(path), "--base-url", sandbox.base_url, "--debug")
+    assert code == 2
+    assert "NAVER refused the token request (HTTP 401 GW.AUTHN)" in err
+    assert wrong not in out + err and wrong[7:] not in out + err
+    assert sandbox.dispatch_counts() == {}
+    from tests.conftest import read_rows
+
+    rows = read_rows(tmp_path / "발송.result.xlsx")
+    assert [r[5] for r in rows[1:]] == ["미전송", "미전송"]
+
+
+def test_env_base_url_and_dry_run_prints_a_sample_body(
+    tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, creds: None
+) -> None:
+    """BATCHSHIP_API_BASE_URL is honoured; --dry-run prints the first request body and calls nothing."""
+    monkeypatch.setenv("BATCHSHIP_API_BASE_URL", sandbox.base_url)
+    code, out, _ = run("dispatch", str(make_sheet(tmp_path, 31)), "--dry-run", "--lang", "en")
+    assert code == 1  # rows not sent
+    assert "Dry run: built 2 request(s) and sent nothing." in out
+    assert '"productOrderId": "' + order_id(1) + '"' in out
+    assert '"dispatchDate": "' in out
+    assert sandbox.calls() == {}
+
+
+def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
+    """`dispatch --sandbox` on the sample data: successes, our checks' rejections, and NAVER's refusals."""
+    out_path = tmp_path / "demo.xlsx"
+    code, out, err = run(
+        "dispatch",
+        str(ROOT / "sample_data" / "발송처리_샘플.xlsx"),
+        "--sandbox",
+        "--sandbox-orders",
+        str(ROOT / "sample_data" / "sandbox_orders.csv"),
+        "--out",
+        str(out_path),
+        "--report",
+        str(tmp_path / "r.json"),
+    )
+    assert code == 1, err
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (
+        data["counts"]["SUCCESS"] == 22 and data["counts"]["FAILED"] == 4 and data["counts"]["INVALID"] == 5
+    )
+    assert {"104442", "104121", "104122", "100001", "BS103", "104119", "104120", "104131"} <= set(
+        data["error_codes"]
+    )
+    assert "샌드박스: http://127.0.0.1:" in out
+
+
+def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> None:
+    """A real `batchship dispatch` process gets SIGTERM mid-run: it stops sending, exits, and the result copy
+    marks sent rows 성공 and the rest 미전송, matching exactly what the sandbox received."""
+    path = make_sheet(tmp_path, 300)
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 301)], faults=Faults(latency_s=0.3)) as sb:
+        env = {
+            **os.environ,
+            "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
+            "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        }
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "batchship",
+                "dispatch",
+                str(path),
+                "--base-url",
+                sb.base_url,
+                "--quiet",
+                "--batch-size",
+                "5",
+                "--rate-limit",
+                "50",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while sb.calls().get("dispatch", 0) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        counts = sb.dispatch_counts()
+    assert proc.returncode == 1, err
+    assert 0 < len(counts) < 300
+    assert set(counts.values()) == {1}
+    from tests.conftest import read_rows
+
+    rows = read_rows(tmp_path / "발송.result.xlsx")[1:]
+    sent = {r[0] for r in rows if r[5] == "성공"}
+    assert sent == set(counts)
+    assert all(r[5] == "미전송" for r in rows if r[0] not in sent)
+    assert "중단 요청으로 보내지 않았습니다" in {r[7] for r in rows if r[0] not in sent}.pop()
