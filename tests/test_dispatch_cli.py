@@ -186,7 +186,7 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
         while sb.calls().get("dispatch", 0) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         counts = sb.dispatch_counts()
     assert proc.returncode == 1, err
     assert 0 < len(counts) < 300
