@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 # The whole job against the built-in sandbox: exit 1 (some rows not sent) is the expected outcome here.
 demo: $(STAMP)
-	$(PY) -m batchship dispatch sample_data/발송처리_샘플.xlsx --sandbox \
+	$(PY) -m batchship dispatch sample_data/발송처리_샘플.xlsx --sandbox --batch-size 10 \
 	  --sandbox-orders sample_data/sandbox_orders.csv --out build/demo/발송처리_샘플.result.xlsx; \
 	  status=$$?; [ $$status -le 1 ] || exit $$status
 

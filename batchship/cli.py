@@ -201,6 +201,7 @@ def print_summary(report: Report, out: TextIO) -> None:
             DISPATCH_SUMMARY[lang]["figures"].format(
                 requests=e["requests"],
                 retries=e["retries"],
+                lookups=e.get("lookups", 0),
                 rate_limited=e["rate_limited"],
                 duration=e["duration_s"],
             ),

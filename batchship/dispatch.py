@@ -244,7 +244,8 @@ class Dispatcher:
         return RowResult(item.row, item.product_order_id, status, code, message)
 
     def _refused(self, item: DispatchItem, code: str, message: str) -> RowResult:
-        fix = NAVER_FIXES.get(code, DEFAULT_FIX)[self.lang] if code in NAVER_FIXES else DEFAULT_FIX[self.lang]
+        fix = NAVER_FIXES.get(code, DEFAULT_FIX)[self.lang]
+        message = message.strip().rstrip(".") + "." if message.strip() else ""
         text = _msg(
             "refused", self.lang, code=code, meaning=code_meaning(code, self.lang), message=message, fix=fix
         )

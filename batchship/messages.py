@@ -359,12 +359,12 @@ DEFAULT_FIX: Final[dict[str, str]] = {
 DISPATCH_SUMMARY: Final[dict[str, dict[str, str]]] = {
     "ko": {
         "dry_run": "미리보기(--dry-run): 요청 {requests}건을 만들었고 아무것도 보내지 않았습니다. 첫 요청의 본문:",
-        "figures": "요청 {requests}건, 재시도 {retries}건, 속도 제한(429) {rate_limited}건, {duration:.1f}초",
+        "figures": "요청 {requests}건, 재시도 {retries}건, 주문 조회 {lookups}건, 속도 제한(429) {rate_limited}건, {duration:.1f}초",
         "sandbox": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
     },
     "en": {
         "dry_run": "Dry run: built {requests} request(s) and sent nothing. The first request's body:",
-        "figures": "requests {requests}, retries {retries}, rate-limited (429) {rate_limited}, {duration:.1f} s",
+        "figures": "requests {requests}, retries {retries}, order lookups {lookups}, rate-limited (429) {rate_limited}, {duration:.1f} s",
         "sandbox": "sandbox: {url} (a local stand-in, not NAVER)",
     },
 }

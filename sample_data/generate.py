@@ -7,8 +7,9 @@
 the real column set in row 2, a few dozen orders with courier and tracking filled in. Most rows are fine; some
 carry the mistakes batchship's checks catch (an order number Excel truncated, a courier typo, a missing
 tracking number, a duplicated row); some pass the checks but NAVER refuses them: sandbox_orders.csv is the
-store's side for the demo (one order already shipped, one the store does not have), one row reuses another's
-tracking number, and one has letters in a CJ대한통운 tracking number.
+store's side for the demo (one order already shipped, one the store does not have, one whose request times
+out after NAVER applied it, one the buyer cancels while NAVER times out), one row reuses another's tracking
+number, and one has letters in a CJ대한통운 tracking number.
 """
 
 from __future__ import annotations
@@ -113,19 +114,27 @@ def rows() -> list[list[Any]]:
 UNKNOWN_ORDER = order_id(29)
 #: An order already shipped from Seller Center by hand: NAVER says 104442.
 SHIPPED_ORDER = order_id(23)
+#: NAVER answers 504 for the request holding this order, after applying it: batchship looks it up (success).
+TIMEOUT_ORDER = order_id(12)
+#: The buyer cancels this order while NAVER times out: the lookup shows CANCELED, so batchship says 확인필요.
+CANCELLED_ORDER = order_id(3)
 
 
 def sandbox_orders() -> list[list[str]]:
     """What the sandbox knows for the demo: every sample order PAYED, but one already DELIVERING, one absent."""
-    orders = [["productOrderId", "status", "placeOrderStatus", "deliveryCompany", "trackingNumber"]]
+    orders = [["productOrderId", "status", "placeOrderStatus", "deliveryCompany", "trackingNumber", "fault"]]
     for row in rows():
         pid = str(row[0])
         if pid == UNKNOWN_ORDER or any(o[0] == pid for o in orders):
             continue
         if pid == SHIPPED_ORDER:
-            orders.append([pid, "DELIVERING", "OK", "CJGLS", "600000000001"])
+            orders.append([pid, "DELIVERING", "OK", "CJGLS", "600000000001", ""])
+        elif pid == TIMEOUT_ORDER:
+            orders.append([pid, "PAYED", "OK", "", "", "timeout_after"])
+        elif pid == CANCELLED_ORDER:
+            orders.append([pid, "PAYED", "OK", "", "", "cancel_in_flight"])
         else:
-            orders.append([pid, "PAYED", "OK", "", ""])
+            orders.append([pid, "PAYED", "OK", "", "", ""])
     return orders
 
 

@@ -128,12 +128,15 @@ def test_env_base_url_and_dry_run_prints_a_sample_body(
 
 
 def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
-    """`dispatch --sandbox` on the sample data: successes, our checks' rejections, and NAVER's refusals."""
+    """`dispatch --sandbox` on the sample data, as `make demo` runs it: successes (one confirmed by a lookup
+    after a 504), our checks' rejections, NAVER's refusals, and an order cancelled while NAVER timed out."""
     out_path = tmp_path / "demo.xlsx"
     code, out, err = run(
         "dispatch",
         str(ROOT / "sample_data" / "발송처리_샘플.xlsx"),
         "--sandbox",
+        "--batch-size",
+        "10",
         "--sandbox-orders",
         str(ROOT / "sample_data" / "sandbox_orders.csv"),
         "--out",

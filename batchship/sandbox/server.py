@@ -107,6 +107,12 @@ class Order:
     delivery_company: str = ""
     tracking_number: str = ""
     send_date: str = ""
+    #: A one-shot fault for the next dispatch request holding this order: `timeout_after` (apply, then 504)
+    #: or `cancel_in_flight` (the buyer cancels while NAVER is busy: the order becomes CANCELED, then 504).
+    fault: str = ""
+
+
+ORDER_FAULTS: Final = ("", "timeout_after", "cancel_in_flight")
 
 
 @dataclass(slots=True)
@@ -130,7 +136,7 @@ class SandboxState:
 
 def load_orders_csv(path: Path) -> list[Order]:
     """Orders from a CSV with columns productOrderId, status, placeOrderStatus (and optionally
-    deliveryCompany, trackingNumber for orders already shipped)."""
+    deliveryCompany, trackingNumber for orders already shipped, and fault: see `Order.fault`)."""
     text = path.read_bytes().decode("utf-8-sig")
     orders = []
     for row in csv.DictReader(text.splitlines()):
@@ -140,6 +146,11 @@ def load_orders_csv(path: Path) -> list[Order]:
         status = (row.get("status") or "PAYED").strip().upper()
         if status not in STATUSES:
             raise ValueError(f"{path}: unknown status {status!r} for {pid}; use one of {', '.join(STATUSES)}")
+        fault = (row.get("fault") or "").strip()
+        if fault not in ORDER_FAULTS:
+            raise ValueError(
+                f"{path}: unknown fault {fault!r} for {pid}; use one of {', '.join(ORDER_FAULTS[1:])}"
+            )
         orders.append(
             Order(
                 pid,
@@ -148,6 +159,7 @@ def load_orders_csv(path: Path) -> list[Order]:
                 delivery_company=(row.get("deliveryCompany") or "").strip(),
                 tracking_number=(row.get("trackingNumber") or "").strip(),
                 delivery_method="DELIVERY" if (row.get("trackingNumber") or "").strip() else "",
+                fault=fault,
             )
         )
     return orders
@@ -378,8 +390,9 @@ class Sandbox:
             with self.state.lock:
                 self.state.faults_injected["error_500_before"] += 1
             return self._error(500, "GW.INTERNAL_SERVER_ERROR", "internal server error", headers)
+        order_fault = self._take_order_faults(items)
         data = self._apply(items)
-        if self.faults.timeout_504_after.strikes(call, self._rng):
+        if order_fault or self.faults.timeout_504_after.strikes(call, self._rng):
             with self.state.lock:
                 self.state.faults_injected["timeout_504_after"] += 1
             return self._error(504, "GW.TIMEOUT.01", "gateway timeout", headers)
@@ -394,6 +407,21 @@ class Sandbox:
             {"timestamp": now_text(self.clock), "traceId": trace, "data": data},
             headers={"GNCP-GW-Trace-ID": trace, **headers},
         )
+
+    def _take_order_faults(self, items: list[dict[str, Any]]) -> bool:
+        """Fire the one-shot per-order faults of this request; True when the answer must be a 504."""
+        fired = False
+        with self.state.lock:
+            for item in items:
+                order = self.state.orders.get(str(item.get("productOrderId")))
+                if order is None or not order.fault:
+                    continue
+                if order.fault == "cancel_in_flight":
+                    order.status = "CANCELED"
+                self.state.faults_injected[order.fault] += 1
+                order.fault = ""
+                fired = True
+        return fired
 
     def _apply(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         ids = Counter(str(i["productOrderId"]) for i in items)
