@@ -3,6 +3,11 @@
 NAVER publishes no fixed rate; own-store applications are reported to get 2 requests/second with a burst of
 twice that. So: pace on the client at `rate` (the `--rate-limit`), never faster than the
 `GNCP-GW-RateLimit-Replenish-Rate` header says, and on a 429 empty the bucket and wait before the next request.
+
+The client's own burst is the rate (one second's worth), half the gateway's documented burst of twice the
+rate, on purpose: were both buckets the same size they would drain together and then run with no slack, and
+the smallest jitter in when requests reach the gateway would draw a 429. With the gateway's bucket kept half
+full, jitter is absorbed; the cost is a smaller head start, nothing in sustained throughput.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ DEFAULT_RATE: Final = 2.0
 
 
 class RateLimiter:
-    """A thread-safe token bucket. rate: requests per second; burst: bucket size (default twice the rate)."""
+    """A thread-safe token bucket. rate: requests per second; burst: bucket size (default: the rate, see above)."""
 
     def __init__(
         self,
@@ -30,7 +35,7 @@ class RateLimiter:
             raise ValueError("rate must be positive")
         self.rate = rate
         self._ceiling = rate
-        self.burst = burst if burst is not None else max(1.0, 2 * rate)
+        self.burst = burst if burst is not None else max(1.0, rate)
         self._tokens = self.burst
         self._clock = clock
         self._sleep = sleep
@@ -68,9 +73,9 @@ class RateLimiter:
         with self._lock:
             if 0 < rate < self.rate:
                 self.rate = rate
-            if 0 < burst < self.burst:
-                self.burst = burst
-                self._tokens = min(self._tokens, burst)
+            if 0 < burst / 2 < self.burst:
+                self.burst = max(1.0, burst / 2)
+                self._tokens = min(self._tokens, self.burst)
 
     def throttled(self, backoff_s: float) -> None:
         """A 429 came back: empty the bucket and send nothing for `backoff_s` seconds."""
