@@ -38,3 +38,30 @@ def test_readme_check_session_is_real(tmp_path: Path, monkeypatch: pytest.Monkey
     code = main(argv[1:], stdout=out, stderr=out)
     assert code == 1
     assert out.getvalue().splitlines() == expected
+
+
+def test_readme_demo_session_is_real(tmp_path: Path) -> None:
+    """`make demo`'s command line is the README's, and it prints what the README shows (port and seconds aside)."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- session: demo -->\n```\n(.*?)```\n<!-- /session -->", text, re.S)
+    assert block, "README lost its demo session"
+    command, *expected = block.group(1).rstrip("\n").splitlines()
+    argv = shlex.split(command.removeprefix("$ "))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    demo = re.search(r"^demo:.*?\n((?:\t.*\n)+)", makefile, re.M)
+    assert demo
+    make_argv = shlex.split(demo.group(1).replace("\\\n", " ").split(";")[0])
+    assert make_argv[1:3] == ["-m", "batchship"] and make_argv[3:] == argv[1:]
+    out = io.StringIO()
+    code = main([*argv[1:-2], "--out", str(tmp_path / "demo.result.xlsx")], stdout=out, stderr=out)
+    assert code == 1
+
+    def norm(lines: list[str]) -> list[str]:
+        joined = "\n".join(lines)
+        joined = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", joined)
+        joined = re.sub(r"\d+\.\d초", "N초", joined)
+        return joined.replace("build/demo/발송처리_샘플.result.xlsx", "RESULT").splitlines()
+
+    shown = norm(expected)
+    real = norm(out.getvalue().replace(str(tmp_path / "demo.result.xlsx"), "RESULT").splitlines())
+    assert real == shown
