@@ -149,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--latency", type=float, default=0.0, metavar="S", help="seconds added to every answer"
     )
     sandbox.add_argument(
+        "--fault-429",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of dispatch calls answered 429 whatever the rate (a storm)",
+    )
+    sandbox.add_argument(
         "--fault-500",
         type=_rate,
         default=0.0,
@@ -332,6 +339,7 @@ def _cmd_sandbox(args: argparse.Namespace, out: TextIO) -> int:
 
     faults = Faults(
         error_500_before=FaultSpec(rate=args.fault_500),
+        storm_429=FaultSpec(rate=args.fault_429),
         timeout_504_after=FaultSpec(rate=args.fault_504_after),
         drop_after=FaultSpec(rate=args.fault_drop_after),
         latency_s=args.latency,

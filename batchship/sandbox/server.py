@@ -17,8 +17,8 @@ documentation (shared/reference/dispatch-api.md and API-FACTS.md) to the letter 
 - `GET /external/_sandbox/state`: read-only inspection: dispatch count per order, calls, faults injected.
 - Rate limit per application: token bucket of `rate_limit`/s, burst twice that, 429 `GW.RATE_LIMIT`, with the
   `GNCP-GW-RateLimit-*` headers on every answer.
-- Faults on the dispatch endpoint, each by rate or by schedule (the n-th dispatch call): 500
-  `GW.INTERNAL_SERVER_ERROR` before applying, 504 `GW.TIMEOUT.01` after applying, the connection dropped
+- Faults on the dispatch endpoint, each by rate or by schedule (the n-th dispatch call): 429 `GW.RATE_LIMIT`
+  whatever the bucket says (a storm), 500 `GW.INTERNAL_SERVER_ERROR` before applying, 504 `GW.TIMEOUT.01` after applying, the connection dropped
   after applying; plus added latency.
 """
 
@@ -86,11 +86,13 @@ class FaultSpec:
 
 @dataclass(frozen=True, slots=True)
 class Faults:
-    """Faults on the dispatch endpoint. error_500_before: 500 without applying; timeout_504_after: apply, then
+    """Faults on the dispatch endpoint. error_500_before: 500 without applying; storm_429: 429 GW.RATE_LIMIT
+    whatever the bucket holds (NAVER's gateway does that too, sellers report); timeout_504_after: apply, then
     504; drop_after: apply, then close the connection unanswered; latency_s: added before every answer of
     every endpoint; expire_tokens: the token store is emptied before these dispatch calls (a 401 mid-run)."""
 
     error_500_before: FaultSpec = FaultSpec()
+    storm_429: FaultSpec = FaultSpec()
     timeout_504_after: FaultSpec = FaultSpec()
     drop_after: FaultSpec = FaultSpec()
     expire_tokens: FaultSpec = FaultSpec()
@@ -386,6 +388,11 @@ class Sandbox:
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             return self._error(400, "4000", f"잘못된 요청 파라미터: {exc}", headers)
 
+        if self.faults.storm_429.strikes(call, self._rng):
+            with self.state.lock:
+                self.state.faults_injected["storm_429"] += 1
+                self.state.calls["rate_limited"] += 1
+            return self._error(429, "GW.RATE_LIMIT", "요청이 많아 처리할 수 없습니다.", headers)
         if self.faults.error_500_before.strikes(call, self._rng):
             with self.state.lock:
                 self.state.faults_injected["error_500_before"] += 1
