@@ -32,6 +32,8 @@ from batchship.messages import FIELD_LABELS, RESULT_HEADERS, SUMMARY, Lang, file
 
 FIELDS: Final = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
 REQUIRED_FIELDS: Final = ("productOrderId", "deliveryCompanyCode", "trackingNumber")
+#: Fields for which the loader records whether the cell was a number cell (Excel truncation, serial dates).
+NUMERIC_FLAGS: Final = ("productOrderId", "trackingNumber", "dispatchDate")
 
 HEADER_ALIASES: Final[dict[str, str]] = {
     normalize_key(alias): name
@@ -288,55 +290,59 @@ def _find_header(
 # Data rows
 
 
+def _cell(raw: Any) -> tuple[str, bool]:
+    """A raw cell as cleaned text, and whether it was a number cell."""
+    if raw.__class__ is str:
+        return (raw.strip() if raw.isascii() else _clean(raw)) if raw else "", False
+    text, is_number = _text(raw)
+    return (_clean(text) if text else ""), is_number
+
+
 def _collect(
     header: _Header, rows: Iterable[tuple[int, Sequence[Any]]], where: str, lang: Lang
 ) -> tuple[pd.DataFrame, int]:
-    """Turn the rows under the header into the DataFrame `Sheet.data` describes."""
+    """Turn the rows under the header into the DataFrame `Sheet.data` describes.
+
+    Works column by column: the raw cells of the mapped columns are gathered first, then each column is turned
+    into text in one pass (much faster than cell by cell in a nested loop on large sheets).
+    """
     cols = header.columns
-    present = [(name, cols[name]) for name in FIELDS if name in cols]
-    values: dict[str, list[str]] = {name: [] for name in FIELDS}
-    numeric: dict[str, list[bool]] = {
-        name: [] for name in ("productOrderId", "trackingNumber", "dispatchDate")
-    }
-    row_numbers: list[int] = []
+    present = [name for name in FIELDS if name in cols]
+    indexes = [cols[name] for name in present]
     last_column = max(len(header.texts) - 1, max(cols.values()))
+    row_numbers: list[int] = []
+    raw_rows: list[list[Any]] = []
     for row_number, cells in rows:
         n = len(cells)
-        texts: list[str] = []
-        flags: dict[str, bool] = {}
-        for name, col in present:
-            raw = cells[col] if col < n else ""
-            if raw.__class__ is str:
-                text = (raw.strip() if raw.isascii() else _clean(raw)) if raw else ""
-                is_number = False
-            else:
-                text, is_number = _text(raw)
-                text = _clean(text) if text else ""
-            texts.append(text)
-            if name in numeric:
-                flags[name] = is_number
-        if not any(texts):
-            continue  # blank (or notes-only) rows are not orders
+        raw = [cells[c] if c < n else "" for c in indexes]
+        if not any(v not in ("", None) for v in raw):
+            continue
         for i in range(n - 1, last_column, -1):
             if cells[i] not in ("", None):
                 last_column = i
                 break
         row_numbers.append(row_number)
-        for (field_name, _), text in zip(present, texts, strict=True):
-            values[field_name].append(text)
-        for flag_name, flag_list in numeric.items():
-            flag_list.append(flags.get(flag_name, False))
-    if not row_numbers:
-        raise SheetError(file_error("no_rows", lang, where=where, row=header.row))
-    count = len(row_numbers)
+        raw_rows.append(raw)
     data: dict[str, Any] = {"row": row_numbers}
-    for field_name in FIELDS:
-        data[field_name] = values[field_name] if field_name in cols else [""] * count
-    for flag_name, flag_list in numeric.items():
-        data[f"{flag_name}_numeric"] = flag_list
+    for position, name in enumerate(present):
+        cells_of = [_cell(r[position]) for r in raw_rows]
+        data[name] = [t for t, _ in cells_of]
+        if name in NUMERIC_FLAGS:
+            data[f"{name}_numeric"] = [f for _, f in cells_of]
+    keep = [i for i in range(len(row_numbers)) if any(data[name][i] for name in present)]
+    if len(keep) != len(row_numbers):  # rows whose cells held only spaces are blank too
+        for key in list(data):
+            data[key] = [data[key][i] for i in keep]
+    count = len(data["row"])
+    if not count:
+        raise SheetError(file_error("no_rows", lang, where=where, row=header.row))
+    for name in FIELDS:
+        data.setdefault(name, [""] * count)
+    for name in NUMERIC_FLAGS:
+        data.setdefault(f"{name}_numeric", [False] * count)
     frame = pd.DataFrame(data)
-    for field_name in FIELDS:
-        frame[field_name] = frame[field_name].astype(object)
+    for name in FIELDS:
+        frame[name] = frame[name].astype(object)
     return frame, last_column
 
 

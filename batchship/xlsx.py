@@ -366,6 +366,10 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
                 target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 target.compress_type = zipfile.ZIP_DEFLATED
                 target.external_attr = info.external_attr
+                # Fast deflate for the big part: speed over a few percent of size.
+                setattr(
+                    target, "compress_level" if hasattr(target, "compress_level") else "_compresslevel", 1
+                )
                 with dst.open(target, "w") as fh:
                     chunk: list[bytes] = []
                     for piece in sheet_pieces:

@@ -212,3 +212,17 @@ def test_dry_run_contacts_nothing(tmp_path: Path, sandbox: Callable[..., Sandbox
     assert report.extra["requests_planned"] == 2
     assert len(report.extra["sample_request"]["dispatchProductOrders"]) == 30
     assert report.result_file is not None and report.result_file.exists()
+
+
+def test_token_ttl_expiry_on_the_server_side_renews_once(sandbox: Callable[..., Sandbox]) -> None:
+    """Tokens live --token-ttl seconds: when the server's clock passes that before the client's does (the two
+    never agree exactly), the next call gets a 401 GW.AUTHN, the client renews once, and the call goes through."""
+    sb = sandbox(2, token_ttl=120)
+    items = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
+    with CommerceClient(CREDS, sb.base_url, limiter=RateLimiter(100)) as client:
+        dispatcher = Dispatcher(client, retry=FAST)
+        assert dispatcher.send(items[:1])[0].status is Status.SUCCESS
+        sb.advance(121)  # the server is two minutes ahead: within the 5-minute window for signing
+        assert dispatcher.send(items[1:])[0].status is Status.SUCCESS
+    assert sb.calls()["token"] == 2
+    assert sb.snapshot()["statuses"]["401"] == 1

@@ -200,3 +200,41 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
     assert sent == set(counts)
     assert all(r[5] == "미전송" for r in rows if r[0] not in sent)
     assert "중단 요청으로 보내지 않았습니다" in {r[7] for r in rows if r[0] not in sent}.pop()
+
+
+def test_sandbox_command_runs_as_a_process(tmp_path: Path) -> None:
+    """`batchship sandbox` serves on loopback, prints its URL and credentials, takes a dispatch, and exits 0
+    on SIGTERM."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        f"productOrderId,status,placeOrderStatus\n{order_id(1)},PAYED,OK\n{order_id(2)},CANCELED,OK\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "batchship", "sandbox", "--orders", str(orders), "--rate-limit", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("sandbox listening on http://127.0.0.1:")
+        url = first.split()[-1]
+        assert proc.stdout.readline().strip() == f"BATCHSHIP_API_BASE_URL={url}"
+        path = make_sheet(tmp_path, 2)
+        env_secret = {
+            "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
+            "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        }
+        os.environ.update(env_secret)
+        try:
+            code, out, _ = run("dispatch", str(path), "--base-url", url, "--lang", "en")
+        finally:
+            for key in env_secret:
+                os.environ.pop(key)
+        assert code == 1
+        assert "SUCCESS: 1" in out and "FAILED: 1" in out and "104442" in out
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
