@@ -1,0 +1,290 @@
+"""The dispatch journal: what batchship sent, and what came back, across runs (SQLite, WAL, durable commits).
+
+Every attempt to dispatch an order is a row of `attempts`, written *before* the request leaves (state
+`pending`, in one committed transaction for the whole request) and updated when the answer comes (`success`,
+`failed`, `not_applied`, `unknown`), with NAVER's code, message and trace id. Nothing is deleted: the journal is
+also the audit trail. Orders are keyed by the API account (client id, plus account id for SELLER tokens) and
+the product order number.
+
+What a run does with it (see `dispatch.py`): an order with a `success` attempt with the same courier and
+tracking number is not sent again (ALREADY_DISPATCHED); with another tracking number it is refused (BS501);
+`failed` and `not_applied` attempts are sent again; `pending` and `unknown` attempts, left by a run that died or
+whose answer was lost, are reconciled with the order lookup before anything new is sent.
+
+Two runs on one journal never send at once: a run holds an exclusive lock on `<journal>.lock` from
+reconciliation to its last request; a second run waits for it (and then finds the first run's orders
+dispatched).
+
+Schema versions: `meta.schema_version`; `_MIGRATIONS[n]` takes a journal from version n to n+1. A journal
+newer than this batchship is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import fcntl
+import io
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from batchship.errors import ConfigError
+from batchship.plan import DispatchItem
+
+JOURNAL_ENV: Final = "BATCHSHIP_JOURNAL"
+SCHEMA_VERSION: Final = 1
+KST: Final = dt.timezone(dt.timedelta(hours=9))
+
+_MIGRATIONS: Final[dict[int, str]] = {
+    0: """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        product_order_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        delivery_method TEXT NOT NULL,
+        courier TEXT NOT NULL DEFAULT '',
+        tracking TEXT NOT NULL DEFAULT '',
+        dispatch_date TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
+        code TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT '',
+        trace_id TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
+    CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
+    CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
+    """,
+}
+
+
+def default_path() -> Path:
+    """`$BATCHSHIP_JOURNAL`, else the per-user state directory (`~/.local/state/batchship/journal.sqlite3`)."""
+    env = os.environ.get(JOURNAL_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("batchship")) / "journal.sqlite3"
+
+
+def now_text() -> str:
+    t = dt.datetime.now(KST)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}+09:00"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt to dispatch one order, as the journal holds it."""
+
+    id: int
+    account: str
+    product_order_id: str
+    run_id: str
+    request_id: str
+    delivery_method: str
+    courier: str
+    tracking: str
+    dispatch_date: str
+    source: str
+    state: str
+    code: str
+    message: str
+    trace_id: str
+    created_at: str
+    updated_at: str
+
+
+_COLUMNS: Final = ", ".join(Attempt.__slots__)
+
+
+class Journal:
+    """An open journal. Thread-safe (one connection behind a lock); use as a context manager."""
+
+    def __init__(self, path: Path, account: str) -> None:
+        self.path = path
+        self.account = account
+        self.run_id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._lock_file: io.BufferedRandom | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise ConfigError(
+                f"Cannot open the journal {path} ({exc}). Check the path, or set --journal."
+            ) from exc
+
+    def _migrate(self) -> None:
+        with self._tx():
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise ConfigError(
+                    f"The journal {self.path} was written by a newer batchship (schema {version}); upgrade batchship."
+                )
+            while version < SCHEMA_VERSION:
+                self._db.executescript(_MIGRATIONS[version].replace("BEGIN;", ""))
+                version += 1
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.release()
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the run lock ---------------------------------------------------------------------------------------
+
+    def acquire(self, on_wait: Callable[[], None] | None = None) -> None:
+        """Hold the journal's run lock (blocking; `on_wait` is called once if another run holds it)."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fh = lock_path.open("a+b")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        self._lock_file = fh
+
+    def release(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    # -- writing ----------------------------------------------------------------------------------------------
+
+    def begin(self, items: Sequence[DispatchItem], source: str) -> list[int]:
+        """Record `items` as pending, committed before the request is sent; returns their attempt ids."""
+        request_id = uuid.uuid4().hex
+        stamp = now_text()
+        ids = []
+        with self._tx():
+            for item in items:
+                cursor = self._db.execute(
+                    "INSERT INTO attempts (account, product_order_id, run_id, request_id, delivery_method, courier,"
+                    " tracking, dispatch_date, source, state, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    (
+                        self.account,
+                        item.product_order_id,
+                        self.run_id,
+                        request_id,
+                        item.delivery_method,
+                        item.delivery_company_code or "",
+                        item.tracking_number or "",
+                        item.dispatch_date,
+                        f"{source}:{item.row}",
+                        stamp,
+                        stamp,
+                    ),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def finish(self, outcomes: Iterable[tuple[int, str, str, str, str]]) -> None:
+        """Record answers: (attempt id, state, code, message, trace id), in one committed transaction."""
+        stamp = now_text()
+        with self._tx():
+            self._db.executemany(
+                "UPDATE attempts SET state = ?, code = ?, message = ?, trace_id = ?, updated_at = ? WHERE id = ?",
+                [
+                    (state, code, message, trace, stamp, attempt)
+                    for attempt, state, code, message, trace in outcomes
+                ],
+            )
+
+    # -- reading ----------------------------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[object]) -> list[Attempt]:
+        with self._lock:
+            return [Attempt(*row) for row in self._db.execute(sql, params).fetchall()]
+
+    def unsettled(self) -> list[Attempt]:
+        """Attempts of this account whose outcome is not known: pending (a run died) or unknown."""
+        return self._rows(
+            f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND state IN ('pending', 'unknown') ORDER BY id",
+            (self.account,),
+        )
+
+    def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """The first successful attempt of each order that has one."""
+        found: dict[str, Attempt] = {}
+        for start in range(0, len(product_order_ids), 500):
+            chunk = list(product_order_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for a in self._rows(
+                f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND state = 'success'"
+                f" AND product_order_id IN ({marks}) ORDER BY id",
+                (self.account, *chunk),
+            ):
+                found.setdefault(a.product_order_id, a)
+        return found
+
+    def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """Orders whose latest attempt is still unknown (reconciliation could not settle them)."""
+        found: dict[str, Attempt] = {}
+        for start in range(0, len(product_order_ids), 500):
+            chunk = list(product_order_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for a in self._rows(
+                f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND product_order_id IN ({marks}) ORDER BY id",
+                (self.account, *chunk),
+            ):
+                found[a.product_order_id] = a
+        return {pid: a for pid, a in found.items() if a.state in ("pending", "unknown")}
+
+    def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
+        """Every attempt for these orders, any account, oldest first."""
+        marks = ",".join("?" * len(product_order_ids))
+        return self._rows(
+            f"SELECT {_COLUMNS} FROM attempts WHERE product_order_id IN ({marks}) ORDER BY id",
+            list(product_order_ids),
+        )
+
+    def export_csv(self, since: str) -> str:
+        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
+        rows = self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(Attempt.__slots__)
+        for a in rows:
+            writer.writerow([getattr(a, name) for name in Attempt.__slots__])
+        return buffer.getvalue()
