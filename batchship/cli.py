@@ -7,6 +7,7 @@ could not be used at all, with a one-paragraph message and no traceback unless -
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import signal
@@ -116,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dispatch.add_argument("--quiet", action="store_true", help="no progress bar")
     dispatch.add_argument(
+        "--journal",
+        type=Path,
+        help="the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
+    )
+    dispatch.add_argument(
         "--sandbox",
         action="store_true",
         help="start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
@@ -126,6 +132,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CSV",
         help="with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the sheet's",
     )
+
+    history = sub.add_parser(
+        "history",
+        help="show what the journal knows about orders",
+        description="Show every dispatch attempt the journal holds for the given product order numbers.",
+    )
+    history.add_argument("order_ids", nargs="+", metavar="ORDER_ID", help="product order numbers")
+    history.add_argument("--journal", type=Path, help="the journal (default as for dispatch)")
+    history.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+    journal = sub.add_parser(
+        "journal",
+        help="journal tools (export)",
+        description="Journal tools. `journal export --since DATE` writes every attempt since DATE as CSV.",
+    )
+    journal_sub = journal.add_subparsers(
+        dest="journal_command", required=True, metavar="ACTION", help="export: write the journal as CSV"
+    )
+    export = journal_sub.add_parser(
+        "export", help="write the journal as CSV", description="Write every attempt since DATE as CSV."
+    )
+    export.add_argument(
+        "--since", required=True, metavar="DATE", help="first day to include, e.g. 2024-05-01"
+    )
+    export.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    export.add_argument("--journal", type=Path, help="the journal (default as for dispatch)")
+    export.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
     sandbox = sub.add_parser(
         "sandbox",
@@ -214,6 +247,8 @@ def print_summary(report: Report, out: TextIO) -> None:
             ),
             file=out,
         )
+    if report.extra.get("journal"):
+        print(DISPATCH_SUMMARY[lang]["journal"].format(path=report.extra["journal"]), file=out)
     if report.result_file:
         print(s["result"].format(path=report.result_file), file=out)
 
@@ -276,6 +311,7 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
     from batchship.api.client import base_url_from_env
     from batchship.config import load_credentials
     from batchship.dispatch import DispatchOptions, run_dispatch, sample_body
+    from batchship.journal import default_path as default_journal_path
     from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
     from batchship.sandbox.server import load_orders_csv
     from batchship.sheet import load_sheet
@@ -311,6 +347,7 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
         elif not args.dry_run:
             credentials = load_credentials(args.config)
             secrets.extend(credentials.secrets())
+        journal_path = args.journal or default_journal_path()
         with _stop_on_signals(stop):
             report = run_dispatch(
                 args.sheet_path,
@@ -320,6 +357,8 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
                 base_url=base_url,
                 out=args.out,
                 stop=stop,
+                journal_path=None if args.dry_run else journal_path,
+                on_wait=lambda: print(DISPATCH_SUMMARY[args.lang]["waiting"], file=out, flush=True),
             )
     finally:
         if sandbox is not None:
@@ -330,6 +369,44 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
         )
         print(sample_body(report), file=out)
     return _finish(report, args, out)
+
+
+def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    from batchship.journal import Journal, default_path
+
+    path = args.journal or default_path()
+    if not path.exists():
+        raise ConfigError(f"No journal at {path}: nothing has been dispatched with it yet.")
+    with Journal(path, account="") as journal:
+        attempts = journal.history(args.order_ids)
+    if not attempts:
+        print(f"no attempts for {', '.join(args.order_ids)} in {path}", file=out)
+        return 1
+    for a in attempts:
+        what = f"{a.courier} {a.tracking}".strip() or a.delivery_method
+        line = f"{a.created_at}  {a.product_order_id}  {a.state:<11}  {what}  account={a.account}  run={a.run_id[:8]}"
+        extra = " ".join(x for x in (a.code, a.message, f"trace={a.trace_id}" if a.trace_id else "") if x)
+        print(line + (f"  {extra}" if extra else ""), file=out)
+    return 0
+
+
+def _cmd_journal(args: argparse.Namespace, out: TextIO) -> int:
+    from batchship.journal import Journal, default_path
+    from batchship.rules import parse_date
+
+    path = args.journal or default_path()
+    if not path.exists():
+        raise ConfigError(f"No journal at {path}: nothing has been dispatched with it yet.")
+    since = parse_date(args.since, False, dt.datetime.now(dt.UTC))
+    if since is None:
+        raise ConfigError(f"--since {args.since!r} is not a date. Write it like 2024-05-01.")
+    with Journal(path, account="") as journal:
+        text = journal.export_csv(since.strftime("%Y-%m-%dT00:00:00"))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8-sig")
+    else:
+        out.write(text)
+    return 0
 
 
 def _cmd_sandbox(args: argparse.Namespace, out: TextIO) -> int:
@@ -379,6 +456,10 @@ def main(
             return _cmd_dispatch(args, out, secrets)
         if args.command == "sandbox":
             return _cmd_sandbox(args, out)
+        if args.command == "history":
+            return _cmd_history(args, out)
+        if args.command == "journal":
+            return _cmd_journal(args, out)
     except BatchshipError as exc:
         if args.debug if hasattr(args, "debug") else False:
             err.write(_redact(traceback.format_exc(), secrets))

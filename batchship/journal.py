@@ -140,7 +140,9 @@ class Journal:
                     f"The journal {self.path} was written by a newer batchship (schema {version}); upgrade batchship."
                 )
             while version < SCHEMA_VERSION:
-                self._db.executescript(_MIGRATIONS[version].replace("BEGIN;", ""))
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
                 version += 1
             self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "

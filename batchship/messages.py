@@ -40,6 +40,7 @@ OWN_CODES: Final[dict[str, dict[str, str]]] = {
     "BS301": {"ko": "엑셀이 자른 송장번호", "en": "tracking number truncated by Excel"},
     "BS401": {"ko": "읽을 수 없는 발송일", "en": "unreadable dispatch date"},
     "BS402": {"ko": "미래의 발송일", "en": "dispatch date in the future"},
+    "BS501": {"ko": "다른 송장으로 이미 발송됨", "en": "already dispatched with another tracking number"},
 }
 
 # Row messages. Placeholders: {value} what the cell held, {suggestion} a "did you mean" clause, ...
@@ -328,6 +329,26 @@ DISPATCH_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "미리보기(--dry-run): 검사를 통과했고, 보내지 않았습니다.",
         "en": "Dry run: passed the checks, not sent.",
     },
+    "already": {
+        "ko": "{date}에 이미 발송 처리한 주문입니다({what}). 다시 보내지 않았습니다.",
+        "en": "Already dispatched on {date} ({what}); not sent again.",
+    },
+    "already_at_naver": {
+        "ko": "NAVER에 이미 같은 택배사와 송장번호로 발송 처리되어 있습니다({what}). 다시 보내지 않았습니다.",
+        "en": "NAVER already shows this order dispatched with the same courier and tracking number ({what}).",
+    },
+    "BS501": {
+        "ko": "이 주문은 {date}에 {old}(으)로 이미 발송 처리되었습니다. 시트의 {new}와(과) 다릅니다. "
+        "발송 후 송장 수정은 스마트스토어 판매자센터에서 하세요.",
+        "en": "This order was already dispatched on {date} with {old}, but the sheet says {new}. Correct a "
+        "dispatched order's tracking number in Seller Center.",
+    },
+    "unsettled": {
+        "ko": "이전 실행에서 발송 여부를 확인하지 못한 주문입니다({seen}). 스마트스토어에서 확인하기 전에는 보내지 "
+        "않습니다.",
+        "en": "An earlier run could not confirm whether this order was dispatched ({seen}). It is not sent until "
+        "checked in Smart Store.",
+    },
 }
 
 #: What to do about NAVER's refusals, by code.
@@ -360,11 +381,15 @@ DISPATCH_SUMMARY: Final[dict[str, dict[str, str]]] = {
     "ko": {
         "dry_run": "미리보기(--dry-run): 요청 {requests}건을 만들었고 아무것도 보내지 않았습니다. 첫 요청의 본문:",
         "figures": "요청 {requests}건, 재시도 {retries}건, 주문 조회 {lookups}건, 속도 제한(429) {rate_limited}건, {duration:.1f}초",
+        "journal": "저널: {path}",
+        "waiting": "다른 batchship 실행이 같은 저널로 보내는 중입니다. 끝날 때까지 기다립니다...",
         "sandbox": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
     },
     "en": {
         "dry_run": "Dry run: built {requests} request(s) and sent nothing. The first request's body:",
         "figures": "requests {requests}, retries {retries}, order lookups {lookups}, rate-limited (429) {rate_limited}, {duration:.1f} s",
+        "journal": "journal: {path}",
+        "waiting": "Another batchship run is sending with this journal; waiting for it to finish...",
         "sandbox": "sandbox: {url} (a local stand-in, not NAVER)",
     },
 }

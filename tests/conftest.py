@@ -102,3 +102,11 @@ def good_rows() -> list[list[Any]]:
         [order_id(2), "택배", "롯데택배", "2345-6789-0123", ""],
         [order_id(3), "직접전달", "", "", "2024.05.04 10:30"],
     ]
+
+
+@pytest.fixture(autouse=True)
+def _private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test ever writes the user's real journal: each test gets its own (inherited by subprocesses)."""
+    path = tmp_path_factory.mktemp("journal") / "journal.sqlite3"
+    monkeypatch.setenv("BATCHSHIP_JOURNAL", str(path))
+    return path

@@ -41,7 +41,8 @@ def test_readme_check_session_is_real(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_readme_demo_session_is_real(tmp_path: Path) -> None:
-    """`make demo`'s command line is the README's, and it prints what the README shows (port and seconds aside)."""
+    """`make demo`'s command line is the README's, and it prints what the README shows (port, seconds and the
+    paths it writes aside)."""
     text = README.read_text(encoding="utf-8")
     block = re.search(r"<!-- session: demo -->\n```\n(.*?)```\n<!-- /session -->", text, re.S)
     assert block, "README lost its demo session"
@@ -50,18 +51,27 @@ def test_readme_demo_session_is_real(tmp_path: Path) -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     demo = re.search(r"^demo:.*?\n((?:\t.*\n)+)", makefile, re.M)
     assert demo
-    make_argv = shlex.split(demo.group(1).replace("\\\n", " ").split(";")[0])
+    recipe = [line for line in demo.group(1).replace("\\\n", " ").splitlines() if "-m batchship" in line]
+    make_argv = shlex.split(recipe[0].split(";")[0])
     assert make_argv[1:3] == ["-m", "batchship"] and make_argv[3:] == argv[1:]
+    swaps = {"--out": str(tmp_path / "demo.result.xlsx"), "--journal": str(tmp_path / "journal.sqlite3")}
+    args = list(argv[1:])
+    shown_paths = {}
+    for option, replacement in swaps.items():
+        i = args.index(option)
+        shown_paths[args[i + 1]] = option
+        args[i + 1] = replacement
     out = io.StringIO()
-    code = main([*argv[1:-2], "--out", str(tmp_path / "demo.result.xlsx")], stdout=out, stderr=out)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        code = main(args, stdout=out, stderr=out)
     assert code == 1
 
-    def norm(lines: list[str]) -> list[str]:
-        joined = "\n".join(lines)
-        joined = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", joined)
-        joined = re.sub(r"\d+\.\d초", "N초", joined)
-        return joined.replace("build/demo/발송처리_샘플.result.xlsx", "RESULT").splitlines()
+    def norm(text: str, paths: dict[str, str]) -> list[str]:
+        text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+        text = re.sub(r"\d+\.\d초", "N초", text)
+        for path, option in paths.items():
+            text = text.replace(path, option.upper())
+        return text.splitlines()
 
-    shown = norm(expected)
-    real = norm(out.getvalue().replace(str(tmp_path / "demo.result.xlsx"), "RESULT").splitlines())
-    assert real == shown
+    assert norm(out.getvalue(), {v: k for k, v in swaps.items()}) == norm("\n".join(expected), shown_paths)
