@@ -1,0 +1,295 @@
+"""The journal: never ship twice, never lose a row, across runs, crashes and concurrent runs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from batchship.api.auth import Credentials
+from batchship.api.retry import RetryPolicy
+from batchship.check import SheetOptions
+from batchship.cli import main
+from batchship.dispatch import DispatchOptions, run_dispatch
+from batchship.errors import ConfigError
+from batchship.journal import SCHEMA_VERSION, Journal
+from batchship.plan import DispatchItem
+from batchship.report import Status
+from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
+from batchship.sandbox.server import Order
+from tests.conftest import HEADER, NOW, order_id, read_rows, write_xlsx
+
+CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+FAST = RetryPolicy(attempts=10, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(1))
+DATE = "2024-05-05T10:00:00.000+09:00"
+
+
+def make_sheet(path: Path, n: int, tracking: Callable[[int], str] = lambda i: f"{6000000000 + i}") -> Path:
+    rows = [[order_id(i), "택배", "CJ대한통운", tracking(i), "2024-05-05 10:00"] for i in range(1, n + 1)]
+    return write_xlsx(path, [HEADER, *rows])
+
+
+def dispatch(path: Path, sb: Sandbox, journal: Path, **kwargs: Any) -> Any:
+    opts = DispatchOptions(rate_limit=200, retry=FAST, progress=False, **kwargs)
+    return run_dispatch(
+        path, SheetOptions(), opts, credentials=CREDS, base_url=sb.base_url, now=NOW, journal_path=journal
+    )
+
+
+@pytest.fixture
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 61)]) as sandbox:
+        yield sandbox
+
+
+def test_second_run_with_the_same_journal_sends_nothing_again(tmp_path: Path, sb: Sandbox) -> None:
+    """Re-running a sheet: every row sent before is 이미처리 with its first dispatch time; the sandbox's counts
+    show no order dispatched twice; only the rows that failed are tried again."""
+    sb.add_orders([Order(order_id(3), "CANCELED")])
+    journal = tmp_path / "j.sqlite3"
+    path = make_sheet(tmp_path / "s.xlsx", 40)
+    first = dispatch(path, sb, journal)
+    assert first.counts()["SUCCESS"] == 39 and first.counts()["FAILED"] == 1
+    calls_before = sb.calls()["dispatch"]
+    second = dispatch(path, sb, journal)
+    assert second.counts()["ALREADY_DISPATCHED"] == 39
+    assert [r.code for r in second.rows if r.status is Status.FAILED] == ["104442"]  # retried, refused again
+    assert sb.calls()["dispatch"] == calls_before + 1  # one request: the failed row only
+    assert set(sb.dispatch_counts().values()) == {1}
+    assert second.rows[0].message.startswith("20") and "이미 발송 처리한 주문입니다" in second.rows[0].message
+
+
+def test_a_different_tracking_number_for_a_dispatched_order_is_refused(tmp_path: Path, sb: Sandbox) -> None:
+    """Same order, another tracking number: not sent, 실패 BS501, the message shows both numbers."""
+    journal = tmp_path / "j.sqlite3"
+    dispatch(make_sheet(tmp_path / "a.xlsx", 2), sb, journal)
+    report = dispatch(make_sheet(tmp_path / "b.xlsx", 2, lambda i: f"{7000000000 + i}"), sb, journal)
+    assert [(r.status, r.code) for r in report.rows] == [(Status.FAILED, "BS501")] * 2
+    message = report.rows[0].message
+    assert "6000000001" in message and "7000000001" in message and "이미 발송 처리되었습니다" in message
+    assert sb.dispatch_counts() == {order_id(1): 1, order_id(2): 1}
+
+
+def test_feeding_the_result_file_back_retries_exactly_the_failed_rows(tmp_path: Path, sb: Sandbox) -> None:
+    """The result copy, fixed and fed back: rows that failed are sent, rows that succeeded are 이미처리."""
+    journal = tmp_path / "j.sqlite3"
+    path = make_sheet(tmp_path / "s.xlsx", 5)
+    sb.add_orders([Order(order_id(4), "PAYMENT_WAITING")])
+    first = dispatch(path, sb, journal)
+    assert first.rows[3].status is Status.FAILED
+    sb.add_orders([Order(order_id(4))])  # payment arrived meanwhile
+    result = tmp_path / "s.result.xlsx"
+    second = dispatch(
+        result,
+        sb,
+        journal,
+    )
+    assert [r.status for r in second.rows] == [Status.ALREADY_DISPATCHED] * 3 + [
+        Status.SUCCESS,
+        Status.ALREADY_DISPATCHED,
+    ]
+    rows = read_rows(tmp_path / "s.result.result.xlsx")
+    assert rows[0][5:] == ("처리결과", "오류코드", "오류메시지")  # overwritten in place, not appended
+    assert rows[4][5] == "성공" and len(rows[4]) == 8
+    assert set(sb.dispatch_counts().values()) == {1}
+
+
+def test_pending_attempts_of_a_dead_run_are_reconciled_first(tmp_path: Path, sb: Sandbox) -> None:
+    """A run died after journaling two requests: one NAVER applied, one it never saw. The next run looks them
+    up first: the applied one is 이미처리 and not resent, the other is sent once."""
+    journal_path = tmp_path / "j.sqlite3"
+    items = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
+    with Journal(journal_path, DEMO_CLIENT_ID) as journal:
+        journal.begin(items[:1], "s.xlsx")
+        journal.begin(items[1:], "s.xlsx")
+    # NAVER applied the first request before the run died.
+    order = sb.order(order_id(1))
+    assert order is not None
+    order.status, order.delivery_company, order.tracking_number = "DELIVERING", "CJGLS", "6000000001"
+    report = dispatch(make_sheet(tmp_path / "s.xlsx", 2), sb, journal_path)
+    assert report.extra["reconciled"] == 2
+    assert [r.status for r in report.rows] == [Status.ALREADY_DISPATCHED, Status.SUCCESS]
+    assert sb.dispatch_counts() == {order_id(2): 1}
+    with Journal(journal_path, DEMO_CLIENT_ID) as journal:
+        states = [a.state for a in journal.history([order_id(1), order_id(2)])]
+    assert states == ["success", "not_applied", "success"]
+
+
+def test_every_attempt_is_kept_with_trace_ids(tmp_path: Path) -> None:
+    """A 500 then a success: both attempts are in the journal, with NAVER's trace id on each."""
+    journal = tmp_path / "j.sqlite3"
+    with Sandbox(
+        orders=[Order(order_id(1))], faults=Faults(error_500_before=FaultSpec(at=frozenset({1})))
+    ) as sb:
+        dispatch(make_sheet(tmp_path / "s.xlsx", 1), sb, journal)
+    out = io.StringIO()
+    assert main(["history", order_id(1), "--journal", str(journal)], stdout=out) == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert " not_applied " in lines[0] and "trace=" in lines[0]
+    assert " success " in lines[1] and "trace=" in lines[1]
+
+
+def test_journal_export_as_csv(tmp_path: Path, sb: Sandbox) -> None:
+    """`journal export --since` writes every attempt since that day as CSV, for audits."""
+    journal = tmp_path / "j.sqlite3"
+    dispatch(make_sheet(tmp_path / "s.xlsx", 3), sb, journal)
+    target = tmp_path / "audit.csv"
+    assert (
+        main(["journal", "export", "--since", "2024-01-01", "--journal", str(journal), "--out", str(target)])
+        == 0
+    )
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("id,account,product_order_id,run_id")
+    assert len(lines) == 4 and all(",success," in line for line in lines[1:])
+    out = io.StringIO()
+    main(["journal", "export", "--since", "2999-01-01", "--journal", str(journal)], stdout=out)
+    assert out.getvalue().count("\n") == 1
+
+
+def test_a_journal_from_a_newer_batchship_is_refused(tmp_path: Path) -> None:
+    """Schema versions: a newer journal is not misread."""
+    path = tmp_path / "j.sqlite3"
+    Journal(path, "x").close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    db.commit()
+    db.close()
+    with pytest.raises(ConfigError, match="newer batchship"):
+        Journal(path, "x")
+
+
+def _env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
+        "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+    }
+
+
+def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "batchship",
+        "dispatch",
+        str(path),
+        "--base-url",
+        sb.base_url,
+        "--journal",
+        str(journal),
+        "--out",
+        str(out),
+        "--quiet",
+        "--batch-size",
+        "5",
+        "--rate-limit",
+        "50",
+    ]
+
+
+def test_two_runs_at_once_never_both_send(tmp_path: Path) -> None:
+    """Two real processes dispatch the same sheet on one journal at the same time: the second waits for the
+    first, then finds every order dispatched. Each order reaches NAVER once."""
+    path = make_sheet(tmp_path / "s.xlsx", 40)
+    journal = tmp_path / "j.sqlite3"
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 41)], faults=Faults(latency_s=0.4)) as sb:
+        procs = [
+            subprocess.Popen(
+                _dispatch_cmd(path, sb, journal, tmp_path / f"r{k}.xlsx"),
+                env=_env(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for k in (1, 2)
+        ]
+        outputs = [p.communicate(timeout=120)[0] for p in procs]
+        counts = sb.dispatch_counts()
+    assert [p.returncode for p in procs] == [0, 1] or [p.returncode for p in procs] == [1, 0]
+    assert counts == {order_id(i): 1 for i in range(1, 41)}
+    statuses = sorted(tuple(sorted({r[5] for r in read_rows(tmp_path / f"r{k}.xlsx")[1:]})) for k in (1, 2))
+    assert statuses == [("성공",), ("이미처리",)]
+    assert any("기다립니다" in o for o in outputs)
+
+
+@pytest.mark.parametrize(
+    ("moment", "faults"),
+    [
+        ("before_first_request", Faults(latency_s=0.1)),
+        ("between_requests", Faults(latency_s=0.1)),
+        ("request_in_flight", Faults(latency_s=0.4)),
+        ("writing_result", Faults(latency_s=0.02)),
+        ("request_in_flight", Faults(latency_s=0.3, timeout_504_after=FaultSpec(rate=0.3))),
+        ("between_requests", Faults(latency_s=0.1, drop_after=FaultSpec(rate=0.3))),
+    ],
+)
+def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: Faults) -> None:
+    """`batchship dispatch` killed with SIGKILL at a given moment, then run again on the same sheet until it
+    finishes: every valid order dispatched exactly once, the final result complete and right on every row,
+    the input file unchanged."""
+    n = 30
+    rows = [
+        [order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", "2024-05-05 10:00"] for i in range(1, n + 1)
+    ]
+    rows.append([order_id(99), "택배", "CJ택배", "6000000099", ""])  # invalid: never sent
+    path = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    journal, out = tmp_path / "j.sqlite3", tmp_path / "r.xlsx"
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, n + 1)], faults=faults) as sb:
+        proc = subprocess.Popen(_dispatch_cmd(path, sb, journal, out), env=_env(), stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+
+        def reached() -> bool:
+            calls = sb.calls()
+            done = sum(sb.dispatch_counts().values())
+            if moment == "before_first_request":
+                return calls.get("token", 0) >= 1 or time.monotonic() > deadline - 59.7
+            if moment == "between_requests":
+                return calls.get("dispatch", 0) >= 2 and calls.get("dispatch_attempts", 0) == calls.get(
+                    "dispatch", 0
+                )
+            if moment == "request_in_flight":
+                return calls.get("dispatch_attempts", 0) >= 3
+            return done >= n
+
+        while not reached() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if moment == "request_in_flight":
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL  # killed, not finished
+        killed_at = dict(sb.dispatch_counts())
+        calls_at_kill = sb.calls()
+        for _ in range(6):
+            rerun = subprocess.run(
+                _dispatch_cmd(path, sb, journal, out), env=_env(), capture_output=True, text=True, timeout=120
+            )
+            if rerun.returncode in (0, 1) and "확인필요" not in rerun.stdout:
+                break
+        counts = sb.dispatch_counts()
+    assert rerun.returncode == 1, rerun.stderr  # the invalid row keeps it from 0
+    assert counts == {order_id(i): 1 for i in range(1, n + 1)}
+    result = read_rows(out)
+    by_order = {r[0]: r for r in result[1:]}
+    assert len(by_order) == n + 1
+    for i in range(1, n + 1):
+        assert by_order[order_id(i)][5] in ("성공", "이미처리"), by_order[order_id(i)]
+    assert by_order[order_id(99)][5:7] == ("검증오류", "104119")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    if moment == "before_first_request":
+        assert killed_at == {}
+    elif moment == "between_requests":
+        assert 0 < len(killed_at) < n
+    elif moment == "request_in_flight":
+        assert calls_at_kill["dispatch_attempts"] > calls_at_kill.get("dispatch", 0)  # some were in flight
