@@ -127,11 +127,12 @@ def main() -> int:
     ]
     ok = check_t / bare <= 4 and openpyxl_t / write_t >= 5 and rss < 400
     if not args.skip_dispatch:
-        from tests.bench import dispatch_bench
+        from tests.bench import dispatch_bench, soak
 
         dispatch_rows, dispatch_ok = dispatch_bench.run()
-        rows += dispatch_rows
-        ok = ok and dispatch_ok
+        soak_rows, soak_ok = soak.run()
+        rows += dispatch_rows + soak_rows
+        ok = ok and dispatch_ok and soak_ok
     lines = [
         f"# batchship benchmark (check: {args.rows:,} rows, {counts['INVALID']:,} invalid)",
         "",
