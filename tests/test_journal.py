@@ -293,3 +293,39 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
         assert 0 < len(killed_at) < n
     elif moment == "request_in_flight":
         assert calls_at_kill["dispatch_attempts"] > calls_at_kill.get("dispatch", 0)  # some were in flight
+
+
+def test_sample_sheet_twice_with_one_journal(tmp_path: Path) -> None:
+    """The sample sheet dispatched twice against the same store with one journal: every row sent the first
+    time is 이미처리 the second time, and the sandbox's counts prove nothing was dispatched again."""
+    from batchship.sandbox.server import load_orders_csv
+
+    root = Path(__file__).parent.parent / "sample_data"
+    sheet = root / "발송처리_샘플.xlsx"
+    journal = tmp_path / "j.sqlite3"
+    with Sandbox(orders=load_orders_csv(root / "sandbox_orders.csv")) as sb:
+        opts = DispatchOptions(rate_limit=200, retry=FAST, progress=False, batch_size=10)
+        first = run_dispatch(
+            sheet,
+            SheetOptions(),
+            opts,
+            credentials=CREDS,
+            base_url=sb.base_url,
+            out=tmp_path / "1.xlsx",
+            journal_path=journal,
+        )
+        counts_after_first = sb.dispatch_counts()
+        second = run_dispatch(
+            sheet,
+            SheetOptions(),
+            opts,
+            credentials=CREDS,
+            base_url=sb.base_url,
+            out=tmp_path / "2.xlsx",
+            journal_path=journal,
+        )
+        assert sb.dispatch_counts() == counts_after_first
+    sent_first = {r.row for r in first.rows if r.status is Status.SUCCESS}
+    assert len(sent_first) == 21
+    assert {r.row for r in second.rows if r.status is Status.ALREADY_DISPATCHED} == sent_first
+    assert second.counts()["SUCCESS"] == 0
