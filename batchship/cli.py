@@ -133,6 +133,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the sheet's",
     )
 
+    watch = sub.add_parser(
+        "watch",
+        help="process every sheet dropped into a folder (for cron, systemd timers or as a service)",
+        description="Dispatch every shipping sheet dropped into INBOX; results go to INBOX/results, originals "
+        "to INBOX/done (or INBOX/failed when unreadable).",
+    )
+    watch.add_argument("inbox", metavar="INBOX", type=Path, help="the folder to watch")
+    watch.add_argument("--once", action="store_true", help="process what is there, then exit (cron, timers)")
+    watch.add_argument(
+        "--interval", type=_positive, default=10.0, metavar="S", help="seconds between scans (10)"
+    )
+    watch.add_argument(
+        "--settle",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds a file must stay unchanged before it is taken (5)",
+    )
+    watch.add_argument("--dry-run", action="store_true", help="check and plan each sheet, send nothing")
+    watch.add_argument("--log", type=Path, help="run log (default INBOX/results/batchship.log)")
+    watch.add_argument("--base-url", help="API base URL (or set BATCHSHIP_API_BASE_URL)")
+    watch.add_argument("--config", type=Path, help="TOML file with client_id and client_secret (mode 600)")
+    watch.add_argument(
+        "--rate-limit", type=_positive, default=DEFAULT_RATE, metavar="N", help="requests per second"
+    )
+    watch.add_argument(
+        "--batch-size", type=_batch_size, default=MAX_BATCH, metavar="N", help="orders per request, 1 to 30"
+    )
+    watch.add_argument("--journal", type=Path, help="the dispatch journal (default as for dispatch)")
+    watch.add_argument("--sheet", dest="sheet_name", help="the worksheet to read in each file")
+    watch.add_argument("--password", help=f"password of protected workbooks (or set {PASSWORD_ENV})")
+    watch.add_argument(
+        "--lang", choices=("ko", "en"), default="ko", help="language of messages (default: ko)"
+    )
+    watch.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
     history = sub.add_parser(
         "history",
         help="show what the journal knows about orders",
@@ -371,6 +407,64 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
     return _finish(report, args, out)
 
 
+def _cmd_watch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> int:
+    from batchship.api.client import base_url_from_env
+    from batchship.config import load_credentials
+    from batchship.dispatch import DispatchOptions, run_dispatch
+    from batchship.journal import default_path as default_journal_path
+    from batchship.watch import Watcher, result_paths, write_report
+
+    sheet_options = _sheet_options(args)
+    options = DispatchOptions(
+        rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run, progress=False
+    )
+    credentials = None if args.dry_run else load_credentials(args.config)
+    if credentials is not None:
+        secrets.extend(credentials.secrets())
+    base_url = base_url_from_env(args.base_url)
+    journal_path = args.journal or default_journal_path()
+
+    def process(sheet: Path, results: Path, stop: threading.Event) -> Report:
+        result, report_path = result_paths(results, sheet)
+        report = run_dispatch(
+            sheet,
+            sheet_options,
+            options,
+            credentials=credentials,
+            base_url=base_url,
+            out=result,
+            stop=stop,
+            journal_path=None if args.dry_run else journal_path,
+        )
+        write_report(report_path, report)
+        return report
+
+    watcher = Watcher(args.inbox, process, interval=args.interval, settle=max(0.0, args.settle), log=args.log)
+    stop = threading.Event()
+    worst = 0
+    with _stop_on_signals(stop):
+        for event in watcher.run(stop, once=args.once):
+            name = event.path.name if event.path else ""
+            if event.kind == "locked":
+                print(f"another batchship watch holds {args.inbox} ({event.error}); nothing to do", file=out)
+                return 0
+            if event.kind == "waiting":
+                print(
+                    f"another batchship watch holds {args.inbox} ({event.error}); waiting",
+                    file=out,
+                    flush=True,
+                )
+            elif event.kind == "failed":
+                print(f"failed: {name}: {_redact(event.error, secrets)}", file=out, flush=True)
+                worst = max(worst, 1)
+            elif event.report is not None:
+                counts = " ".join(f"{k}={v}" for k, v in event.report.counts().items() if v)
+                print(f"{event.kind}: {name}: {counts}", file=out, flush=True)
+                if event.kind == "processed":
+                    worst = max(worst, event.report.exit_code)
+    return 0 if stop.is_set() else worst
+
+
 def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     from batchship.journal import Journal, default_path
 
@@ -458,6 +552,8 @@ def main(
             return _cmd_sandbox(args, out)
         if args.command == "history":
             return _cmd_history(args, out)
+        if args.command == "watch":
+            return _cmd_watch(args, out, secrets)
         if args.command == "journal":
             return _cmd_journal(args, out)
     except BatchshipError as exc:

@@ -178,7 +178,7 @@ def _env() -> dict[str, str]:
     }
 
 
-def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path) -> list[str]:
+def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str = "50") -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -247,7 +247,8 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     journal, out = tmp_path / "j.sqlite3", tmp_path / "r.xlsx"
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, n + 1)], faults=faults) as sb:
-        proc = subprocess.Popen(_dispatch_cmd(path, sb, journal, out), env=_env(), stdout=subprocess.DEVNULL)
+        # 8 requests a second: slow enough that "between requests" is a moment one can hit.
+        proc = subprocess.Popen(_dispatch_cmd(path, sb, journal, out, "8"), env=_env(), stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
 
         def reached() -> bool:
