@@ -70,10 +70,12 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0: every row is fine (valid in `check`, sent in `dispatch`); 1: some are not."""
+        """0: every row is fine (valid in `check`; in `dispatch`, dispatched now or already before with the same
+        tracking number: the end state is the same); 1: some are not."""
         if self.mode == "check":
             return 0 if all(r.status is Status.NOT_SENT for r in self.rows) else 1
-        return 0 if all(r.status is Status.SUCCESS for r in self.rows) else 1
+        done = (Status.SUCCESS, Status.ALREADY_DISPATCHED)
+        return 0 if all(r.status in done for r in self.rows) else 1
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report."""

@@ -216,7 +216,7 @@ def test_two_runs_at_once_never_both_send(tmp_path: Path) -> None:
         ]
         outputs = [p.communicate(timeout=120)[0] for p in procs]
         counts = sb.dispatch_counts()
-    assert [p.returncode for p in procs] == [0, 1] or [p.returncode for p in procs] == [1, 0]
+    assert [p.returncode for p in procs] == [0, 0]  # 이미처리 is a fine end state
     assert counts == {order_id(i): 1 for i in range(1, 41)}
     statuses = sorted(tuple(sorted({r[5] for r in read_rows(tmp_path / f"r{k}.xlsx")[1:]})) for k in (1, 2))
     assert statuses == [("성공",), ("이미처리",)]
@@ -248,7 +248,9 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
     journal, out = tmp_path / "j.sqlite3", tmp_path / "r.xlsx"
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, n + 1)], faults=faults) as sb:
         # 8 requests a second: slow enough that "between requests" is a moment one can hit.
-        proc = subprocess.Popen(_dispatch_cmd(path, sb, journal, out, "8"), env=_env(), stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _dispatch_cmd(path, sb, journal, out, "8"), env=_env(), stdout=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
 
         def reached() -> bool:
@@ -257,9 +259,8 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
             if moment == "before_first_request":
                 return calls.get("token", 0) >= 1 or time.monotonic() > deadline - 59.7
             if moment == "between_requests":
-                return calls.get("dispatch", 0) >= 2 and calls.get("dispatch_attempts", 0) == calls.get(
-                    "dispatch", 0
-                )
+                answered = calls.get("dispatch_done", 0)  # requests fully handled, answer sent or dropped
+                return answered >= 2 and calls.get("dispatch_attempts", 0) == answered
             if moment == "request_in_flight":
                 return calls.get("dispatch_attempts", 0) >= 3
             return done >= n

@@ -357,6 +357,13 @@ class Sandbox:
         with self.state.lock:
             call = self.state.calls["dispatch_attempts"] + 1
             self.state.calls["dispatch_attempts"] = call
+        try:
+            return await self._dispatch_call(request, call)
+        finally:
+            with self.state.lock:
+                self.state.calls["dispatch_done"] += 1
+
+    async def _dispatch_call(self, request: web.Request, call: int) -> web.StreamResponse:
         if self.faults.expire_tokens.strikes(call, self._rng):
             with self.state.lock:
                 self.state.tokens.clear()
