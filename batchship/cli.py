@@ -169,6 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
+    template = sub.add_parser(
+        "template",
+        help="write the shipping-sheet template (xlsx with drop-downs, or csv)",
+        description="Write the template staff fill in: an xlsx with text-formatted number columns and drop-down "
+        "lists of methods and couriers, or a UTF-8 (BOM) csv with the same headers.",
+    )
+    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (default) or csv")
+    template.add_argument(
+        "-o", "--out", type=Path, help="where to write it (default: dispatch_template.<format>)"
+    )
+    template.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
     history = sub.add_parser(
         "history",
         help="show what the journal knows about orders",
@@ -552,6 +564,16 @@ def main(
             return _cmd_sandbox(args, out)
         if args.command == "history":
             return _cmd_history(args, out)
+        if args.command == "template":
+            from batchship.template import write_template
+
+            target = args.out or Path(f"dispatch_template.{args.format}")
+            try:
+                write_template(args.format, target)
+            except OSError as exc:
+                raise ConfigError(f"Cannot write {target} ({exc.strerror or exc}).") from exc
+            print(target, file=out)
+            return 0
         if args.command == "watch":
             return _cmd_watch(args, out, secrets)
         if args.command == "journal":
