@@ -16,13 +16,14 @@ import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from batchship import xlsx
 from batchship.errors import OutputError
 from batchship.messages import RESULT_HEADERS, file_error
 from batchship.report import Report, Status
 from batchship.sheet import Sheet, decode_csv
+from batchship.summary import Summary, summarise
 
 _TONES: Final = {
     Status.SUCCESS: "good",
@@ -70,6 +71,8 @@ def write_result(sheet: Sheet, report: Report, out: Path) -> None:
         header_row=sheet.header_row,
         header=RESULT_HEADERS[report.lang],
         rows=_row_texts(report),
+        summary=summarise(report) if sheet.kind != "csv" else None,
+        autofilter=sheet.kind != "csv",
     )
     if sheet.kind == "csv":
         data = _csv_bytes(sheet, new)
@@ -150,9 +153,63 @@ def _openpyxl_bytes(sheet: Sheet, new: xlsx.NewCells) -> bytes:
             cell.data_type = "s"
             if i == 0:
                 cell.fill = fills[tone]
+    if new.autofilter:
+        from batchship.xlsx_summary import filter_ref
+
+        ws.auto_filter.ref = filter_ref(
+            new.header_row, max(new.rows, default=new.header_row), max(new.columns)
+        )
+    if new.summary is not None:
+        _openpyxl_summary(wb, new.summary)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _openpyxl_summary(wb: Any, summary: Summary) -> None:
+    """The 요약 sheet and its chart through openpyxl (same layout as `xlsx_summary.sheet_xml`)."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    from batchship.xlsx_summary import FACTS_ROW, STATUS_ROW, layout
+
+    name = summary.labels["sheet_name"]
+    base, k = name, 2
+    while name in wb.sheetnames:
+        name, k = f"{base} ({k})", k + 1
+    ws = wb.create_sheet(name)
+    bold = Font(bold=True)
+    ws["A1"] = summary.title
+    ws["A1"].font = bold
+    for i, (label, value) in enumerate(summary.facts):
+        ws.cell(row=FACTS_ROW + i, column=1, value=label).font = bold
+        ws.cell(row=FACTS_ROW + i, column=2, value=value)
+    first_status, codes_header = layout(summary)
+    for col, text in ((1, summary.labels["status"]), (2, summary.labels["count"])):
+        ws.cell(row=STATUS_ROW, column=col, value=text).font = bold
+    for i, (label, count) in enumerate(summary.statuses):
+        ws.cell(row=first_status + i, column=1, value=label)
+        ws.cell(row=first_status + i, column=2, value=count)
+    for col, text in (
+        (1, summary.labels["code"]),
+        (2, summary.labels["count"]),
+        (3, summary.labels["meaning"]),
+    ):
+        ws.cell(row=codes_header, column=col, value=text).font = bold
+    for i, (code, meaning, count) in enumerate(summary.codes):
+        ws.cell(row=codes_header + 1 + i, column=1, value=code)
+        ws.cell(row=codes_header + 1 + i, column=2, value=count)
+        ws.cell(row=codes_header + 1 + i, column=3, value=meaning)
+    chart = BarChart()
+    chart.title = summary.labels["chart"]
+    last = first_status + len(summary.statuses) - 1
+    chart.add_data(Reference(ws, min_col=2, min_row=first_status, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first_status, max_row=last))
+    chart.legend = None
+    ws.add_chart(chart, "D10")
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 40
 
 
 def _encrypt(data: bytes, password: str) -> bytes:

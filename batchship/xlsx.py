@@ -21,6 +21,8 @@ from typing import Final
 
 from defusedxml import ElementTree
 
+from batchship.summary import Summary
+
 _NS_MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -158,6 +160,9 @@ class NewCells:
     header: tuple[str, str, str]
     rows: Mapping[int, tuple[str, tuple[str, str, str]]]
     widths: tuple[float, float, float] = (12.0, 12.0, 70.0)
+    #: the 요약 sheet to add (None: none); autofilter: put an auto-filter on the header row
+    summary: Summary | None = None
+    autofilter: bool = False
 
 
 _TONE_COLOURS: Final = {"good": "FFC6EFCE", "bad": "FFFFC7CE", "warn": "FFFFEB9C"}
@@ -176,6 +181,25 @@ def xml_text(text: str) -> str:
     """`text` escaped for XML character data, without characters XML 1.0 forbids."""
     text = _INVALID_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_bold(styles: str) -> tuple[str, int | None]:
+    """Add a bold copy of the first font and a cell style using it; returns the new XML and the style index."""
+    fonts = re.search(r'<fonts\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</fonts>', styles, re.S)
+    xfs = re.search(r'<cellXfs\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</cellXfs>', styles, re.S)
+    first = re.search(r"<font\b[^>]*>(.*?)</font>", fonts.group(2), re.S) if fonts else None
+    if not fonts or not xfs or not first:
+        return styles, None
+    n_fonts = len(re.findall(r"<font\b", fonts.group(2)))
+    n_xfs = len(re.findall(r"<xf\b", xfs.group(2)))
+    bold_font = "<font><b/>" + re.sub(r"<b\s*/>", "", first.group(1)) + "</font>"
+    new_xf = f'<xf numFmtId="0" fontId="{n_fonts}" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    for match, count, extra in sorted(
+        [(fonts, n_fonts + 1, bold_font), (xfs, n_xfs + 1, new_xf)], key=lambda b: -b[0].start()
+    ):
+        head = re.sub(r'\bcount="\d+"', f'count="{count}"', styles[match.start() : match.start(2)], count=1)
+        styles = styles[: match.start()] + head + match.group(2) + extra + styles[match.end(2) :]
+    return styles, n_xfs
 
 
 def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
@@ -301,7 +325,13 @@ def patch_sheet(
     if pending or not header_done:
         missing = sorted(pending) + ([] if header_done else [new.header_row])
         raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
-    yield xml[end:]
+    tail = xml[end:]
+    if new.autofilter:
+        from batchship.xlsx_summary import add_autofilter, filter_ref
+
+        ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(cols))
+        tail = add_autofilter(tail.decode("utf-8"), ref).encode("utf-8")
+    yield tail
 
 
 def _cell_col(attrs: str) -> int | None:
@@ -352,12 +382,19 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
     tone_styles: dict[str, int] = {}
     text_style: int | None = None
     replaced: dict[str, bytes] = {}
+    bold: int | None = None
     if styles_name and styles_name in src.namelist():
         try:
             styles, tone_styles, text_style = _add_styles(src.read(styles_name).decode("utf-8"))
+            styles, bold = _add_bold(styles)
             replaced[styles_name] = styles.encode("utf-8")
         except XlsxError:
             tone_styles, text_style = {}, None
+    if new.summary is not None:
+        from batchship.xlsx_summary import add_summary
+
+        added, _ = add_summary(src, replaced, new.summary, bold)
+        replaced.update(added)
     sheet_pieces = patch_sheet(src.read(part), new, tone_styles, text_style)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -379,8 +416,10 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
                             chunk.clear()
                     fh.write(b"".join(chunk))
                 continue
-            data = replaced.get(info.filename)
+            data = replaced.pop(info.filename, None)
             if data is None:
                 data = src.read(info)
             dst.writestr(info, data, compress_type=info.compress_type)
+        for name, data in replaced.items():  # parts that are new (the summary sheet, its drawing and chart)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()

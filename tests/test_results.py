@@ -55,9 +55,25 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
-        assert a.namelist() == b.namelist()
+        added = set(b.namelist()) - set(a.namelist())
+        assert set(a.namelist()) <= set(b.namelist())
         changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
-    assert changed == {sheet.sheet_part, "xl/styles.xml"}
+    # Only the result sheet, the style table, and what registers the new 요약 sheet change; the rest is
+    # copied byte for byte.
+    assert changed == {
+        sheet.sheet_part,
+        "xl/styles.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+    }
+    assert added == {
+        "xl/worksheets/sheet3.xml",
+        "xl/worksheets/_rels/sheet3.xml.rels",
+        "xl/drawings/drawing1.xml",
+        "xl/drawings/_rels/drawing1.xml.rels",
+        "xl/charts/chart1.xml",
+    }
 
     original, result = openpyxl.load_workbook(src), openpyxl.load_workbook(out)
     ws0, ws1 = original["발주발송관리"], result["발주발송관리"]
@@ -82,6 +98,56 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
     assert ws1["H3"].fill.fgColor.rgb == "FFC6EFCE"
     assert ws1["H4"].fill.fgColor.rgb == "FFFFC7CE"
     assert ws1["A1"].value == ws0["A1"].value
+    assert ws1.auto_filter.ref == "A2:J5"  # the result column is filterable
+
+
+def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> None:
+    """요약: how it was run, counts by result, counts by error code with meanings, and a bar chart of results."""
+    src = _rich_workbook(tmp_path / "오늘발송.xlsx")
+    run_check(src, now=NOW)
+    wb = openpyxl.load_workbook(default_result_path(src))
+    assert wb.sheetnames == ["발주발송관리", "메모", "요약"]
+    summary = wb["요약"]
+    cells = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert summary["A1"].value == "batchship 처리 요약" and summary["A1"].font.b
+    assert cells["파일"][0] == "오늘발송.xlsx"
+    assert cells["방식"][0] == "검사만(check)"
+    assert cells["보낸 곳"][0] == "없음(보내지 않음)"
+    assert cells["주문 행"][0] == "3"
+    assert cells["미전송"][0] == 2 and cells["검증오류"][0] == 1 and cells["성공"][0] == 0
+    assert cells["104119"][:2] == (1, "택배사 코드 확인")
+    (chart,) = summary._charts
+    assert type(chart).__name__ == "BarChart"
+    series = chart.series[0]
+    assert series.val.numRef.f == "'요약'!$B$11:$B$16"
+    assert [p.v for p in series.cat.strRef.strCache.pt] == [
+        "성공",
+        "실패",
+        "검증오류",
+        "이미처리",
+        "확인필요",
+        "미전송",
+    ]
+
+
+def test_summary_sheet_also_for_legacy_xls_input(tmp_path: Path) -> None:
+    """The openpyxl path (.xls in, .xlsx out) writes the same 요약 sheet, chart and auto-filter."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("발송처리")
+    for c, h in enumerate(HEADER[:4]):
+        ws.write(0, c, h)
+    for c, v in enumerate([order_id(1), "택배", "CJ대한통운", "123456789012"]):
+        ws.write(1, c, v)
+    src = tmp_path / "s.xls"
+    book.save(str(src))
+    run_check(src, SheetOptions(lang="en"), now=NOW)
+    wb = openpyxl.load_workbook(tmp_path / "s.result.xlsx")
+    assert wb.sheetnames == ["발송처리", "summary"]
+    assert wb["발송처리"].auto_filter.ref == "A1:G2"
+    assert len(wb["summary"]._charts) == 1
+    assert wb["summary"]["A1"].value == "batchship run summary"
 
 
 def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
