@@ -24,9 +24,9 @@ from batchship.api.client import DEFAULT_BASE_URL
 from batchship.api.ratelimit import DEFAULT_RATE
 from batchship.check import SheetOptions, run_check
 from batchship.errors import BatchshipError, ConfigError
-from batchship.messages import DISPATCH_SUMMARY, SUMMARY, Lang, code_meaning
+from batchship.messages import DISPATCH_SUMMARY
 from batchship.plan import MAX_BATCH
-from batchship.report import Report, Status
+from batchship.report import Report
 
 PASSWORD_ENV = "BATCHSHIP_SHEET_PASSWORD"
 
@@ -261,44 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_summary(report: Report, out: TextIO) -> None:
-    lang: Lang = report.lang
-    s = SUMMARY[lang]
-    counts = report.counts()
-    print(
-        s["title"].format(
-            file=report.source.name, sheet=report.sheet_name or "CSV", header_row=report.header_row
-        ),
-        file=out,
-    )
-    print(s["rows"].format(rows=len(report.rows)), file=out)
-    if report.mode == "check":
-        requests = report.extra.get("requests_planned", 0)
-        batch = report.extra.get("batch_size", MAX_BATCH)
-        print(s["valid"].format(valid=counts[Status.NOT_SENT], requests=requests, batch=batch), file=out)
-        print(s["invalid"].format(invalid=counts[Status.INVALID]), file=out)
-    else:
-        for status in Status:
-            if counts[status]:
-                print(s["status"].format(label=status.label(lang), count=counts[status]), file=out)
-    for code, count in report.error_codes().items():
-        print(s["by_code"].format(code=code, meaning=code_meaning(code, lang), count=count), file=out)
-    if report.mode == "dispatch" and not report.extra.get("dry_run"):
-        e = report.extra
-        print(
-            DISPATCH_SUMMARY[lang]["figures"].format(
-                requests=e["requests"],
-                retries=e["retries"],
-                lookups=e.get("lookups", 0),
-                rate_limited=e["rate_limited"],
-                duration=e["duration_s"],
-            ),
-            file=out,
-        )
-    if report.extra.get("journal"):
-        print(DISPATCH_SUMMARY[lang]["journal"].format(path=report.extra["journal"]), file=out)
-    if report.result_file:
-        print(s["result"].format(path=report.result_file), file=out)
+def print_summary(report: Report, out: TextIO, paths: dict[str, str] | None = None) -> None:
+    from batchship.summary import text_lines
+
+    for line in text_lines(report, paths):
+        print(line, file=out)
 
 
 def _write_json(path: Path, report: Report) -> None:
@@ -342,10 +309,9 @@ def _sheet_options(args: argparse.Namespace) -> SheetOptions:
 
 
 def _finish(report: Report, args: argparse.Namespace, out: TextIO) -> int:
-    print_summary(report, out)
     if args.report:
         _write_json(args.report, report)
-        print(SUMMARY[report.lang]["report"].format(path=args.report), file=out)
+    print_summary(report, out, {"report": str(args.report)} if args.report else None)
     return report.exit_code
 
 

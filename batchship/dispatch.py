@@ -42,7 +42,7 @@ from batchship.journal import Attempt, Journal
 from batchship.messages import DEFAULT_FIX, DISPATCH_MESSAGES, NAVER_FIXES, Lang, code_meaning
 from batchship.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.report import Report, RowResult, Status
-from batchship.results import default_result_path, write_result
+from batchship.results import default_result_path, write_result, write_retry
 
 DISPATCHED_STATUSES: Final = frozenset({"DELIVERING", "DELIVERED", "PURCHASE_DECIDED"})
 
@@ -478,6 +478,7 @@ def run_dispatch(
             report.extra["sample_request"] = {"dispatchProductOrders": [i.to_json() for i in planned[0]]}
     elif items:
         assert credentials is not None
+        report.extra["api_base_url"] = base_url
         journal = Journal(journal_path, account_key(credentials)) if journal_path is not None else None
         limiter = RateLimiter(options.rate_limit)
         dispatcher_stop = stop or threading.Event()
@@ -535,6 +536,9 @@ def run_dispatch(
     target = out or default_result_path(sheet.path)
     write_result(sheet, report, target)
     report.result_file = target
+    if not options.dry_run:
+        retry = write_retry(sheet, report, target)
+        report.extra["retry_file"] = str(retry) if retry else None
     if error is not None:
         raise error
     return report

@@ -217,30 +217,8 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
 }
 
 SUMMARY: Final[dict[str, dict[str, str]]] = {
-    "ko": {
-        "title": "{file} ({sheet} 시트, 머리글 {header_row}행)",
-        "rows": "읽은 행: {rows}",
-        "valid": "전송 가능: {valid} (요청 {requests}건, 요청당 최대 {batch}개)",
-        "invalid": "검증오류: {invalid}",
-        "by_code": "  {code} {meaning}: {count}",
-        "status": "{label}: {count}",
-        "result": "결과 파일: {path}",
-        "report": "보고서: {path}",
-        "where": "{file}의 '{sheet}' 시트",
-        "where_csv": "{file}",
-    },
-    "en": {
-        "title": "{file} (sheet {sheet}, header in row {header_row})",
-        "rows": "rows read: {rows}",
-        "valid": "ready to send: {valid} ({requests} request(s) of at most {batch})",
-        "invalid": "invalid: {invalid}",
-        "by_code": "  {code} {meaning}: {count}",
-        "status": "{label}: {count}",
-        "result": "result file: {path}",
-        "report": "report: {path}",
-        "where": "sheet '{sheet}' of {file}",
-        "where_csv": "{file}",
-    },
+    "ko": {"where": "{file}의 '{sheet}' 시트", "where_csv": "{file}"},
+    "en": {"where": "sheet '{sheet}' of {file}", "where_csv": "{file}"},
 }
 
 
@@ -380,15 +358,11 @@ DEFAULT_FIX: Final[dict[str, str]] = {
 DISPATCH_SUMMARY: Final[dict[str, dict[str, str]]] = {
     "ko": {
         "dry_run": "미리보기(--dry-run): 요청 {requests}건을 만들었고 아무것도 보내지 않았습니다. 첫 요청의 본문:",
-        "figures": "요청 {requests}건, 재시도 {retries}건, 주문 조회 {lookups}건, 속도 제한(429) {rate_limited}건, {duration:.1f}초",
-        "journal": "저널: {path}",
         "waiting": "다른 batchship 실행이 같은 저널로 보내는 중입니다. 끝날 때까지 기다립니다...",
         "sandbox": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
     },
     "en": {
         "dry_run": "Dry run: built {requests} request(s) and sent nothing. The first request's body:",
-        "figures": "requests {requests}, retries {retries}, order lookups {lookups}, rate-limited (429) {rate_limited}, {duration:.1f} s",
-        "journal": "journal: {path}",
         "waiting": "Another batchship run is sending with this journal; waiting for it to finish...",
         "sandbox": "sandbox: {url} (a local stand-in, not NAVER)",
     },

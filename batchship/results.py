@@ -239,3 +239,94 @@ def _atomic_write(out: Path, data: bytes, report: Report) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+RETRY_DONE: Final = (Status.SUCCESS, Status.ALREADY_DISPATCHED)
+
+
+def retry_path(result: Path) -> Path:
+    """`<name>.retry.xlsx` beside the result copy."""
+    name = result.name
+    for suffix in (".result.xlsx", ".result.xlsm", ".result.csv"):
+        if name.endswith(suffix):
+            return result.with_name(name[: -len(suffix)] + ".retry.xlsx")
+    return result.with_name(result.stem + ".retry.xlsx")
+
+
+def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
+    """The rows that did not succeed, in the input's columns with the verdict beside each, ready to fix and
+    feed straight back to `dispatch` (the journal makes that safe). None when every row succeeded."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wanted = {r.row: r for r in report.rows if r.status not in RETRY_DONE}
+    if not wanted:
+        return None
+    raw = _raw_rows(sheet, set(wanted))
+    texts = sheet.data.set_index("row")
+    width = len(sheet.headers)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "발송처리"
+    headers = list(sheet.headers)
+    if sheet.result_columns is not None:  # a result file fed back: keep only the input's own columns
+        keep = [i for i in range(width) if i not in sheet.result_columns]
+    else:
+        keep = list(range(width))
+    ws.append([headers[i] for i in keep] + list(RESULT_HEADERS[report.lang]))
+    tracking_col = sheet.columns.get("trackingNumber")
+    text_cols = {
+        keep.index(sheet.columns[n]) + 1 for n in ("productOrderId", "trackingNumber") if n in sheet.columns
+    }
+    for row_number, result in wanted.items():
+        cells = raw.get(row_number, [])
+        # Cells as they were (a number stays a number, so an order number Excel truncated is caught again until
+        # it is re-entered as text); the tracking number as read, with the zeros its format showed.
+        values: list[Any] = []
+        for i in keep:
+            if i == tracking_col:
+                values.append(str(texts.at[row_number, "trackingNumber"]))
+            else:
+                values.append(cells[i] if i < len(cells) and cells[i] != "" else None)
+        values += [result.status.label(report.lang), result.code, result.message]
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # the user's own text stays text, never a formula
+            if cell.column in text_cols:
+                cell.number_format = "@"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    target = retry_path(out)
+    _atomic_write(target, buffer.getvalue(), report)
+    return target
+
+
+def _raw_rows(sheet: Sheet, rows: set[int]) -> dict[int, list[Any]]:
+    """The raw cells of the given spreadsheet rows, read again from the input's bytes."""
+    found: dict[int, list[Any]] = {}
+    if sheet.kind == "csv":
+        fmt = sheet.csv
+        assert fmt is not None
+        reader = csv.reader(
+            io.StringIO(decode_csv(sheet.content, fmt.encoding, fmt.bom), newline=""), delimiter=fmt.delimiter
+        )
+        for number, cells in enumerate(reader, start=1):
+            if number in rows:
+                found[number] = list(cells)
+        return found
+    import python_calamine
+
+    ws = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_name(
+        sheet.sheet_name
+    )
+    offset = ws.start[1] if ws.start else 0
+    for number, values in enumerate(ws.iter_rows(), start=1):
+        if number in rows:
+            found[number] = [""] * offset + list(values)
+    return found

@@ -188,7 +188,7 @@ def _decrypt_if_needed(p: Path, content: bytes, password: str | None, lang: Lang
 # Cells to text
 
 
-def _text(value: Any) -> tuple[str, bool]:
+def cell_text(value: Any) -> tuple[str, bool]:
     """A cell as text, and whether it was a number cell."""
     if isinstance(value, str):
         return value, False
@@ -236,7 +236,7 @@ def _is_header(cells: Sequence[Any]) -> bool:
 
 
 def _parse_header(row_number: int, cells: Sequence[Any], where: str, lang: Lang) -> _Header:
-    texts = tuple(_clean(_text(c)[0]) for c in cells)
+    texts = tuple(_clean(cell_text(c)[0]) for c in cells)
     while texts and not texts[-1]:
         texts = texts[:-1]
     found: dict[str, list[int]] = {}
@@ -294,7 +294,7 @@ def _cell(raw: Any) -> tuple[str, bool]:
     """A raw cell as cleaned text, and whether it was a number cell."""
     if raw.__class__ is str:
         return (raw.strip() if raw.isascii() else _clean(raw)) if raw else "", False
-    text, is_number = _text(raw)
+    text, is_number = cell_text(raw)
     return (_clean(text) if text else ""), is_number
 
 

@@ -40,13 +40,18 @@ def test_check_prints_a_summary_and_exits_1_when_rows_are_invalid(mixed: Path, t
     assert code == 1
     assert err == ""
     assert out.splitlines() == [
-        "오늘발송.xlsx (발송처리 시트, 머리글 1행)",
-        "읽은 행: 4",
-        "전송 가능: 2 (요청 1건, 요청당 최대 30개)",
-        "검증오류: 2",
-        "  104119 택배사 코드 확인: 1",
-        "  104120 송장 번호 미입력: 1",
-        f"결과 파일: {tmp_path / '오늘발송.result.xlsx'}",
+        "오늘발송.xlsx (발송처리 시트, 머리글 1행): 주문 4행",
+        "",
+        "처리결과   행 수",
+        "검증오류       2",
+        "검사 통과      2",
+        "",
+        "오류코드  행 수  의미",
+        "104119        1  택배사 코드 확인",
+        "104120        1  송장 번호 미입력",
+        "",
+        "보낼 요청: 1건 (요청당 최대 30개)",
+        f"결과 파일  {tmp_path / '오늘발송.result.xlsx'}",
     ]
 
 
@@ -58,8 +63,9 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
         "check", str(mixed), "--lang", "en", "--report", str(report_path), "--out", str(out_path)
     )
     assert code == 1
-    assert "ready to send: 2 (1 request(s) of at most 30)" in out
-    assert "  104119 courier code wrong: 1" in out
+    assert "passed checks     2" in out and "requests to send: 1 (at most 30 orders each)" in out
+    assert "104119     1  courier code wrong" in out
+    assert f"report       {report_path}" in out
     data = json.loads(report_path.read_text(encoding="utf-8"))
     assert data["rows"] == 4
     assert data["counts"] == {
@@ -82,8 +88,8 @@ def test_all_valid_exits_0_and_batch_size_plans_requests(tmp_path: Path) -> None
     path = write_csv(tmp_path / "s.csv", [HEADER, *rows])
     code, out, _ = run("check", str(path))
     assert code == 0
-    assert "전송 가능: 65 (요청 3건, 요청당 최대 30개)" in out
-    assert "전송 가능: 65 (요청 7건, 요청당 최대 10개)" in run("check", str(path), "--batch-size", "10")[1]
+    assert "검사 통과     65" in out and "보낼 요청: 3건 (요청당 최대 30개)" in out
+    assert "보낼 요청: 7건 (요청당 최대 10개)" in run("check", str(path), "--batch-size", "10")[1]
     with pytest.raises(SystemExit):
         run("check", str(path), "--batch-size", "31")
 
@@ -178,4 +184,4 @@ def test_python_dash_m_runs_as_a_real_process(mixed: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "invalid: 2" in proc.stdout
+    assert "INVALID           2" in proc.stdout

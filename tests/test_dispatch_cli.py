@@ -85,7 +85,7 @@ def test_config_file_works_and_secrets_never_leak(tmp_path: Path, sandbox: Sandb
         str(report),
     )
     assert code == 0, err
-    assert "성공: 3" in out
+    assert "성공          3" in out
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["counts"]["SUCCESS"] == 3 and data["requests"] == 1 and "duration_s" in data
     with zipfile.ZipFile(tmp_path / "발송.result.xlsx") as zf:
@@ -233,7 +233,7 @@ def test_sandbox_command_runs_as_a_process(tmp_path: Path) -> None:
             for key in env_secret:
                 os.environ.pop(key)
         assert code == 1
-        assert "SUCCESS: 1" in out and "FAILED: 1" in out and "104442" in out
+        assert "SUCCESS     1" in out and "FAILED      1" in out and "104442" in out
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)

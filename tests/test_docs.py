@@ -74,4 +74,13 @@ def test_readme_demo_session_is_real(tmp_path: Path) -> None:
             text = text.replace(path, option.upper())
         return text.splitlines()
 
-    assert norm(out.getvalue(), {v: k for k, v in swaps.items()}) == norm("\n".join(expected), shown_paths)
+    real_paths = {v: k for k, v in swaps.items()}
+    real_paths[str(tmp_path / "demo.retry.xlsx")] = "--retry"
+    shown_paths[shown_paths_retry(shown_paths)] = "--retry"
+    assert norm(out.getvalue(), real_paths) == norm("\n".join(expected), shown_paths)
+
+
+def shown_paths_retry(paths: dict[str, str]) -> str:
+    """The retry file the README shows: beside the result copy, named after it."""
+    result = next(p for p, option in paths.items() if option == "--out")
+    return result.replace(".result.xlsx", ".retry.xlsx")
