@@ -21,6 +21,7 @@ from typing import Any
 HERE = Path(__file__).parent
 XLSX = HERE / "발송처리_샘플.xlsx"
 ORDERS = HERE / "sandbox_orders.csv"
+CSV = HERE / "발송처리_샘플.csv"
 
 NOTICE = (
     "※ 개인정보 보호를 위해 다운로드한 주문 정보는 발송 처리 목적 외에 사용할 수 없습니다. "
@@ -138,6 +139,26 @@ def sandbox_orders() -> list[list[str]]:
     return orders
 
 
+def write_cp949_csv(path: Path = CSV) -> None:
+    """The same sheet as Korean Excel's "CSV (쉼표로 분리)" writes it: CP949, CRLF, the notice row on top, and the
+    order number Excel truncated shown in scientific notation, as Excel saves a General-format number."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([NOTICE] + [""] * (len(COLUMNS) - 1))
+    writer.writerow(COLUMNS)
+    for row in rows():
+        cells = ["" if v is None else v for v in row]
+        if isinstance(cells[0], int):
+            cells[0] = f"{float(row[0]):.5E}"
+            mantissa, exponent = cells[0].split("E")
+            cells[0] = f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
+        writer.writerow(cells)
+    path.write_bytes(buffer.getvalue().encode("cp949"))
+
+
 def write_orders_csv(path: Path = ORDERS) -> None:
     import csv
 
@@ -177,5 +198,6 @@ def write_xlsx(path: Path = XLSX) -> None:
 
 if __name__ == "__main__":
     write_xlsx()
+    write_cp949_csv()
     write_orders_csv()
-    print(f"wrote {XLSX} and {ORDERS}")
+    print(f"wrote {XLSX}, {CSV} and {ORDERS}")

@@ -19,11 +19,26 @@ def _generator():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_checked_in_sample_matches_the_generator(tmp_path: Path) -> None:
-    """Regenerating gives the same cells as the file in the repo (run generate.py after changing it)."""
+def test_checked_in_samples_match_the_generator(tmp_path: Path) -> None:
+    """Regenerating gives the same sheet, CSV and sandbox orders as the files in the repo (run
+    sample_data/generate.py after changing it)."""
+    gen = _generator()
     fresh = tmp_path / "fresh.xlsx"
-    _generator().write_xlsx(fresh)
+    gen.write_xlsx(fresh)
     assert read_rows(fresh, "발주발송관리") == read_rows(SAMPLES / "발송처리_샘플.xlsx", "발주발송관리")
+    gen.write_cp949_csv(tmp_path / "fresh.csv")
+    assert (tmp_path / "fresh.csv").read_bytes() == (SAMPLES / "발송처리_샘플.csv").read_bytes()
+    gen.write_orders_csv(tmp_path / "orders.csv")
+    assert (tmp_path / "orders.csv").read_bytes() == (SAMPLES / "sandbox_orders.csv").read_bytes()
+
+
+def test_cp949_csv_sample_tells_the_same_story(tmp_path: Path) -> None:
+    """The CP949 CSV is the same day: CP949 detected, and the same verdicts as the workbook."""
+    report, sheet, _ = run_check(
+        SAMPLES / "발송처리_샘플.csv", out=tmp_path / "r.csv", now=NOW.replace(year=2024, month=11, day=28)
+    )
+    assert sheet.csv is not None and sheet.csv.encoding == "cp949"
+    assert report.error_codes() == {"104131": 2, "BS103": 1, "104119": 1, "104120": 1}
 
 
 def test_sample_has_each_kind_of_mistake(tmp_path: Path) -> None:
