@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The whole job against the built-in sandbox: exit 1 (some rows not sent) is the expected outcome here.
-# The demo has its own journal, emptied first, so that every run shows the full mix of outcomes.
+# The demo has its own journal (and the sandbox's state beside it), emptied first, so that every run shows the
+# full mix of outcomes.
 demo: $(STAMP)
-	rm -f build/demo/journal.sqlite3 build/demo/journal.sqlite3-wal build/demo/journal.sqlite3-shm
+	rm -f build/demo/journal.sqlite3 build/demo/journal.sqlite3-wal build/demo/journal.sqlite3-shm \
+	  build/demo/journal.sandbox.json
 	$(PY) -m batchship dispatch sample_data/발송처리_샘플.xlsx --sandbox --batch-size 10 \
 	  --sandbox-orders sample_data/sandbox_orders.csv --journal build/demo/journal.sqlite3 \
 	  --out build/demo/발송처리_샘플.result.xlsx; \

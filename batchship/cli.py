@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sandbox-orders",
         type=Path,
         metavar="CSV",
-        help="with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the sheet's",
+        help="with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the sheet's; "
+        "used the first time, after which the sandbox's state is kept beside the journal",
     )
 
     watch = sub.add_parser(
@@ -336,12 +337,17 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
     )
     stop = threading.Event()
     sandbox = None
+    sandbox_state = Path()
     credentials: Credentials | None = None
     base_url = base_url_from_env(args.base_url)
     try:
         if args.sandbox and not args.dry_run:
             sandbox = Sandbox(rate_limit=None)
-            if args.sandbox_orders:  # exactly these orders exist
+            # The store's side lives beside the journal, as NAVER's does between runs.
+            sandbox_state = (args.journal or default_journal_path()).with_suffix(".sandbox.json")
+            if sandbox_state.exists():
+                sandbox.load_state(sandbox_state)
+            elif args.sandbox_orders:  # exactly these orders exist
                 try:
                     sandbox.add_orders(load_orders_csv(args.sandbox_orders))
                 except (OSError, ValueError) as exc:
@@ -377,6 +383,7 @@ def _cmd_dispatch(args: argparse.Namespace, out: TextIO, secrets: list[str]) -> 
     finally:
         if sandbox is not None:
             sandbox.stop()
+            sandbox.save_state(sandbox_state)
     if args.dry_run:
         print(
             DISPATCH_SUMMARY[args.lang]["dry_run"].format(requests=report.extra["requests_planned"]), file=out

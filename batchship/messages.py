@@ -43,6 +43,37 @@ OWN_CODES: Final[dict[str, dict[str, str]]] = {
     "BS501": {"ko": "다른 송장으로 이미 발송됨", "en": "already dispatched with another tracking number"},
 }
 
+#: What to do about each of batchship's own codes (the README's table; row messages say it in full).
+OWN_FIXES: Final[dict[str, dict[str, str]]] = {
+    "BS101": {"ko": "16자리 상품주문번호를 입력하세요.", "en": "Enter the 16-digit product order number."},
+    "BS102": {"ko": "스마트스토어에서 상품주문번호를 확인하세요.", "en": "Check the number in Smart Store."},
+    "BS103": {
+        "ko": "열 서식을 '텍스트'로 바꾸고 번호를 다시 입력하세요. 고칠 때까지 보내지 않습니다.",
+        "en": "Format the column as Text and type the number again; the row is not sent until then.",
+    },
+    "BS201": {
+        "ko": "목록의 배송방법을 쓰거나 비워 두세요(택배).",
+        "en": "Use a listed method, or leave it empty.",
+    },
+    "BS202": {
+        "ko": "택배, 직접전달, 방문수령, 퀵서비스, 배송없음 중에서 고르세요.",
+        "en": "Pick a dispatch method.",
+    },
+    "BS301": {
+        "ko": "열 서식을 '텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
+        "en": "Format the column as Text and type the tracking number again.",
+    },
+    "BS401": {
+        "ko": "2024-05-05 또는 2024-05-05 14:30처럼 쓰거나 비워 두세요.",
+        "en": "Write 2024-05-05, or leave it empty.",
+    },
+    "BS402": {"ko": "실제로 발송한 날짜와 시각을 쓰세요.", "en": "Enter when the parcel actually left."},
+    "BS501": {
+        "ko": "이미 다른 송장으로 발송된 주문입니다. 송장 수정은 판매자센터에서 하세요.",
+        "en": "Already dispatched with another number; correct it in Seller Center.",
+    },
+}
+
 # Row messages. Placeholders: {value} what the cell held, {suggestion} a "did you mean" clause, ...
 ROW_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "BS101": {
@@ -367,3 +398,17 @@ DISPATCH_SUMMARY: Final[dict[str, dict[str, str]]] = {
         "sandbox": "sandbox: {url} (a local stand-in, not NAVER)",
     },
 }
+
+
+def codes_table(lang: Lang = "ko") -> str:
+    """Every error code a row can carry, as a Markdown table (code, meaning, fix): the README's full list."""
+    from batchship.codes import NAVER_ERROR_CODES
+
+    head = {"ko": "| 코드 | 뜻 | 고치는 법 |", "en": "| code | meaning | fix |"}[lang]
+    lines = [head, "|---|---|---|"]
+    for code in OWN_CODES:
+        lines.append(f"| {code} | {OWN_CODES[code][lang]} | {OWN_FIXES[code][lang]} |")
+    for code in NAVER_ERROR_CODES:
+        fix = NAVER_FIXES.get(code, DEFAULT_FIX)[lang]
+        lines.append(f"| {code} | {code_meaning(code, lang)} (NAVER) | {fix} |")
+    return "\n".join(lines)

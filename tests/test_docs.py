@@ -84,3 +84,29 @@ def shown_paths_retry(paths: dict[str, str]) -> str:
     """The retry file the README shows: beside the result copy, named after it."""
     result = next(p for p, option in paths.items() if option == "--out")
     return result.replace(".result.xlsx", ".retry.xlsx")
+
+
+def test_readme_korean_sessions_are_real(tmp_path: Path) -> None:
+    """The Korean ops section's sessions (template, check, dispatch, re-send of the fixed retry file) print
+    exactly what the README shows (sandbox port and seconds aside). Regenerate: python -m tests.ko_sessions"""
+    from tests import ko_sessions
+
+    shown = ko_sessions.blocks()
+    assert [c.split()[2] for c, _ in shown] == ["template", "check", "dispatch", "dispatch"]
+    ko_sessions.prepare(tmp_path)
+    outputs = ko_sessions.run_sessions(tmp_path, [c for c, _ in shown])
+    for (command, expected), real in zip(shown, outputs, strict=True):
+        assert ko_sessions.normalise(real) == ko_sessions.normalise(expected), command
+    assert (tmp_path / "발송양식.xlsx").exists() and (tmp_path / "오늘발송.retry.result.xlsx").exists()
+
+
+def test_readme_lists_every_error_code() -> None:
+    """The README's full code table is the one the code generates (code, meaning, fix), all codes included."""
+    from batchship.codes import NAVER_ERROR_CODES
+    from batchship.messages import OWN_CODES, codes_table
+
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- codes -->\n(.*?)\n<!-- /codes -->", text, re.S)
+    assert block and block.group(1) == codes_table()
+    for code in [*OWN_CODES, *NAVER_ERROR_CODES]:
+        assert f"| {code} |" in block.group(1)

@@ -228,6 +228,26 @@ class Sandbox:
             for pid in product_order_ids:
                 self.state.orders.setdefault(pid, Order(pid))
 
+    def save_state(self, path: Path) -> None:
+        """Write the orders and dispatch counts to `path` (JSON), so a later sandbox can go on from here."""
+        from dataclasses import asdict
+
+        with self.state.lock:
+            data = {
+                "orders": [asdict(o) for o in self.state.orders.values()],
+                "dispatchCounts": dict(self.state.dispatch_counts),
+            }
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    def load_state(self, path: Path) -> None:
+        """Go on from a state `save_state` wrote (replaces the orders held now)."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with self.state.lock:
+            self.state.orders = {o["product_order_id"]: Order(**o) for o in data["orders"]}
+            self.state.dispatch_counts = Counter(data.get("dispatchCounts", {}))
+
     def dispatch_counts(self) -> dict[str, int]:
         with self.state.lock:
             return dict(self.state.dispatch_counts)
