@@ -152,6 +152,12 @@ def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
         data["error_codes"]
     )
     assert "샌드박스: http://127.0.0.1:" in out
+    from tests.conftest import read_rows
+
+    summary = {row[0]: row[1] for row in read_rows(out_path, "요약") if row and row[0]}
+    assert summary["방식"] == "발송(dispatch)"
+    assert summary["보낸 곳"].startswith("샌드박스(로컬 모의 서버) http://127.0.0.1:")
+    assert summary["성공"] == 21 and summary["확인필요"] == 1
 
 
 def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> None:
