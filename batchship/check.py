@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from batchship.codes import courier_label, method_label, suggest_courier, suggest_method
+from batchship.limits import DEFAULT_LIMITS, Limits
 from batchship.messages import OR_WORD, ROW_MESSAGES, SUGGESTION, Lang
 from batchship.plan import MAX_BATCH, batches, items_from
 from batchship.report import Report, RowResult, Status
@@ -23,11 +24,12 @@ MESSAGE_SEPARATOR = " / "
 @dataclass(frozen=True, slots=True)
 class SheetOptions:
     """How to open the sheet: sheet (a worksheet name, else the usual choice), password (for a protected
-    workbook), lang (of every message)."""
+    workbook), lang (of every message), limits (how much of a file to read)."""
 
     sheet: str | None = None
     password: str | None = None
     lang: Lang = "ko"
+    limits: Limits = DEFAULT_LIMITS
 
 
 def now_kst() -> dt.datetime:
@@ -89,7 +91,9 @@ def prepare(
     path: str | Path, options: SheetOptions, now: dt.datetime | None = None
 ) -> tuple[Sheet, Validation, list[RowResult]]:
     """Load and validate a sheet: the first half of both `check` and `dispatch`."""
-    sheet = load_sheet(path, sheet=options.sheet, password=options.password, lang=options.lang)
+    sheet = load_sheet(
+        path, sheet=options.sheet, password=options.password, lang=options.lang, limits=options.limits
+    )
     validation = validate(sheet.data, now or now_kst())
     return sheet, validation, verdicts(validation, options.lang)
 

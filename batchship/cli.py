@@ -16,6 +16,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +25,7 @@ from batchship.api.client import DEFAULT_BASE_URL
 from batchship.api.ratelimit import DEFAULT_RATE
 from batchship.check import SheetOptions, run_check
 from batchship.errors import BatchshipError, ConfigError
+from batchship.limits import DEFAULT_LIMITS
 from batchship.messages import DISPATCH_SUMMARY
 from batchship.plan import MAX_BATCH
 from batchship.report import Report
@@ -77,7 +79,25 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"orders per request, 1 to {MAX_BATCH} (default: {MAX_BATCH})",
     )
+    _add_limit_options(p)
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_LIMITS.max_rows,
+        metavar="N",
+        help=f"most order rows read from one sheet (default {DEFAULT_LIMITS.max_rows:,})",
+    )
+    p.add_argument(
+        "--max-file-mb",
+        type=int,
+        default=DEFAULT_LIMITS.max_file_bytes // (1024 * 1024),
+        metavar="MB",
+        help=f"largest file read (default {DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)} MB)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument(
         "--lang", choices=("ko", "en"), default="ko", help="language of messages (default: ko)"
     )
+    _add_limit_options(watch)
     watch.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
     template = sub.add_parser(
@@ -302,10 +323,14 @@ def _redact(text: str, secrets: list[str]) -> str:
 
 
 def _sheet_options(args: argparse.Namespace) -> SheetOptions:
+    limits = replace(
+        DEFAULT_LIMITS, max_rows=max(1, args.max_rows), max_file_bytes=max(1, args.max_file_mb) * 1024 * 1024
+    )
     return SheetOptions(
         sheet=args.sheet_name,
         password=args.password or os.environ.get(PASSWORD_ENV) or None,
         lang=args.lang,
+        limits=limits,
     )
 
 

@@ -29,6 +29,7 @@ import io
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -122,13 +123,27 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._retry_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
             self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            self._retry_locked(self._migrate)
         except sqlite3.Error as exc:
             raise ConfigError(
                 f"Cannot open the journal {path} ({exc}). Check the path, or set --journal."
             ) from exc
+
+    @staticmethod
+    def _retry_locked(step: Callable[[], object], seconds: float = 60.0) -> None:
+        """Run `step`, waiting while another process holds the database (switching to WAL and creating the
+        schema need it briefly to themselves, and SQLite does not always wait on its own for those)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         with self._tx():

@@ -228,6 +228,52 @@ FILE_ERRORS: Final[dict[str, dict[str, str]]] = {
         "ko": "{where}: {row}행의 머리글 아래에 주문 행이 없습니다.",
         "en": "{where}: there are no order rows under the header in row {row}.",
     },
+    "too_big": {
+        "ko": "{path}이(가) 너무 큽니다({size} MB, 한도 {limit} MB). 발송 시트라면 여러 파일로 나누거나 "
+        "--max-file-mb로 한도를 올리세요.",
+        "en": "{path} is too large ({size} MB; the limit is {limit} MB). Split it, or raise the limit with "
+        "--max-file-mb.",
+    },
+    "unpacked_too_big": {
+        "ko": "{path}의 압축을 풀면 {limit} MB를 넘습니다(압축 폭탄이거나 손상된 파일). 엑셀에서 열어 필요한 시트만 "
+        "새 파일로 저장하세요.",
+        "en": "{path} unpacks to more than {limit} MB (a zip bomb, or damaged). Open it in Excel and save only the "
+        "sheet you need to a new file.",
+    },
+    "zip_bomb": {
+        "ko": "{path}의 '{part}' 부분이 압축 크기의 {ratio:.0f}배로 풀립니다(정상 엑셀 파일은 이렇지 않습니다). "
+        "엑셀에서 열어 새 파일로 저장하세요.",
+        "en": "Part '{part}' of {path} unpacks to {ratio:.0f} times its packed size, which real Excel files do not "
+        "do. Open it in Excel and save it as a new file.",
+    },
+    "size_lies": {
+        "ko": "{path}의 '{part}' 부분이 적힌 크기와 다르게 풀립니다(손상되었거나 조작된 파일). 원본을 다시 받으세요.",
+        "en": "Part '{part}' of {path} does not unpack to the size it declares (damaged or tampered with). "
+        "Download the original again.",
+    },
+    "too_many_rows": {
+        "ko": "{where}: {rows}행까지 씁니다. 한 번에 {limit}행까지 처리합니다. 파일을 나누거나 --max-rows로 한도를 "
+        "올리세요.",
+        "en": "{where} uses {rows} rows; batchship reads at most {limit}. Split the file, or raise the limit with "
+        "--max-rows.",
+    },
+    "too_wide": {
+        "ko": "{where}: 사용 영역이 {last} 셀까지 뻗어 있어({cells}칸) 읽을 수 있는 크기({limit}칸)를 넘습니다. "
+        "엑셀에서 Ctrl+End로 마지막 셀을 찾아 그 아래·오른쪽의 빈 행과 열을 삭제하고 저장하세요.",
+        "en": "{where} reaches cell {last} ({cells} cells), more than the {limit} batchship reads. In Excel, press "
+        "Ctrl+End to find the last cell, delete the empty rows and columns below and right of your data, and save.",
+    },
+    "cell_too_long": {
+        "ko": "{where}: {row}행 {column}열 칸의 글자 수가 {length}자로 한도 {limit}자를 넘습니다. 그 칸을 확인하세요.",
+        "en": "{where}: the cell in row {row}, column {column} holds {length} characters, more than {limit}. "
+        "Check that cell.",
+    },
+    "mixed_encoding": {
+        "ko": "{path}에 UTF-8과 CP949(EUC-KR) 줄이 섞여 있습니다({utf8_line}행은 UTF-8, {cp949_line}행은 CP949). "
+        "한 가지로 다시 저장하세요(엑셀: 'CSV UTF-8(쉼표로 분리)').",
+        "en": "{path} mixes UTF-8 lines and CP949/EUC-KR lines (line {utf8_line} is UTF-8, line {cp949_line} "
+        "CP949). Save it again in one encoding (Excel: 'CSV UTF-8 (Comma delimited)').",
+    },
     "write_failed": {
         "ko": "결과 파일을 쓸 수 없습니다: {path} ({reason}). 폴더가 있는지, 파일이 엑셀에서 열려 있지 않은지 확인하세요.",
         "en": "Cannot write the result file {path} ({reason}). Check that the folder exists and the file is not "

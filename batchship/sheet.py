@@ -28,6 +28,7 @@ import pandas as pd
 from batchship import xlsx
 from batchship.codes import normalize_key
 from batchship.errors import SheetError
+from batchship.limits import DEFAULT_LIMITS, Limits
 from batchship.messages import FIELD_LABELS, RESULT_HEADERS, SUMMARY, Lang, file_error
 
 FIELDS: Final = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
@@ -123,30 +124,37 @@ def load_sheet(
     sheet: str | None = None,
     password: str | None = None,
     lang: Lang = "ko",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Sheet:
     """Read `path` into a `Sheet`, or raise `SheetError` with a message that says what to do."""
     p = Path(path)
-    content = _read_bytes(p, lang)
+    content = _read_bytes(p, lang, limits)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        return _load_csv(p, content, lang)
+        return _load_csv(p, content, lang, limits)
     if suffix not in EXCEL_SUFFIXES:
         raise SheetError(file_error("unsupported", lang, path=p, ext=suffix or "?"))
     content, used_password = _decrypt_if_needed(p, content, password, lang)
     if content.startswith(_ZIP_MAGIC):
-        return _load_workbook(p, content, "xlsx", sheet, used_password, lang)
+        return _load_workbook(p, content, "xlsx", sheet, used_password, lang, limits)
     if content.startswith(_OLE_MAGIC):
-        return _load_workbook(p, content, "xls", sheet, used_password, lang)
+        return _load_workbook(p, content, "xls", sheet, used_password, lang, limits)
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")) or b"<html" in head:
         raise SheetError(file_error("html_as_xls", lang, path=p))
     raise SheetError(file_error("corrupt", lang, path=p, reason="unknown format"))
 
 
-def _read_bytes(p: Path, lang: Lang) -> bytes:
+def _read_bytes(p: Path, lang: Lang, limits: Limits) -> bytes:
     if p.is_dir():
         raise SheetError(file_error("is_directory", lang, path=p))
     try:
+        size = p.stat().st_size
+        if size > limits.max_file_bytes:
+            mb = 1024 * 1024
+            raise SheetError(
+                file_error("too_big", lang, path=p, size=size // mb, limit=limits.max_file_bytes // mb)
+            )
         content = p.read_bytes()
     except FileNotFoundError as exc:
         raise SheetError(file_error("not_found", lang, path=p)) from exc
@@ -299,7 +307,11 @@ def _cell(raw: Any) -> tuple[str, bool]:
 
 
 def _collect(
-    header: _Header, rows: Iterable[tuple[int, Sequence[Any]]], where: str, lang: Lang
+    header: _Header,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    where: str,
+    lang: Lang,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, int]:
     """Turn the rows under the header into the DataFrame `Sheet.data` describes.
 
@@ -323,10 +335,27 @@ def _collect(
                 break
         row_numbers.append(row_number)
         raw_rows.append(raw)
+        if len(row_numbers) > limits.max_rows:
+            raise SheetError(
+                file_error("too_many_rows", lang, where=where, rows=f"{row_number}+", limit=limits.max_rows)
+            )
     data: dict[str, Any] = {"row": row_numbers}
     for position, name in enumerate(present):
         cells_of = [_cell(r[position]) for r in raw_rows]
         data[name] = [t for t, _ in cells_of]
+        longest = max(range(len(cells_of)), key=lambda i: len(cells_of[i][0]), default=None)
+        if longest is not None and len(cells_of[longest][0]) > limits.max_cell_chars:
+            raise SheetError(
+                file_error(
+                    "cell_too_long",
+                    lang,
+                    where=where,
+                    row=row_numbers[longest],
+                    column=xlsx.column_letter(cols[name]),
+                    length=len(cells_of[longest][0]),
+                    limit=limits.max_cell_chars,
+                )
+            )
         if name in NUMERIC_FLAGS:
             data[f"{name}_numeric"] = [f for _, f in cells_of]
     keep = [i for i in range(len(row_numbers)) if any(data[name][i] for name in present)]
@@ -369,14 +398,22 @@ def _pick_sheet(p: Path, names: Sequence[str], wanted: str | None, lang: Lang) -
 
 
 def _load_workbook(
-    p: Path, content: bytes, kind: Kind, wanted: str | None, password: str | None, lang: Lang
+    p: Path, content: bytes, kind: Kind, wanted: str | None, password: str | None, lang: Lang, limits: Limits
 ) -> Sheet:
     import python_calamine
 
+    package = None
+    where = SUMMARY[lang]["where"].format(file=p.name, sheet=wanted or "")
     try:
+        if kind == "xlsx":
+            package = zipfile.ZipFile(io.BytesIO(content))
+            xlsx.check_package(package, limits)  # before the reader inflates anything
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = [m.name for m in book.sheets_metadata if "Work" in str(m.typ)] or list(book.sheet_names)
         name = _pick_sheet(p, names, wanted, lang)
+        where = SUMMARY[lang]["where"].format(file=p.name, sheet=name)
+        if package is not None:
+            xlsx.check_sheet(package, xlsx.sheet_part(package, name), limits)  # before it allocates the range
         ws = book.get_sheet_by_name(name)
         start = ws.start
         col_offset = start[1] if start else 0
@@ -389,9 +426,13 @@ def _load_workbook(
 
         where = SUMMARY[lang]["where"].format(file=p.name, sheet=name)
         header, rest = _find_header(numbered(), where, lang)
-        frame, last_column = _collect(header, rest, where, lang)
+        frame, last_column = _collect(header, rest, where, lang, limits)
     except SheetError:
+        if package is not None:
+            package.close()
         raise
+    except xlsx.LimitBreach as exc:
+        raise SheetError(file_error(exc.key, lang, path=p, where=where, **exc.values)) from exc
     except BaseException as exc:  # calamine raises its own errors, and a Rust panic is a BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
             raise
@@ -404,7 +445,7 @@ def _load_workbook(
                 sheet_part = xlsx.sheet_part(zf, name)
                 if frame["trackingNumber_numeric"].any():
                     _repad_tracking(frame, zf, sheet_part, header.columns["trackingNumber"])
-        except (zipfile.BadZipFile, KeyError, ValueError, xlsx.XlsxError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, xlsx.XlsxError) as exc:
             raise SheetError(file_error("corrupt", lang, path=p, reason=_short(exc))) from exc
     return Sheet(
         path=p,
@@ -462,8 +503,29 @@ def detect_csv_encoding(content: bytes, p: Path, lang: Lang) -> tuple[str, bool]
         except UnicodeDecodeError as exc:
             tried.append(f"{candidate}: byte {exc.start}")
             continue
+        if candidate == "cp949":
+            _refuse_mixed(content, p, lang)
         return candidate, bom
     raise SheetError(file_error("encoding", lang, path=p, detail="; ".join(tried)))
+
+
+def _refuse_mixed(content: bytes, p: Path, lang: Lang) -> None:
+    """The whole file is not UTF-8 but decodes as CP949: refuse it if some of its lines are UTF-8 text (a file
+    pasted together from two sources), which CP949 would turn into plausible-looking nonsense."""
+    utf8_line = cp949_line = 0
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            cp949_line = cp949_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and cp949_line:
+            raise SheetError(
+                file_error("mixed_encoding", lang, path=p, utf8_line=utf8_line, cp949_line=cp949_line)
+            )
 
 
 def decode_csv(content: bytes, encoding: str, bom: bool) -> str:
@@ -483,7 +545,7 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _load_csv(p: Path, content: bytes, lang: Lang) -> Sheet:
+def _load_csv(p: Path, content: bytes, lang: Lang, limits: Limits) -> Sheet:
     encoding, bom = detect_csv_encoding(content, p, lang)
     text = decode_csv(content, encoding, bom)
     if "\x00" in text:
@@ -496,7 +558,7 @@ def _load_csv(p: Path, content: bytes, lang: Lang) -> Sheet:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
         rows = ((i, cells) for i, cells in enumerate(reader, start=1))
         header, rest = _find_header(rows, where, lang)
-        frame, last_column = _collect(header, rest, where, lang)
+        frame, last_column = _collect(header, rest, where, lang, limits)
     except csv.Error as exc:
         raise SheetError(file_error("corrupt", lang, path=p, reason=_short(exc))) from exc
     return Sheet(

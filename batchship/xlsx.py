@@ -18,9 +18,11 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
+from zlib import error as zlib_error
 
 from defusedxml import ElementTree
 
+from batchship.limits import Limits
 from batchship.summary import Summary
 
 _NS_MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -423,3 +425,76 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
         for name, data in replaced.items():  # parts that are new (the summary sheet, its drawing and chart)
             dst.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Limits, checked before any part is handed to the reader
+
+
+class LimitBreach(XlsxError):
+    """A limit of `limits.Limits` was breached; `key` names the message, `values` fill it."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+_MB: Final = 1024 * 1024
+
+
+def check_package(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse zip bombs: too much unpacked in all, a part inflating far beyond its packed size, or a part that
+    does not unpack to the size it declares. Every part is inflated once, in chunks, with a running cap."""
+    infos = zf.infolist()
+    if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
+        raise LimitBreach("unpacked_too_big", limit=limits.max_unpacked_bytes // _MB)
+    total = 0
+    for info in infos:
+        if info.file_size > _MB and info.file_size > limits.max_ratio * max(1, info.compress_size):
+            raise LimitBreach(
+                "zip_bomb", part=info.filename, ratio=info.file_size / max(1, info.compress_size)
+            )
+        seen = 0
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(_MB):
+                    seen += len(chunk)
+                    total += len(chunk)
+                    if seen > info.file_size:
+                        raise LimitBreach("size_lies", part=info.filename)
+                    if total > limits.max_unpacked_bytes:
+                        raise LimitBreach("unpacked_too_big", limit=limits.max_unpacked_bytes // _MB)
+        except (zipfile.BadZipFile, EOFError, zlib_error) as exc:
+            raise LimitBreach("size_lies", part=info.filename) from exc
+        if seen != info.file_size:
+            raise LimitBreach("size_lies", part=info.filename)
+
+
+_ROW_NUMBERS = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_CELL_COLUMNS = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)\d+"')
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(last row, last column) a worksheet's cells reach, 1-based: the rectangle a reader will allocate."""
+    rows = _ROW_NUMBERS.findall(xml)
+    last_row = max((int(r) for r in set(rows)), default=0)
+    if not last_row:
+        last_row = xml.count(b"<row")
+    letters = set(_CELL_COLUMNS.findall(xml))
+    last_col = max((column_index(c.decode()) + 1 for c in letters), default=0)
+    return last_row, last_col
+
+
+def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
+    """Refuse a worksheet whose used rectangle the reader could not hold (a stray cell at XFD1048576)."""
+    last_row, last_col = sheet_extent(zf.read(part))
+    if last_row > limits.max_rows + 100:  # a header and a notice above the rows are fine
+        raise LimitBreach("too_many_rows", rows=last_row, limit=limits.max_rows)
+    if last_row * last_col > limits.max_cells:
+        raise LimitBreach(
+            "too_wide",
+            last=f"{column_letter(last_col - 1)}{last_row}",
+            cells=last_row * last_col,
+            limit=limits.max_cells,
+        )
