@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.run
+
+# The loader fuzz tests with a much larger budget than `make test` gives them.
+fuzz: $(STAMP)
+	BATCHSHIP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

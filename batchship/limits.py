@@ -18,7 +18,7 @@ class Limits:
     max_ratio: how much more one unpacked part of an xlsx (over 1 MB) may be than its packed size;
     max_rows: order rows (and the last row the sheet uses); max_cells: the rectangle from A1 to the sheet's
     last used cell (rows x columns); max_cell_chars: characters in one cell of the five fields (Excel's own
-    limit is 32,767)."""
+    limit is 32,767); max_line_chars: characters in one line of a CSV."""
 
     max_file_bytes: int = 200 * 1024 * 1024
     max_unpacked_bytes: int = 1024 * 1024 * 1024
@@ -26,6 +26,7 @@ class Limits:
     max_rows: int = 1_000_000
     max_cells: int = 30_000_000
     max_cell_chars: int = 32_767
+    max_line_chars: int = 1_000_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -182,6 +182,10 @@ FILE_ERRORS: Final[dict[str, dict[str, str]]] = {
         "en": "{path} cannot be read as an Excel file: it is damaged or was not fully downloaded ({reason}). "
         "Download it again, or open it in Excel and save it again.",
     },
+    "csv_unreadable": {
+        "ko": "{path}을(를) CSV로 읽을 수 없습니다({reason}). 엑셀에서 열어 'CSV UTF-8(쉼표로 분리)'로 다시 저장하세요.",
+        "en": "{path} cannot be read as CSV ({reason}). Open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'.",
+    },
     "not_text_csv": {
         "ko": "{path}은(는) 텍스트(CSV) 파일이 아닙니다(이진 데이터가 들어 있음). 올바른 CSV인지 확인하세요.",
         "en": "{path} is not a text (CSV) file: it contains binary data. Check that it is a real CSV file.",
@@ -262,6 +266,11 @@ FILE_ERRORS: Final[dict[str, dict[str, str]]] = {
         "엑셀에서 Ctrl+End로 마지막 셀을 찾아 그 아래·오른쪽의 빈 행과 열을 삭제하고 저장하세요.",
         "en": "{where} reaches cell {last} ({cells} cells), more than the {limit} batchship reads. In Excel, press "
         "Ctrl+End to find the last cell, delete the empty rows and columns below and right of your data, and save.",
+    },
+    "line_too_long": {
+        "ko": "{path}의 {line}행이 {limit:,}자를 넘습니다. 발송 시트의 한 줄이 이렇게 길 수 없습니다: 파일을 확인하세요.",
+        "en": "Line {line} of {path} is longer than {limit:,} characters, which no shipping sheet's line is. "
+        "Check the file.",
     },
     "cell_too_long": {
         "ko": "{where}: {row}행 {column}열 칸의 글자 수가 {length}자로 한도 {limit}자를 넘습니다. 그 칸을 확인하세요.",

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -506,12 +507,13 @@ def detect_csv_encoding(content: bytes, p: Path, lang: Lang) -> tuple[str, bool]
         if candidate == "cp949":
             _refuse_mixed(content, p, lang)
         return candidate, bom
+    _refuse_mixed(content, p, lang)  # lines of each kind: say so, rather than "unknown"
     raise SheetError(file_error("encoding", lang, path=p, detail="; ".join(tried)))
 
 
 def _refuse_mixed(content: bytes, p: Path, lang: Lang) -> None:
-    """The whole file is not UTF-8 but decodes as CP949: refuse it if some of its lines are UTF-8 text (a file
-    pasted together from two sources), which CP949 would turn into plausible-looking nonsense."""
+    """Refuse a file whose lines are partly UTF-8 and partly CP949 (pasted together from two sources): read as
+    one or the other, part of it would become plausible-looking nonsense."""
     utf8_line = cp949_line = 0
     for number, line in enumerate(content.split(b"\n"), start=1):
         if line.isascii():
@@ -519,6 +521,10 @@ def _refuse_mixed(content: bytes, p: Path, lang: Lang) -> None:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
+            try:
+                line.decode("cp949")
+            except UnicodeDecodeError:
+                return  # neither: not a mix of the two
             cp949_line = cp949_line or number
         else:
             utf8_line = utf8_line or number
@@ -538,10 +544,13 @@ def _sniff_delimiter(text: str) -> str:
     head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
     best, best_cells = ",", 0
     for delimiter in (",", "\t", ";"):
-        for cells in csv.reader(io.StringIO(head), delimiter=delimiter):
-            if _is_header(cells) and len(cells) > best_cells:
-                best, best_cells = delimiter, len(cells)
-                break
+        try:
+            for cells in csv.reader(io.StringIO(head), delimiter=delimiter):
+                if _is_header(cells) and len(cells) > best_cells:
+                    best, best_cells = delimiter, len(cells)
+                    break
+        except csv.Error:  # a field too large for this reading: not the delimiter
+            continue
     return best
 
 
@@ -550,6 +559,10 @@ def _load_csv(p: Path, content: bytes, lang: Lang, limits: Limits) -> Sheet:
     text = decode_csv(content, encoding, bom)
     if "\x00" in text:
         raise SheetError(file_error("not_text_csv", lang, path=p))
+    too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)
+    if too_long:
+        line = text.count("\n", 0, too_long.start()) + 1
+        raise SheetError(file_error("line_too_long", lang, path=p, line=line, limit=limits.max_line_chars))
     delimiter = _sniff_delimiter(text)
     first_break = text.find("\n")
     newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
@@ -560,7 +573,7 @@ def _load_csv(p: Path, content: bytes, lang: Lang, limits: Limits) -> Sheet:
         header, rest = _find_header(rows, where, lang)
         frame, last_column = _collect(header, rest, where, lang, limits)
     except csv.Error as exc:
-        raise SheetError(file_error("corrupt", lang, path=p, reason=_short(exc))) from exc
+        raise SheetError(file_error("csv_unreadable", lang, path=p, reason=_short(exc))) from exc
     return Sheet(
         path=p,
         kind="csv",

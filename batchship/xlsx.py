@@ -489,8 +489,6 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
 def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
     """Refuse a worksheet whose used rectangle the reader could not hold (a stray cell at XFD1048576)."""
     last_row, last_col = sheet_extent(zf.read(part))
-    if last_row > limits.max_rows + 100:  # a header and a notice above the rows are fine
-        raise LimitBreach("too_many_rows", rows=last_row, limit=limits.max_rows)
     if last_row * last_col > limits.max_cells:
         raise LimitBreach(
             "too_wide",
@@ -498,3 +496,5 @@ def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
             cells=last_row * last_col,
             limit=limits.max_cells,
         )
+    if last_row > limits.max_rows + 100:  # a header and a notice above the rows are fine
+        raise LimitBreach("too_many_rows", rows=last_row, limit=limits.max_rows)

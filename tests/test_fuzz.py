@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +12,10 @@ from batchship.errors import SheetError
 from batchship.sheet import load_sheet
 from tests.conftest import HEADER, order_id, write_csv, write_xlsx
 
+#: A fixed budget in `make test`; `make fuzz` raises it (BATCHSHIP_FUZZ_EXAMPLES=2000).
+EXAMPLES = int(os.environ.get("BATCHSHIP_FUZZ_EXAMPLES", "60"))
 _SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
