@@ -14,6 +14,7 @@ Targets (issue #2): check <= 4x the bare read; writer >= 5x faster than openpyxl
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import subprocess
@@ -84,6 +85,14 @@ def peak_rss_mb(args: list[str]) -> float:
     return int(proc.stdout.strip().splitlines()[-1]) / 1024
 
 
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return ", ".join(
+        f"{name} {version(name)}" for name in ("python-calamine", "openpyxl", "pandera", "httpx", "aiohttp")
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -127,17 +136,18 @@ def main() -> int:
     ]
     ok = check_t / bare <= 4 and openpyxl_t / write_t >= 5 and rss < 400
     if not args.skip_dispatch:
-        from tests.bench import dispatch_bench, soak
+        from tests.bench import dispatch_bench, scale, soak
 
         dispatch_rows, dispatch_ok = dispatch_bench.run()
         soak_rows, soak_ok = soak.run()
-        rows += dispatch_rows + soak_rows
+        rows += dispatch_rows + soak_rows + scale.run()
         ok = ok and dispatch_ok and soak_ok
     lines = [
         f"# batchship benchmark (check: {args.rows:,} rows, {counts['INVALID']:,} invalid)",
         "",
-        f"Machine: {platform.machine()}, {platform.processor() or platform.system()}, Python {platform.python_version()}, "
-        f"pandas {pd.__version__}",
+        f"Machine: {platform.machine()}, {platform.processor() or platform.system()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, pandas {pd.__version__}, {_versions()}; "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}",
         "",
         "| figure | value | ratio | target |",
         "|---|---|---|---|",
