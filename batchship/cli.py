@@ -14,11 +14,11 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from batchship import __version__
 from batchship.api.client import DEFAULT_BASE_URL
@@ -33,34 +33,24 @@ from batchship.report import Report
 PASSWORD_ENV = "BATCHSHIP_SHEET_PASSWORD"
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
-    return value
+def _number(convert: Callable[[str], float], low: float, high: float, what: str) -> Callable[[str], Any]:
+    """An argparse type: `convert` the text and insist on `low <= value <= high`, saying `what` it must be."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
+        return value
+
+    return parse
 
 
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a share from 0 to 1, not {text!r}")
-    return value
-
-
-def _batch_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_BATCH:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_BATCH}, not {text!r}")
-    return value
+_positive = _number(float, 1e-9, float("inf"), "a positive number")
+_rate = _number(float, 0.0, 1.0, "a share from 0 to 1")
+_batch_size = _number(int, 1, MAX_BATCH, f"a whole number from 1 to {MAX_BATCH}")
 
 
 def _add_sheet_options(p: argparse.ArgumentParser) -> None:

@@ -261,32 +261,28 @@ class Journal:
             (self.account,),
         )
 
-    def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
-        """The first successful attempt of each order that has one."""
-        found: dict[str, Attempt] = {}
+    def _for_orders(self, product_order_ids: Sequence[str], condition: str = "") -> Iterator[Attempt]:
+        """Attempts of this account for these orders (and `condition`), oldest first, in chunks of 500."""
         for start in range(0, len(product_order_ids), 500):
             chunk = list(product_order_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for a in self._rows(
-                f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND state = 'success'"
+            yield from self._rows(
+                f"SELECT {_COLUMNS} FROM attempts WHERE account = ?{condition}"
                 f" AND product_order_id IN ({marks}) ORDER BY id",
                 (self.account, *chunk),
-            ):
-                found.setdefault(a.product_order_id, a)
+            )
+
+    def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """The first successful attempt of each order that has one."""
+        found: dict[str, Attempt] = {}
+        for a in self._for_orders(product_order_ids, " AND state = 'success'"):
+            found.setdefault(a.product_order_id, a)
         return found
 
     def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
         """Orders whose latest attempt is still unknown (reconciliation could not settle them)."""
-        found: dict[str, Attempt] = {}
-        for start in range(0, len(product_order_ids), 500):
-            chunk = list(product_order_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for a in self._rows(
-                f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND product_order_id IN ({marks}) ORDER BY id",
-                (self.account, *chunk),
-            ):
-                found[a.product_order_id] = a
-        return {pid: a for pid, a in found.items() if a.state in ("pending", "unknown")}
+        latest = {a.product_order_id: a for a in self._for_orders(product_order_ids)}
+        return {pid: a for pid, a in latest.items() if a.state in ("pending", "unknown")}
 
     def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
         """Every attempt for these orders, any account, oldest first."""
