@@ -73,6 +73,26 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
+def _add_send_options(p: argparse.ArgumentParser) -> None:
+    """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
+    p.add_argument(
+        "--base-url", help=f"API base URL (or set BATCHSHIP_API_BASE_URL; default {DEFAULT_BASE_URL})"
+    )
+    p.add_argument("--config", type=Path, help="TOML file with client_id and client_secret (mode 600)")
+    p.add_argument(
+        "--rate-limit",
+        type=_positive,
+        default=DEFAULT_RATE,
+        metavar="N",
+        help="requests per second (default 2)",
+    )
+    p.add_argument(
+        "--journal",
+        type=Path,
+        help="the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
+    )
+
+
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-rows",
@@ -114,23 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch.add_argument(
         "--dry-run", action="store_true", help="build the requests and show one; send nothing"
     )
-    dispatch.add_argument(
-        "--base-url", help=f"API base URL (or set BATCHSHIP_API_BASE_URL; default {DEFAULT_BASE_URL})"
-    )
-    dispatch.add_argument("--config", type=Path, help="TOML file with client_id and client_secret (mode 600)")
-    dispatch.add_argument(
-        "--rate-limit",
-        type=_positive,
-        default=DEFAULT_RATE,
-        metavar="N",
-        help="requests per second (default 2)",
-    )
+    _add_send_options(dispatch)
     dispatch.add_argument("--quiet", action="store_true", help="no progress bar")
-    dispatch.add_argument(
-        "--journal",
-        type=Path,
-        help="the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
-    )
     dispatch.add_argument(
         "--sandbox",
         action="store_true",
@@ -164,15 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("--dry-run", action="store_true", help="check and plan each sheet, send nothing")
     watch.add_argument("--log", type=Path, help="run log (default INBOX/results/batchship.log)")
-    watch.add_argument("--base-url", help="API base URL (or set BATCHSHIP_API_BASE_URL)")
-    watch.add_argument("--config", type=Path, help="TOML file with client_id and client_secret (mode 600)")
-    watch.add_argument(
-        "--rate-limit", type=_positive, default=DEFAULT_RATE, metavar="N", help="requests per second"
-    )
+    _add_send_options(watch)
     watch.add_argument(
         "--batch-size", type=_batch_size, default=MAX_BATCH, metavar="N", help="orders per request, 1 to 30"
     )
-    watch.add_argument("--journal", type=Path, help="the dispatch journal (default as for dispatch)")
     watch.add_argument("--sheet", dest="sheet_name", help="the worksheet to read in each file")
     watch.add_argument("--password", help=f"password of protected workbooks (or set {PASSWORD_ENV})")
     watch.add_argument(
@@ -241,34 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--latency", type=float, default=0.0, metavar="S", help="seconds added to every answer"
     )
-    sandbox.add_argument(
-        "--fault-429",
-        type=_rate,
-        default=0.0,
-        metavar="P",
-        help="share of dispatch calls answered 429 whatever the rate (a storm)",
-    )
-    sandbox.add_argument(
-        "--fault-500",
-        type=_rate,
-        default=0.0,
-        metavar="P",
-        help="share of dispatch calls answered 500 before applying",
-    )
-    sandbox.add_argument(
-        "--fault-504-after",
-        type=_rate,
-        default=0.0,
-        metavar="P",
-        help="share of dispatch calls applied, then answered 504",
-    )
-    sandbox.add_argument(
-        "--fault-drop-after",
-        type=_rate,
-        default=0.0,
-        metavar="P",
-        help="share of dispatch calls applied, then dropped",
-    )
+    for flag, what in (
+        ("--fault-429", "answered 429 whatever the rate (a storm)"),
+        ("--fault-500", "answered 500 before applying"),
+        ("--fault-504-after", "applied, then answered 504"),
+        ("--fault-drop-after", "applied, then dropped"),
+    ):
+        sandbox.add_argument(
+            flag, type=_rate, default=0.0, metavar="P", help=f"share of dispatch calls {what}"
+        )
     sandbox.add_argument("--fault-seed", type=int, default=0, metavar="N", help="random seed for the faults")
     return parser
 
