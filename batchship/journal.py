@@ -38,10 +38,10 @@ from typing import Final
 
 from batchship.errors import ConfigError
 from batchship.plan import DispatchItem
+from batchship.rules import KST, format_naver_time
 
 JOURNAL_ENV: Final = "BATCHSHIP_JOURNAL"
 SCHEMA_VERSION: Final = 1
-KST: Final = dt.timezone(dt.timedelta(hours=9))
 
 _MIGRATIONS: Final[dict[int, str]] = {
     0: """
@@ -82,8 +82,8 @@ def default_path() -> Path:
 
 
 def now_text() -> str:
-    t = dt.datetime.now(KST)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}+09:00"
+    """Now, in NAVER's exact form (the journal's timestamps sort as text)."""
+    return format_naver_time(dt.datetime.now(KST))
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,11 +113,6 @@ class Sheet:
     csv: CsvFormat | None = None
     sheet_part: str | None = None
 
-    def where(self, lang: Lang) -> str:
-        """The sheet as a person names it: "sheet '발송처리' of 오늘발송.xlsx"."""
-        key = "where_csv" if self.kind == "csv" else "where"
-        return SUMMARY[lang][key].format(file=self.path.name, sheet=self.sheet_name)
-
 
 def load_sheet(
     path: str | os.PathLike[str],

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from batchship.messages import Lang, code_meaning
 from batchship.report import Report, Status
+from batchship.rules import KST
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "ko": {
@@ -84,7 +85,7 @@ def target_label(report: Report, lang: Lang) -> str:
 def summarise(report: Report, when: dt.datetime | None = None) -> Summary:
     lang = report.lang
     labels = LABELS[lang]
-    when = when or dt.datetime.now(dt.timezone(dt.timedelta(hours=9)))
+    when = when or dt.datetime.now(KST)
     mode = (
         labels["check"]
         if report.mode == "check"

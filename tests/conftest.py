@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,36 @@ def _private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     path = tmp_path_factory.mktemp("journal") / "journal.sqlite3"
     monkeypatch.setenv("BATCHSHIP_JOURNAL", str(path))
     return path
+
+
+def write_xls(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str = "발송처리",
+    extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """Write rows (first row at A1) to a legacy .xls, as Seller Center's bulk-dispatch form is often saved."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, sheet_rows in {title: rows, **(extra_sheets or {})}.items():
+        ws = book.add_sheet(name)
+        for r, row in enumerate(sheet_rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    ws.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def dispatch_env(**extra: str) -> dict[str, str]:
+    """The environment of a `batchship` subprocess with the sandbox's demo credentials."""
+    from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+    return {
+        **os.environ,
+        "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
+        "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        **extra,
+    }

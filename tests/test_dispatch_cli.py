@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 from batchship.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, order_id, write_xlsx
+from tests.conftest import HEADER, dispatch_env, order_id, write_xlsx
 
 ROOT = Path(__file__).parent.parent
 
@@ -165,11 +164,7 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
     marks sent rows 성공 and the rest 미전송, matching exactly what the sandbox received."""
     path = make_sheet(tmp_path, 300)
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, 301)], faults=Faults(latency_s=0.3)) as sb:
-        env = {
-            **os.environ,
-            "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
-            "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        }
+        env = dispatch_env()
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -208,7 +203,7 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
     assert "중단 요청으로 보내지 않았습니다" in {r[7] for r in rows if r[0] not in sent}.pop()
 
 
-def test_sandbox_command_runs_as_a_process(tmp_path: Path) -> None:
+def test_sandbox_command_runs_as_a_process(tmp_path: Path, creds: None) -> None:
     """`batchship sandbox` serves on loopback, prints its URL and credentials, takes a dispatch, and exits 0
     on SIGTERM."""
     orders = tmp_path / "orders.csv"
@@ -228,16 +223,7 @@ def test_sandbox_command_runs_as_a_process(tmp_path: Path) -> None:
         url = first.split()[-1]
         assert proc.stdout.readline().strip() == f"BATCHSHIP_API_BASE_URL={url}"
         path = make_sheet(tmp_path, 2)
-        env_secret = {
-            "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
-            "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        }
-        os.environ.update(env_secret)
-        try:
-            code, out, _ = run("dispatch", str(path), "--base-url", url, "--lang", "en")
-        finally:
-            for key in env_secret:
-                os.environ.pop(key)
+        code, out, _ = run("dispatch", str(path), "--base-url", url, "--lang", "en")
         assert code == 1
         assert "SUCCESS     1" in out and "FAILED      1" in out and "104442" in out
     finally:

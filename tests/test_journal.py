@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import random
 import signal
 import sqlite3
@@ -28,7 +27,7 @@ from batchship.plan import DispatchItem
 from batchship.report import Status
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, NOW, order_id, read_rows, write_xlsx
+from tests.conftest import HEADER, NOW, dispatch_env, order_id, read_rows, write_xlsx
 
 CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 FAST = RetryPolicy(attempts=10, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(1))
@@ -170,14 +169,6 @@ def test_a_journal_from_a_newer_batchship_is_refused(tmp_path: Path) -> None:
         Journal(path, "x")
 
 
-def _env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
-        "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-    }
-
-
 def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str = "50") -> list[str]:
     return [
         sys.executable,
@@ -208,7 +199,7 @@ def test_two_runs_at_once_never_both_send(tmp_path: Path) -> None:
         procs = [
             subprocess.Popen(
                 _dispatch_cmd(path, sb, journal, tmp_path / f"r{k}.xlsx"),
-                env=_env(),
+                env=dispatch_env(),
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -249,7 +240,7 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, n + 1)], faults=faults) as sb:
         # 12 requests at 4 a second: slow enough that "between requests" is a moment one can hit.
         proc = subprocess.Popen(
-            _dispatch_cmd(path, sb, journal, out, "4"), env=_env(), stdout=subprocess.DEVNULL
+            _dispatch_cmd(path, sb, journal, out, "4"), env=dispatch_env(), stdout=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
 
@@ -275,7 +266,11 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
         calls_at_kill = sb.calls()
         for _ in range(6):
             rerun = subprocess.run(
-                _dispatch_cmd(path, sb, journal, out), env=_env(), capture_output=True, text=True, timeout=120
+                _dispatch_cmd(path, sb, journal, out),
+                env=dispatch_env(),
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             if rerun.returncode in (0, 1) and "확인필요" not in rerun.stdout:
                 break

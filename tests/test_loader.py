@@ -10,7 +10,7 @@ import pytest
 
 from batchship.errors import SheetError
 from batchship.sheet import load_sheet
-from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xlsx
+from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xls, write_xlsx
 
 
 def test_seller_center_download_with_notice_row(tmp_path: Path) -> None:
@@ -210,18 +210,15 @@ def test_csv_in_an_unknown_encoding_is_refused(tmp_path: Path) -> None:
 
 def test_legacy_xls(tmp_path: Path) -> None:
     """A legacy .xls (Seller Center's own bulk-dispatch format) is read, notice row included."""
-    import xlwt
-
-    book = xlwt.Workbook()
-    ws = book.add_sheet("발송처리")
-    ws.write(0, 0, "안내: 아래 양식에 맞춰 입력하세요")
-    for c, h in enumerate(HEADER[:4]):
-        ws.write(1, c, h)
-    for c, v in enumerate([order_id(1), "택배,등기,소포", "CJ대한통운", "123456789012"]):
-        ws.write(2, c, v)
-    ws.write(3, 0, 2024050512345670.0)
-    path = tmp_path / "s.xls"
-    book.save(str(path))
+    path = write_xls(
+        tmp_path / "s.xls",
+        [
+            ["안내: 아래 양식에 맞춰 입력하세요"],
+            HEADER[:4],
+            [order_id(1), "택배,등기,소포", "CJ대한통운", "123456789012"],
+            [2024050512345670.0],
+        ],
+    )
     sheet = load_sheet(path)
     assert sheet.kind == "xls"
     assert sheet.header_row == 2

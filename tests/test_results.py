@@ -14,7 +14,7 @@ from batchship.check import SheetOptions, run_check
 from batchship.report import Report, RowResult, Status
 from batchship.results import default_result_path, write_result
 from batchship.sheet import load_sheet
-from tests.conftest import HEADER, NOW, encrypt, order_id, read_rows, write_csv, write_xlsx
+from tests.conftest import HEADER, NOW, encrypt, order_id, read_rows, write_csv, write_xls, write_xlsx
 
 
 def _rich_workbook(path: Path) -> Path:
@@ -132,16 +132,7 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
 
 def test_summary_sheet_also_for_legacy_xls_input(tmp_path: Path) -> None:
     """The openpyxl path (.xls in, .xlsx out) writes the same 요약 sheet, chart and auto-filter."""
-    import xlwt
-
-    book = xlwt.Workbook()
-    ws = book.add_sheet("발송처리")
-    for c, h in enumerate(HEADER[:4]):
-        ws.write(0, c, h)
-    for c, v in enumerate([order_id(1), "택배", "CJ대한통운", "123456789012"]):
-        ws.write(1, c, v)
-    src = tmp_path / "s.xls"
-    book.save(str(src))
+    src = write_xls(tmp_path / "s.xls", [HEADER[:4], [order_id(1), "택배", "CJ대한통운", "123456789012"]])
     run_check(src, SheetOptions(lang="en"), now=NOW)
     wb = openpyxl.load_workbook(tmp_path / "s.result.xlsx")
     assert wb.sheetnames == ["발송처리", "summary"]
@@ -228,17 +219,11 @@ def test_csv_with_bom_keeps_its_bom(tmp_path: Path) -> None:
 
 def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
     """Legacy .xls in, .xlsx out, with every sheet's values and the verdict."""
-    import xlwt
-
-    book = xlwt.Workbook()
-    ws = book.add_sheet("발송처리")
-    for c, h in enumerate(HEADER[:4]):
-        ws.write(0, c, h)
-    for c, v in enumerate([order_id(1), "택배", "CJ대한통운", "123456789012"]):
-        ws.write(1, c, v)
-    book.add_sheet("기타").write(0, 0, "남겨 둠")
-    src = tmp_path / "s.xls"
-    book.save(str(src))
+    src = write_xls(
+        tmp_path / "s.xls",
+        [HEADER[:4], [order_id(1), "택배", "CJ대한통운", "123456789012"]],
+        extra_sheets={"기타": [["남겨 둠"]]},
+    )
     report, _, _ = run_check(src, now=NOW)
     assert report.result_file == tmp_path / "s.result.xlsx"
     rows = read_rows(tmp_path / "s.result.xlsx", "발송처리")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import signal
@@ -17,7 +16,7 @@ import pytest
 from batchship.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, order_id, read_rows, write_xlsx
+from tests.conftest import HEADER, dispatch_env, order_id, read_rows, write_xlsx
 
 ROOT = Path(__file__).parent.parent
 
@@ -29,12 +28,7 @@ def sb() -> Iterator[Sandbox]:
 
 
 def env_for(sandbox: Sandbox) -> dict[str, str]:
-    return {
-        **os.environ,
-        "NAVER_COMMERCE_CLIENT_ID": DEMO_CLIENT_ID,
-        "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "BATCHSHIP_API_BASE_URL": sandbox.base_url,
-    }
+    return dispatch_env(BATCHSHIP_API_BASE_URL=sandbox.base_url)
 
 
 def sheet_bytes(tmp_path: Path, first: int, n: int, name: str = "src.xlsx") -> bytes:

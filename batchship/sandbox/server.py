@@ -46,11 +46,11 @@ import bcrypt
 from aiohttp import web
 
 from batchship.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
+from batchship.rules import KST, format_naver_time
 
 DEMO_CLIENT_ID: Final = "batchship-demo"
 #: A valid bcrypt salt, as NAVER's client secrets are. Public on purpose: the sandbox is not NAVER.
 DEMO_CLIENT_SECRET: Final = "$2a$04$BatchshipSandboxDemo1u"
-KST: Final = dt.timezone(dt.timedelta(hours=9))
 DATE_FORMAT: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$")
 #: Couriers whose tracking numbers the sandbox checks as 10 to 14 digits; others: 8 to 30 letters/digits.
 DOMESTIC_COURIERS: Final = frozenset({"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN"})
@@ -69,8 +69,7 @@ STATUSES: Final = (
 
 
 def now_text(clock: Callable[[], float]) -> str:
-    t = dt.datetime.fromtimestamp(clock(), KST)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}+09:00"
+    return format_naver_time(dt.datetime.fromtimestamp(clock(), KST))
 
 
 @dataclass(frozen=True, slots=True)
