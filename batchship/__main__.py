@@ -1,5 +1,5 @@
 import sys
 
-from batchship.cli import main
+from batchship.apps.cli import main
 
 sys.exit(main())

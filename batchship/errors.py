@@ -1,10 +1,11 @@
-"""The exceptions batchship raises, one tree, translated to messages and exit codes only in `cli.py`.
+"""The exceptions batchship raises, one tree, turned into a message and an exit code only by a face.
 
-    BatchshipError            anything batchship itself refuses to do; carries a user-facing message
+    BatchshipError            anything batchship itself refuses to do; carries a `Msg` for the user
     ├── SheetError            the sheet cannot be processed at all (exit 2): unreadable, protected,
     │                         no header row, missing columns, wrong password, ...
     ├── ConfigError           options, credentials or config files are unusable (exit 2)
     │   └── AuthError         NAVER's token endpoint refused the credentials (or our IP)
+    ├── JournalError          the journal cannot be opened, read or written (exit 2)
     ├── OutputError           the result copy could not be written (exit 2)
     └── ApiError              a Commerce API call failed; the subclass says what that means for the request
         ├── NotAppliedError   certainly not applied: safe to send again (429, 401, 503, refused connection)
@@ -12,12 +13,15 @@
         │                        never resent before the orders are looked up
         └── RejectedError     refused as a whole and final (400): split it to find the culprit
 
-Each carries its message already rendered in the user's language: the library decides the words, the CLI
-only prints them. Exceptions from libraries (calamine, zipfile, httpx, ...) are caught where they happen and
-re-raised as one of these with `raise ... from exc`, so a user never sees a traceback unless `--debug`.
+Each carries its message as a `Msg` (a catalogue key and values): the library decides what to say, the face
+that shows it decides the language (`exc.render(lang)`). Exceptions from libraries (calamine, zipfile, httpx,
+sqlite3, ...) are caught where they happen and re-raised as one of these with `raise ... from exc`, so a user
+never sees a traceback unless `--debug`.
 """
 
 from __future__ import annotations
+
+from batchship.i18n import Lang, Msg
 
 
 class BatchshipError(Exception):
@@ -25,9 +29,12 @@ class BatchshipError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.key)
+        self.msg = msg
+
+    def render(self, lang: Lang) -> str:
+        return self.msg.render(lang)
 
 
 class SheetError(BatchshipError):
@@ -38,12 +45,16 @@ class ConfigError(BatchshipError):
     """Options, credentials or a config file are unusable."""
 
 
-class OutputError(BatchshipError):
-    """The result copy could not be written."""
-
-
 class AuthError(ConfigError):
     """NAVER's token endpoint refused the credentials, or the IP is not registered."""
+
+
+class JournalError(BatchshipError):
+    """The journal cannot be opened, read or written."""
+
+
+class OutputError(BatchshipError):
+    """The result copy could not be written."""
 
 
 class ApiError(BatchshipError):
@@ -53,8 +64,8 @@ class ApiError(BatchshipError):
     transport error's name; trace_id: NAVER's trace id when one came back.
     """
 
-    def __init__(self, message: str, *, status: int = 0, code: str = "", trace_id: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, msg: Msg, *, status: int = 0, code: str = "", trace_id: str = "") -> None:
+        super().__init__(msg)
         self.status = status
         self.code = code
         self.trace_id = trace_id

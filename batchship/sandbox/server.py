@@ -45,8 +45,8 @@ from typing import Any, Final
 import bcrypt
 from aiohttp import web
 
-from batchship.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
-from batchship.rules import KST, format_naver_time
+from batchship.domain.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
+from batchship.timefmt import KST, format_naver_time
 
 DEMO_CLIENT_ID: Final = "batchship-demo"
 #: A valid bcrypt salt, as NAVER's client secrets are. Public on purpose: the sandbox is not NAVER.

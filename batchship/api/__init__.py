@@ -1,1 +1,0 @@
-"""The NAVER Commerce API: token auth, the dispatch and order-lookup calls, pacing and retry policy."""

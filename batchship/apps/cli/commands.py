@@ -1,0 +1,224 @@
+"""One function per command: options in, a service called, its report rendered, an exit code out."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from batchship.apps.cli.parser import PASSWORD_ENV
+from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
+from batchship.apps.cli.signals import stop_on_signals
+from batchship.errors import ConfigError, JournalError
+from batchship.i18n import Lang, Msg, t
+from batchship.model import Report
+from batchship.output.jsonreport import write_json
+from batchship.services.check import SheetOptions, run_check
+from batchship.sheets.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from batchship.services.dispatch import Target
+
+
+def sheet_options(args: argparse.Namespace, lang: Lang) -> SheetOptions:
+    limits = replace(
+        DEFAULT_LIMITS, max_rows=max(1, args.max_rows), max_file_bytes=max(1, args.max_file_mb) * 1024 * 1024
+    )
+    password = args.password or os.environ.get(PASSWORD_ENV) or None
+    return SheetOptions(sheet=args.sheet_name, password=password, lang=lang, limits=limits)
+
+
+def _finish(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    if args.report:
+        write_json(args.report, report)
+    print_summary(report, out, {"report": str(args.report)} if args.report else None)
+    return report.exit_code
+
+
+def check(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    report = run_check(args.sheet_path, sheet_options(args, lang), out=args.out, batch_size=args.batch_size)
+    return _finish(report, args, out)
+
+
+def _journal(args: argparse.Namespace) -> str:
+    from batchship.journal import default_url
+
+    return str(args.journal or default_url())
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> Iterator[Target]:
+    """Where to send: the practice sandbox, NAVER with the configured credentials, or nowhere (dry run)."""
+    from batchship.naver.client import base_url_from_env
+    from batchship.naver.credentials import load_credentials
+    from batchship.services.dispatch import Target
+    from batchship.services.practice import practice_target
+
+    if getattr(args, "sandbox", False) and not args.dry_run:
+        with practice_target(_journal(args), args.sandbox_orders) as target:
+            print(t("run.sandbox", lang, url=target.base_url), file=out)
+            yield target
+        return
+    credentials = None if args.dry_run else load_credentials(args.config)
+    if credentials is not None:
+        secrets.extend(credentials.secrets())
+    yield Target(base_url_from_env(args.base_url), credentials)
+
+
+def dispatch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
+    from batchship.services.dispatch import DispatchJob, DispatchOptions, run_dispatch
+
+    options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
+    stop = threading.Event()
+    bar = ProgressBar(lang, out, enabled=not args.quiet)
+    with _target(args, out, lang, secrets) as target, stop_on_signals(stop):
+        job = DispatchJob(
+            Path(args.sheet_path),
+            sheet_options(args, lang),
+            options,
+            target,
+            out=args.out,
+            journal=None if args.dry_run else _journal(args),
+        )
+        try:
+            report = run_dispatch(job, stop=stop, on_progress=bar)
+        finally:
+            bar.close()
+    if args.dry_run:
+        import json
+
+        print(t("run.dry_run", lang, requests=report.plan.requests), file=out)
+        print(json.dumps(report.plan.sample_request or {}, ensure_ascii=False, indent=2), file=out)
+    return _finish(report, args, out)
+
+
+def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
+    from batchship.apps.watch.pipeline import dispatching
+    from batchship.apps.watch.watcher import Watcher
+    from batchship.services.dispatch import DispatchOptions
+
+    options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
+    args.sandbox = False
+    with _target(args, out, lang, secrets) as target:
+        process = dispatching(
+            sheet_options(args, lang), options, target, None if args.dry_run else _journal(args)
+        )
+        watcher = Watcher(
+            args.inbox, process, interval=args.interval, settle=max(0.0, args.settle), log=args.log, lang=lang
+        )
+        stop = threading.Event()
+        worst = 0
+        with stop_on_signals(stop):
+            for event in watcher.run(stop, once=args.once):
+                print(_redact(watch_line(event, str(args.inbox), lang), secrets), file=out, flush=True)
+                if event.kind == "locked":
+                    return 0
+                if event.kind == "failed":
+                    worst = max(worst, 1)
+                elif event.kind == "processed" and event.report is not None:
+                    worst = max(worst, event.report.exit_code)
+    return 0 if stop.is_set() else worst
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def template(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    from batchship.output.template import write_template
+
+    target = args.out or Path(f"dispatch_template.{args.format}")
+    try:
+        write_template(args.format, target)
+    except OSError as exc:
+        raise ConfigError(Msg.of("cli.cannot_write", path=target, reason=exc.strerror or exc)) from exc
+    print(target, file=out)
+    return 0
+
+
+def _existing_journal(args: argparse.Namespace) -> str:
+    from batchship.journal import journal_path
+
+    url = _journal(args)
+    if not journal_path(url).exists():
+        raise JournalError(Msg.of("journal.missing", path=url))
+    return url
+
+
+def history(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    from batchship.journal import open_journal
+
+    url = _existing_journal(args)
+    with open_journal(url, account="") as journal:
+        attempts = journal.history(args.order_ids)
+    if not attempts:
+        print(t("cli.no_history", lang, ids=", ".join(args.order_ids), path=url), file=out)
+        return 1
+    for a in attempts:
+        what = f"{a.courier} {a.tracking}".strip() or a.delivery_method
+        line = f"{a.created_at}  {a.product_order_id}  {a.state:<11}  {what}  account={a.account}  run={a.run_id[:8]}"
+        extra = " ".join(x for x in (a.code, a.message, f"trace={a.trace_id}" if a.trace_id else "") if x)
+        print(line + (f"  {extra}" if extra else ""), file=out)
+    return 0
+
+
+def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    from batchship.domain.rules import parse_date
+    from batchship.journal import open_journal
+
+    url = _existing_journal(args)
+    since = parse_date(args.since, False, dt.datetime.now(dt.UTC))
+    if since is None:
+        raise ConfigError(Msg.of("cli.since_not_date", value=args.since))
+    with open_journal(url, account="") as store:
+        text = store.export_csv(since.strftime("%Y-%m-%dT00:00:00"))
+    if args.out:
+        try:
+            args.out.write_text(text, encoding="utf-8-sig")
+        except OSError as exc:
+            raise ConfigError(Msg.of("cli.cannot_write", path=args.out, reason=exc.strerror or exc)) from exc
+    else:
+        out.write(text)
+    return 0
+
+
+def sandbox(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
+    from batchship.sandbox.server import load_orders_csv
+    from batchship.sheets.loader import load_sheet
+
+    faults = Faults(
+        error_500_before=FaultSpec(rate=args.fault_500),
+        storm_429=FaultSpec(rate=args.fault_429),
+        timeout_504_after=FaultSpec(rate=args.fault_504_after),
+        drop_after=FaultSpec(rate=args.fault_drop_after),
+        latency_s=args.latency,
+        seed=args.fault_seed,
+    )
+    server = Sandbox(rate_limit=args.rate_limit, token_ttl=args.token_ttl, faults=faults, port=args.port)
+    if args.orders:
+        try:
+            server.add_orders(load_orders_csv(args.orders))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(Msg.of("sandbox.orders_unreadable", path=args.orders, reason=exc)) from exc
+    if args.seed_from:
+        server.seed_payed(pid for pid in load_sheet(args.seed_from).data["productOrderId"] if pid)
+    stop = threading.Event()
+    with stop_on_signals(stop), server:
+        print(t("cli.sandbox_listening", lang, url=server.base_url), file=out)
+        print(f"  BATCHSHIP_API_BASE_URL={server.base_url}", file=out)
+        print(f"  NAVER_COMMERCE_CLIENT_ID={DEMO_CLIENT_ID}", file=out)
+        print(f"  NAVER_COMMERCE_CLIENT_SECRET='{DEMO_CLIENT_SECRET}'", file=out)
+        out.flush()
+        stop.wait()
+    return 0

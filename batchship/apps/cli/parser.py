@@ -1,0 +1,198 @@
+"""The command line's options, with every help text from the catalogue in the chosen language."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from batchship import __version__
+from batchship.domain.plan import MAX_BATCH
+from batchship.i18n import Lang, t
+from batchship.naver.client import DEFAULT_BASE_URL
+from batchship.naver.ratelimit import DEFAULT_RATE
+from batchship.sheets.limits import DEFAULT_LIMITS
+
+PASSWORD_ENV: Final = "BATCHSHIP_SHEET_PASSWORD"
+
+#: argparse's own English sentences and the catalogue keys that say them.
+_ARGPARSE_WORDS: Final = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positionals",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "the following arguments are required: %s": "argparse.required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "expected one argument": "argparse.expected_one",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_value",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+}
+
+
+def localise_argparse(lang: Lang) -> None:
+    """Make argparse say its own words (usage, errors) in `lang` too: it looks each up through `argparse._`."""
+
+    def translate(text: str) -> str:
+        key = _ARGPARSE_WORDS.get(text)
+        return t(key, lang) if key else text
+
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
+def _number(
+    convert: Callable[[str], float], low: float, high: float, what: str, lang: Lang
+) -> Callable[[str], Any]:
+    """An argparse type: `convert` the text and insist on `low <= value <= high`, saying `what` it must be."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(t("cli.must_be", lang, what=what, value=text))
+        return value
+
+    return parse
+
+
+class _Builder:
+    """Adds options to parsers, every help text in one language."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.positive = _number(float, 1e-9, float("inf"), t("cli.positive", lang), lang)
+        self.share = _number(float, 0.0, 1.0, t("cli.share", lang), lang)
+        self.batch_size = _number(int, 1, MAX_BATCH, t("cli.whole", lang, low=1, high=MAX_BATCH), lang)
+
+    def h(self, key: str, **values: object) -> str:
+        return t(f"help.{key}", self.lang, **values).replace("%", "%%")
+
+    def command(self, sub: Any, name: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name, help=self.h(name), description=self.h(f"{name}.description")
+        )
+        return parser
+
+    def common(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", choices=("ko", "en"), help=self.h("lang"))
+        p.add_argument("--debug", action="store_true", help=self.h("debug"))
+
+    def sheet(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("sheet_path", metavar="SHEET", help=self.h("sheet_path"))
+        p.add_argument("--out", type=Path, help=self.h("out"))
+        p.add_argument("--sheet", dest="sheet_name", help=self.h("sheet"))
+        p.add_argument("--password", help=self.h("password", env=PASSWORD_ENV))
+        p.add_argument("--report", type=Path, metavar="PATH.json", help=self.h("report"))
+        p.add_argument(
+            "--batch-size",
+            type=self.batch_size,
+            default=MAX_BATCH,
+            metavar="N",
+            help=self.h("batch_size", max=MAX_BATCH),
+        )
+        self.limits(p)
+        self.common(p)
+
+    def send(self, p: argparse.ArgumentParser) -> None:
+        """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
+        p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
+        p.add_argument("--config", type=Path, help=self.h("config"))
+        p.add_argument(
+            "--rate-limit",
+            type=self.positive,
+            default=DEFAULT_RATE,
+            metavar="N",
+            help=self.h("rate_limit", rate=DEFAULT_RATE),
+        )
+        p.add_argument("--journal", help=self.h("journal_path"))
+
+    def limits(self, p: argparse.ArgumentParser) -> None:
+        mb = DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)
+        p.add_argument(
+            "--max-rows",
+            type=int,
+            default=DEFAULT_LIMITS.max_rows,
+            metavar="N",
+            help=self.h("max_rows", n=DEFAULT_LIMITS.max_rows),
+        )
+        p.add_argument("--max-file-mb", type=int, default=mb, metavar="MB", help=self.h("max_file_mb", n=mb))
+
+
+def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
+    localise_argparse(lang)
+    b = _Builder(lang)
+    parser = argparse.ArgumentParser(prog="batchship", description=b.h("prog"))
+    parser.add_argument("--version", action="version", version=f"batchship {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title=t("argparse.commands", lang)
+    )
+    b.sheet(b.command(sub, "check"))
+    _dispatch(b, b.command(sub, "dispatch"))
+    _watch(b, b.command(sub, "watch"))
+    template = b.command(sub, "template")
+    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help=b.h("format"))
+    template.add_argument("-o", "--out", type=Path, help=b.h("template_out"))
+    b.common(template)
+    history = b.command(sub, "history")
+    history.add_argument("order_ids", nargs="+", metavar="ORDER_ID", help=b.h("order_ids"))
+    history.add_argument("--journal", help=b.h("history_journal"))
+    b.common(history)
+    journal = b.command(sub, "journal")
+    actions = journal.add_subparsers(
+        dest="journal_command", required=True, metavar="ACTION", help=b.h("journal.actions")
+    )
+    export = b.command(actions, "export")
+    export.add_argument("--since", required=True, metavar="DATE", help=b.h("since"))
+    export.add_argument("--out", type=Path, help=b.h("export_out"))
+    export.add_argument("--journal", help=b.h("history_journal"))
+    b.common(export)
+    _sandbox(b, b.command(sub, "sandbox"))
+    return parser
+
+
+def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:
+    b.sheet(p)
+    p.add_argument("--dry-run", action="store_true", help=b.h("dry_run"))
+    b.send(p)
+    p.add_argument("--quiet", action="store_true", help=b.h("quiet"))
+    p.add_argument("--sandbox", action="store_true", help=b.h("sandbox_flag"))
+    p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
+
+
+def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:
+    p.add_argument("inbox", metavar="INBOX", type=Path, help=b.h("inbox"))
+    p.add_argument("--once", action="store_true", help=b.h("once"))
+    p.add_argument("--interval", type=b.positive, default=10.0, metavar="S", help=b.h("interval"))
+    p.add_argument("--settle", type=float, default=5.0, metavar="S", help=b.h("settle"))
+    p.add_argument("--dry-run", action="store_true", help=b.h("watch_dry_run"))
+    p.add_argument("--log", type=Path, help=b.h("log"))
+    b.send(p)
+    p.add_argument(
+        "--batch-size",
+        type=b.batch_size,
+        default=MAX_BATCH,
+        metavar="N",
+        help=b.h("batch_size", max=MAX_BATCH),
+    )
+    p.add_argument("--sheet", dest="sheet_name", help=b.h("watch_sheet"))
+    p.add_argument("--password", help=b.h("password", env=PASSWORD_ENV))
+    b.limits(p)
+    b.common(p)
+
+
+def _sandbox(b: _Builder, p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=0, help=b.h("port"))
+    p.add_argument("--orders", type=Path, metavar="CSV", help=b.h("orders"))
+    p.add_argument("--seed-from", type=Path, metavar="SHEET", help=b.h("seed_from"))
+    p.add_argument("--rate-limit", type=b.positive, metavar="N", help=b.h("sandbox_rate"))
+    p.add_argument("--token-ttl", type=b.positive, default=3 * 3600, metavar="S", help=b.h("token_ttl"))
+    p.add_argument("--latency", type=float, default=0.0, metavar="S", help=b.h("latency"))
+    for flag in ("--fault-429", "--fault-500", "--fault-504-after", "--fault-drop-after"):
+        key = "fault_" + flag.removeprefix("--fault-").replace("-", "_")
+        p.add_argument(flag, type=b.share, default=0.0, metavar="P", help=b.h(key))
+    p.add_argument("--fault-seed", type=int, default=0, metavar="N", help=b.h("fault_seed"))
+    b.common(p)

@@ -1,0 +1,249 @@
+"""`batchship watch INBOX`: process every shipping sheet dropped into a shared folder, unattended.
+
+Layout under INBOX (created if missing):
+
+    INBOX/              new sheets arrive here (.xlsx, .xlsm, .xls, .csv)
+    INBOX/processing/   a sheet being worked on (moved here by an atomic rename)
+    INBOX/done/         originals that were processed
+    INBOX/failed/       originals that could not be read at all, each with a .error.txt beside it
+    INBOX/results/      result copies, JSON reports and the run log (batchship.log)
+
+Polling, not inotify: shared folders (SMB/NFS) do not deliver file events. A file is taken only once its size
+and modification time have stayed the same for `settle` seconds, oldest first. Ignored: Excel and LibreOffice
+lock files (`~$*`, `.~lock.*#`), hidden files, temporary files, sub-folders, symlinks that lead outside INBOX.
+
+One watcher per INBOX (an exclusive lock on INBOX/.batchship-watch.lock, released by the OS when a process
+dies, so a stale lock never blocks; the holder's pid is in INBOX/.batchship-watch.owner). A sheet left in processing/ by a run that died is resumed first; the
+journal makes sure nothing is sent twice. A stop request (SIGTERM, SIGINT) lets the current sheet's requests in
+flight finish, writes its result copy, leaves it in processing/ and ends the watch; the next start completes it.
+
+The watcher is a generator of `Event`s with a stop event; all the work on one file is the `process` function
+it is given (`pipeline.py` builds the real one; tests pass a fake, and a fake clock).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from batchship.errors import BatchshipError, SheetError
+from batchship.i18n import Lang, Msg, t
+from batchship.journal.runlock import RunLock
+from batchship.model import Report, Status
+from batchship.sheets.loader import SUFFIXES
+from batchship.timefmt import now_kst
+
+SUBFOLDERS: Final = ("processing", "done", "failed", "results")
+LOCK_NAME: Final = ".batchship-watch.lock"
+OWNER_NAME: Final = ".batchship-watch.owner"
+TEMP_SUFFIXES: Final = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download", "~")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something the watcher did. kind: `processed`, `failed`, `stopped` (left in processing/), `locked`
+    (another watcher holds the folder), `waiting` (for the other watcher); path: the sheet; report: for a
+    processed or stopped sheet; error: for a failed one."""
+
+    kind: Literal["processed", "failed", "stopped", "locked", "waiting"]
+    path: Path | None = None
+    report: Report | None = None
+    error: Msg | None = None
+    holder: str = ""
+
+
+ProcessFn = Callable[[Path, Path, threading.Event], Report]
+
+
+@dataclass(slots=True)
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float
+
+
+@dataclass
+class Watcher:
+    """inbox: the folder; process: runs one sheet (sheet path, results folder, stop event) -> Report;
+    interval: seconds between scans; settle: seconds a file must stay unchanged; log: the run log file;
+    lang: of the notes written beside failed files; clock: monotonic seconds (tests pass a fake)."""
+
+    inbox: Path
+    process: ProcessFn
+    interval: float = 10.0
+    settle: float = 5.0
+    log: Path | None = None
+    lang: Lang = "ko"
+    clock: Callable[[], float] = time.monotonic
+    _seen: dict[Path, _Seen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.inbox = self.inbox.resolve()
+        for name in SUBFOLDERS:
+            (self.inbox / name).mkdir(parents=True, exist_ok=True)
+        if self.log is None:
+            self.log = self.inbox / "results" / "batchship.log"
+
+    # -- which files -------------------------------------------------------------------------------------------
+
+    def is_candidate(self, path: Path) -> bool:
+        name = path.name
+        if name.startswith(("~$", ".~lock.", ".")) or name.lower().endswith(TEMP_SUFFIXES):
+            return False
+        if path.suffix.lower() not in SUFFIXES:
+            return False
+        if path.is_symlink():
+            target = path.resolve()
+            if target.parent != self.inbox or not target.is_file():
+                return False
+        return path.is_file()
+
+    def settled(self) -> list[Path]:
+        """Candidates whose size and modification time have not changed for `settle` seconds, oldest first."""
+        now = self.clock()
+        ready = []
+        present = set()
+        for path in self.inbox.iterdir():
+            if not self.is_candidate(path):
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            present.add(path)
+            seen = self._seen.get(path)
+            if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+                seen = self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
+                if self.settle > 0:
+                    continue
+            if now - seen.since >= self.settle:
+                ready.append((st.st_mtime_ns, path.name, path))
+        for gone in set(self._seen) - present:
+            del self._seen[gone]
+        return [p for _, _, p in sorted(ready)]
+
+    # -- moving files ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def free_name(folder: Path, name: str) -> Path:
+        """`folder/name`, or with a timestamp suffix when that exists: nothing is ever overwritten."""
+        target = folder / Path(name).name  # never a path from elsewhere
+        if not target.exists():
+            return target
+        stem, suffix = Path(name).stem, Path(name).suffix
+        stamp = now_kst().strftime("%Y%m%d-%H%M%S")
+        for n in range(1000):
+            extra = f"-{n}" if n else ""
+            candidate = folder / f"{stem}.{stamp}{extra}{suffix}"
+            if not candidate.exists():
+                return candidate
+        raise FileExistsError(target)
+
+    def _move(self, path: Path, folder: str) -> Path:
+        target = self.free_name(self.inbox / folder, path.name)
+        os.replace(path, target)
+        return target
+
+    # -- the loop ----------------------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, *, once: bool = False) -> Iterator[Event]:
+        """Watch until `stop` is set (or, with `once`, until what is there has been processed)."""
+        lock = RunLock(self.inbox / LOCK_NAME)
+        owner = self.inbox / OWNER_NAME
+        if not lock.try_acquire():
+            holder = _read(owner)
+            if once:
+                yield Event("locked", holder=holder)
+                return
+            yield Event("waiting", holder=holder)
+            while not lock.try_acquire():
+                if stop.wait(self.interval):
+                    return
+        try:
+            owner.write_text(f"pid {os.getpid()}\n", encoding="utf-8")
+            yield from self._loop(stop, once)
+        finally:
+            lock.release()
+
+    def _loop(self, stop: threading.Event, once: bool) -> Iterator[Event]:
+        # A run that died left these: resume them first, oldest first.
+        leftovers = sorted(
+            (
+                p
+                for p in (self.inbox / "processing").iterdir()
+                if p.is_file() and p.suffix.lower() in SUFFIXES
+            ),
+            key=lambda p: p.stat().st_mtime_ns,
+        )
+        for path in leftovers:
+            if stop.is_set():
+                return
+            yield self._handle(path, stop)
+        first = True
+        while not stop.is_set():
+            ready = self.settled()
+            if once and first and self.settle > 0:
+                first = False
+                stop.wait(self.settle)  # watch the files for one settle period
+                continue
+            for path in ready:
+                if stop.is_set():
+                    return
+                try:
+                    moved = self._move(path, "processing")
+                except FileNotFoundError:
+                    continue  # taken away meanwhile
+                self._seen.pop(path, None)
+                yield self._handle(moved, stop)
+            if once:
+                return
+            stop.wait(self.interval)
+
+    def _handle(self, path: Path, stop: threading.Event) -> Event:
+        """Process one sheet that sits in processing/; file it under done/ or failed/."""
+        results = self.inbox / "results"
+        try:
+            report = self.process(path, results, stop)
+        except SheetError as exc:
+            moved = self._move(path, "failed")
+            note = moved.with_name(moved.name + ".error.txt")
+            note.write_text(exc.render(self.lang) + "\n", encoding="utf-8")
+            self._log(moved.name, None, t("watch.log_failed", self.lang, message=exc.msg))
+            return Event("failed", moved, error=exc.msg)
+        except BatchshipError as exc:  # credentials, journal, output: not the file's fault; retry later
+            self._log(path.name, None, t("watch.log_error", self.lang, message=exc.msg))
+            return Event("failed", path, error=exc.msg)
+        if stop.is_set():
+            self._log(path.name, report, t("watch.log_stopped", self.lang))
+            return Event("stopped", path, report)
+        moved = self._move(path, "done")
+        self._log(moved.name, report, t("watch.log_exit", self.lang, code=report.exit_code))
+        return Event("processed", moved, report)
+
+    def _log(self, name: str, report: Report | None, status: str) -> None:
+        stamp = now_kst().isoformat(timespec="seconds")
+        if report is not None:
+            counts = counts_text(report)
+            line = f"{stamp}\t{name}\trows={len(report.rows)}\t{counts}\t{status}"
+        else:
+            line = f"{stamp}\t{name}\t-\t-\t{status}"
+        assert self.log is not None
+        with self.log.open("a", encoding="utf-8") as fh:
+            fh.write(line.replace("\n", " ") + "\n")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip() or "?"
+    except OSError:
+        return "?"
+
+
+def counts_text(report: Report) -> str:
+    """`성공=21 실패=4`: the non-zero counts by status, in the report's language."""
+    return " ".join(f"{Status(k).label(report.lang)}={v}" for k, v in report.counts().items() if v)

@@ -1,0 +1,265 @@
+"""The rules a row must pass before it may be sent, declared once as a pandera schema.
+
+`validate(sheet.data, now=...)` normalises every row (courier and method names to NAVER's codes, hyphens out
+of tracking numbers, dates to NAVER's exact format), runs the schema lazily so every problem of every row is
+found in one pass, and returns a `Validation`: per row, the normalised values and the list of error codes.
+
+Each check is named by the error code it reports. Where a check is the same as one NAVER applies, it carries
+NAVER's code (104118 courier missing, 104119 courier unknown, 104120 tracking missing, 104122 tracking
+invalid, 104131 duplicate order), so staff see one vocabulary whether batchship or NAVER caught it. The other
+codes are batchship's own (`BS...`, see `domain.codes.OWN_CODES` and the README).
+
+Dates: a blank date means the time of the run. A date without a time means that day at the run's time of day
+(so today's date means "now"). A date and time in the future is refused. All times are Korea time (KST).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.pandas import Check, Column, DataFrameSchema
+
+from batchship.domain.codes import (
+    NOT_DISPATCH_METHODS,
+    PARCEL_METHODS,
+    resolve_courier,
+    resolve_method,
+)
+from batchship.timefmt import KST, format_naver_time
+
+#: Tracking numbers for parcel methods: letters and digits only, this long (after hyphens/spaces are removed).
+TRACKING_MIN, TRACKING_MAX = 8, 30
+#: Tracking numbers for methods without a parcel (optional): letters and digits, at most this long.
+OTHER_TRACKING_MAX: Final = 50
+
+#: The order in which a row's problems are listed (the first is the row's error code).
+CODE_ORDER: Final = (
+    "BS101",
+    "BS103",
+    "BS102",
+    "104131",
+    "BS201",
+    "BS202",
+    "104118",
+    "104119",
+    "104120",
+    "BS301",
+    "104122",
+    "BS401",
+    "BS402",
+)
+_RANK: Final = {code: i for i, code in enumerate(CODE_ORDER)}
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_TRACKING_JUNK = re.compile(r"[\s\-‐‑–—_/.]")
+
+
+_DATE = re.compile(
+    r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?"
+    r"(?:\s*(?:T|\s)\s*(?:(오전|오후|AM|PM)\s*)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(오전|오후|AM|PM)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2})(?::?(\d{2}))?)?$")
+_EXCEL_EPOCH: Final = dt.datetime(1899, 12, 30)
+
+
+def parse_date(text: str, numeric: bool, now: dt.datetime) -> dt.datetime | None:
+    """A dispatch date as a KST datetime, or None when it cannot be read. See the module docstring."""
+    if not text:
+        return now
+    time_given = True
+    if numeric and re.fullmatch(r"\d+(\.\d+)?", text) and 20000 <= float(text) < 80000:
+        value = _EXCEL_EPOCH + dt.timedelta(days=float(text))
+        time_given = float(text) != int(float(text))
+        parsed = value.replace(tzinfo=KST)
+    else:
+        m = _DATE.match(text)
+        if m:
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+            ampm = (m[4] or m[9] or "").upper()
+            hour, minute = int(m[5] or 0), int(m[6] or 0)
+            second, frac = int(m[7] or 0), (m[8] or "0")
+            time_given = m[5] is not None
+            if ampm in ("오후", "PM") and hour < 12:
+                hour += 12
+            elif ampm in ("오전", "AM") and hour == 12:
+                hour = 0
+            tz = KST
+            if m[10]:
+                if m[10].upper() == "Z":
+                    tz = dt.UTC
+                else:
+                    sign = 1 if m[10][0] == "+" else -1
+                    digits = m[10][1:].replace(":", "")
+                    tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            micro = int(frac.ljust(6, "0")[:6])
+        else:
+            c = _COMPACT.match(text)
+            if not c:
+                return None
+            year, month, day = int(c[1]), int(c[2]), int(c[3])
+            hour, minute, second, micro = int(c[4] or 0), int(c[5] or 0), int(c[6] or 0), 0
+            time_given = c[4] is not None
+            tz = KST
+        try:
+            parsed = dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz).astimezone(KST)
+        except ValueError:
+            return None
+    if not time_given:
+        local_now = now.astimezone(KST)
+        parsed = parsed.replace(
+            hour=local_now.hour,
+            minute=local_now.minute,
+            second=local_now.second,
+            microsecond=local_now.microsecond,
+        )
+    if parsed.year < 2000:
+        return None
+    return parsed
+
+
+def _on_unique(series: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply `func` once per distinct value (sheets repeat couriers, methods and dates a lot)."""
+    uniques = series.unique()
+    return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
+
+
+def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """Add the normalised columns the schema checks and the planner sends.
+
+    method (code, '' when unknown), courier (code, '' when blank or unknown), tracking (hyphens and spaces
+    removed), date (NAVER's form, '' when unreadable) and future (the date lies after `now`).
+    """
+    frame = data.copy()
+    method_text = frame["deliveryMethod"]
+    frame["method"] = _on_unique(method_text, lambda t: "DELIVERY" if not t else (resolve_method(t) or ""))
+    frame["courier"] = _on_unique(
+        frame["deliveryCompanyCode"], lambda t: resolve_courier(t) or "" if t else ""
+    )
+    frame["tracking"] = frame["trackingNumber"].str.replace(_TRACKING_JUNK, "", regex=True)
+    keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
+
+    def date_of(key: str) -> tuple[str, bool]:
+        parsed = parse_date(key[1:], key[0] == "1", now)
+        return (format_naver_time(parsed), parsed > now) if parsed is not None else ("", False)
+
+    uniques = keys.unique()
+    table = {u: date_of(u) for u in uniques}
+    frame["date"] = keys.map({k: v[0] for k, v in table.items()}).astype(object)
+    frame["future"] = keys.map({k: v[1] for k, v in table.items()}).astype(bool)
+    return frame
+
+
+def _parcel(df: pd.DataFrame) -> pd.Series:
+    return df["method"].isin(PARCEL_METHODS)
+
+
+def _product_order_checks() -> list[Check]:
+    def not_truncated(s: pd.Series) -> pd.Series:
+        return ~s.str.match(_SCIENTIFIC)
+
+    return [
+        Check(lambda s: s != "", name="BS101"),
+        Check(not_truncated, name="BS103"),
+        Check(lambda s: (s == "") | s.str.match(_SCIENTIFIC) | s.str.fullmatch(r"\d{16}"), name="BS102"),
+        Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="104131"),
+    ]
+
+
+def _frame_checks() -> list[Check]:
+    def excel_truncated_order(df: pd.DataFrame) -> pd.Series:
+        pid = df["productOrderId"]
+        return ~(df["productOrderId_numeric"] & (pid.str.len() == 16) & pid.str.endswith("0"))
+
+    def known_method(df: pd.DataFrame) -> pd.Series:
+        return df["method"] != ""
+
+    def dispatch_method(df: pd.DataFrame) -> pd.Series:
+        return ~df["method"].isin(NOT_DISPATCH_METHODS)
+
+    def courier_given(df: pd.DataFrame) -> pd.Series:
+        return ~_parcel(df) | (df["deliveryCompanyCode"] != "")
+
+    def courier_known(df: pd.DataFrame) -> pd.Series:
+        return (df["deliveryCompanyCode"] == "") | (df["courier"] != "")
+
+    def tracking_given(df: pd.DataFrame) -> pd.Series:
+        return ~_parcel(df) | (df["tracking"] != "")
+
+    def tracking_not_truncated(df: pd.DataFrame) -> pd.Series:
+        return ~(df["trackingNumber_numeric"] & (df["tracking"].str.len() > 15))
+
+    def tracking_format(df: pd.DataFrame) -> pd.Series:
+        t = df["tracking"]
+        parcel_ok = t.str.fullmatch(rf"[A-Za-z0-9]{{{TRACKING_MIN},{TRACKING_MAX}}}")
+        other_ok = t.str.fullmatch(rf"[A-Za-z0-9]{{1,{OTHER_TRACKING_MAX}}}")
+        truncated = df["trackingNumber_numeric"] & (t.str.len() > 15)
+        return (t == "") | truncated | parcel_ok.where(_parcel(df), other_ok)
+
+    def date_readable(df: pd.DataFrame) -> pd.Series:
+        return df["date"] != ""
+
+    def date_not_future(df: pd.DataFrame) -> pd.Series:
+        return ~df["future"]
+
+    return [
+        Check(excel_truncated_order, name="BS103"),
+        Check(known_method, name="BS201"),
+        Check(dispatch_method, name="BS202"),
+        Check(courier_given, name="104118"),
+        Check(courier_known, name="104119"),
+        Check(tracking_given, name="104120"),
+        Check(tracking_not_truncated, name="BS301"),
+        Check(tracking_format, name="104122"),
+        Check(date_readable, name="BS401"),
+        Check(date_not_future, name="BS402"),
+    ]
+
+
+SCHEMA: Final = DataFrameSchema(
+    columns={
+        "productOrderId": Column(str, checks=_product_order_checks()),
+        "row": Column(int, unique=True),
+    },
+    checks=_frame_checks(),
+    name="shipping sheet",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of the rules for a whole sheet.
+
+    frame: the sheet's data plus the normalised columns (`method`, `courier`, `tracking`, `date`);
+    errors: DataFrame index -> the error codes of that row, in `CODE_ORDER` (rows with no problem are absent).
+    """
+
+    frame: pd.DataFrame
+    errors: dict[int, list[str]]
+
+    @property
+    def valid_mask(self) -> pd.Series:
+        return pd.Series(~self.frame.index.isin(list(self.errors)), index=self.frame.index)
+
+
+def validate(data: pd.DataFrame, now: dt.datetime) -> Validation:
+    """Normalise `data` and check every row against `SCHEMA`, collecting every problem of every row."""
+    frame = normalise(data, now)
+    errors: dict[int, set[str]] = {}
+    try:
+        SCHEMA.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for check, index in zip(cases["check"], cases["index"], strict=True):
+            if index is None or pd.isna(index) or str(check) not in _RANK:
+                raise  # a schema problem, not a row problem: a bug, surface it
+            errors.setdefault(int(index), set()).add(str(check))
+    ordered = {i: sorted(codes, key=_RANK.__getitem__) for i, codes in sorted(errors.items())}
+    return Validation(frame=frame, errors=ordered)

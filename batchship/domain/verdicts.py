@@ -1,0 +1,64 @@
+"""From a validation to one verdict per row: INVALID with every problem in words, or NOT_SENT and ready."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from batchship.domain.codes import courier_label, method_label, suggest_courier, suggest_method
+from batchship.domain.rules import TRACKING_MAX, TRACKING_MIN, Validation
+from batchship.i18n import Lang, t
+from batchship.model import RowResult, Status
+
+MESSAGE_SEPARATOR = " / "
+
+
+def _suggestion(codes: list[str], label: Callable[[str], str], lang: Lang) -> str:
+    if not codes:
+        return ""
+    return t("row.suggestion", lang, names=t("word.or", lang).join(label(c) for c in codes))
+
+
+def row_message(code: str, row: pd.Series, lang: Lang, duplicates: dict[str, list[int]]) -> str:
+    """The sentence for one problem of one row: what is wrong, the value seen, what to do."""
+    values: dict[str, object] = {}
+    if code in ("BS102", "BS103", "104131"):
+        values["value"] = row["productOrderId"]
+        rows = duplicates.get(row["productOrderId"], [])
+        values["count"] = len(rows)
+        values["rows"] = ", ".join(str(r) for r in rows)
+    elif code in ("BS201", "BS202"):
+        values["value"] = row["deliveryMethod"]
+        values["suggestion"] = _suggestion(suggest_method(row["deliveryMethod"]), method_label, lang)
+    elif code == "104119":
+        values["value"] = row["deliveryCompanyCode"]
+        values["suggestion"] = _suggestion(suggest_courier(row["deliveryCompanyCode"]), courier_label, lang)
+    elif code in ("104122", "BS301"):
+        values["value"] = row["trackingNumber"]
+        values["min_len"], values["max_len"] = TRACKING_MIN, TRACKING_MAX
+    elif code in ("BS401", "BS402"):
+        values["value"] = row["dispatchDate"]
+    return t(f"row.{code}", lang, **values)
+
+
+def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
+    """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
+    frame = validation.frame
+    ok_message = t("row.CHECK_OK", lang)
+    duplicates: dict[str, list[int]] = {}
+    if any("104131" in codes for codes in validation.errors.values()):
+        ids = frame["productOrderId"]
+        dup = frame[(ids != "") & ids.duplicated(keep=False)]
+        for pid, rows in dup.groupby("productOrderId")["row"]:
+            duplicates[str(pid)] = [int(r) for r in rows]
+    results = []
+    for idx, row_number, pid in zip(frame.index, frame["row"], frame["productOrderId"], strict=True):
+        codes = validation.errors.get(idx)
+        if codes:
+            row = frame.loc[idx]
+            message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
+            results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
+        else:
+            results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", ok_message))
+    return results

@@ -1,0 +1,249 @@
+"""The command line's own words: `--help` of every command and option, and its notes and errors."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # argparse's own words
+    "argparse.usage": {"ko": "사용법: ", "en": "usage: "},
+    "argparse.positionals": {"ko": "위치 인자", "en": "positional arguments"},
+    "argparse.options": {"ko": "옵션", "en": "options"},
+    "argparse.help": {"ko": "이 도움말을 보여 주고 끝냅니다", "en": "show this help message and exit"},
+    "argparse.version": {"ko": "버전을 보여 주고 끝냅니다", "en": "show program's version number and exit"},
+    "argparse.required": {
+        "ko": "다음 인자가 필요합니다: %s",
+        "en": "the following arguments are required: %s",
+    },
+    "argparse.invalid_choice": {
+        "ko": "잘못된 선택: %(value)r (고를 수 있는 것: %(choices)s)",
+        "en": "invalid choice: %(value)r (choose from %(choices)s)",
+    },
+    "argparse.unrecognized": {"ko": "알 수 없는 인자: %s", "en": "unrecognized arguments: %s"},
+    "argparse.expected_one": {"ko": "값이 하나 필요합니다", "en": "expected one argument"},
+    "argparse.invalid_value": {
+        "ko": "잘못된 %(type)s 값: %(value)r",
+        "en": "invalid %(type)s value: %(value)r",
+    },
+    "argparse.error": {"ko": "%(prog)s: 오류: %(message)s\n", "en": "%(prog)s: error: %(message)s\n"},
+    "argparse.commands": {"ko": "명령", "en": "commands"},
+    # value checks of options
+    "cli.must_be": {"ko": "{what}여야 합니다: {value!r}", "en": "must be {what}, not {value!r}"},
+    "cli.positive": {"ko": "양수", "en": "a positive number"},
+    "cli.share": {"ko": "0에서 1 사이의 비율", "en": "a share from 0 to 1"},
+    "cli.whole": {"ko": "{low}에서 {high} 사이의 정수", "en": "a whole number from {low} to {high}"},
+    "cli.since_not_date": {
+        "ko": "--since {value!r}은(는) 날짜가 아닙니다. 2024-05-01처럼 쓰세요.",
+        "en": "--since {value!r} is not a date. Write it like 2024-05-01.",
+    },
+    "cli.cannot_write": {
+        "ko": "{path}을(를) 쓸 수 없습니다({reason}).",
+        "en": "Cannot write {path} ({reason}).",
+    },
+    "cli.error": {"ko": "batchship: {message}", "en": "batchship: {message}"},
+    "cli.no_history": {
+        "ko": "{path}에 {ids}의 발송 기록이 없습니다",
+        "en": "no attempts for {ids} in {path}",
+    },
+    "cli.sandbox_listening": {"ko": "샌드박스가 {url}에서 기다립니다", "en": "sandbox listening on {url}"},
+    # the program and its commands
+    "help.prog": {
+        "ko": "발송 시트로 NAVER 스마트스토어 주문을 한꺼번에 발송 처리합니다.",
+        "en": "Mark NAVER Smart Store orders as shipped in bulk from a shipping sheet.",
+    },
+    "help.check": {
+        "ko": "시트의 모든 행을 검사하고 결과를 사본에 적습니다(아무것도 보내지 않음)",
+        "en": "check every row of a sheet and write the verdict onto a copy (sends nothing)",
+    },
+    "help.check.description": {
+        "ko": "발송 시트의 모든 행을 검사하고 결과를 사본에 적습니다. 아무것도 보내지 않습니다.",
+        "en": "Check every row of a shipping sheet and write the verdict onto a copy. Sends nothing.",
+    },
+    "help.dispatch": {
+        "ko": "모든 행을 검사하고 통과한 행을 NAVER에 보낸 뒤, NAVER의 답을 사본에 적습니다",
+        "en": "check every row, send the valid ones to NAVER, and write what NAVER answered onto a copy",
+    },
+    "help.dispatch.description": {
+        "ko": "모든 행을 검사하고 통과한 행을 요청당 최대 30건씩(속도 제한에 맞춰) NAVER에 보낸 뒤, 행마다 NAVER의 "
+        "답을 시트 사본에 적습니다.",
+        "en": "Check every row, send the valid ones to NAVER in requests of at most 30 (paced to the rate limit), "
+        "and write NAVER's answer for every row onto a copy of the sheet.",
+    },
+    "help.watch": {
+        "ko": "폴더에 들어오는 시트를 모두 처리합니다(cron, systemd 타이머, 서비스용)",
+        "en": "process every sheet dropped into a folder (for cron, systemd timers or as a service)",
+    },
+    "help.watch.description": {
+        "ko": "INBOX에 들어오는 발송 시트를 모두 발송 처리합니다. 결과는 INBOX/results, 원본은 INBOX/done(읽을 수 "
+        "없으면 INBOX/failed)으로 갑니다.",
+        "en": "Dispatch every shipping sheet dropped into INBOX; results go to INBOX/results, originals to "
+        "INBOX/done (or INBOX/failed when unreadable).",
+    },
+    "help.template": {
+        "ko": "발송 시트 양식을 만듭니다(드롭다운이 있는 xlsx, 또는 csv)",
+        "en": "write the shipping-sheet template (xlsx with drop-downs, or csv)",
+    },
+    "help.template.description": {
+        "ko": "담당자가 채울 양식을 만듭니다: 번호 열이 텍스트 서식이고 배송방법·택배사 목록이 있는 xlsx, 또는 같은 "
+        "머리글의 UTF-8(BOM) csv.",
+        "en": "Write the template staff fill in: an xlsx with text-formatted number columns and drop-down lists "
+        "of methods and couriers, or a UTF-8 (BOM) csv with the same headers.",
+    },
+    "help.history": {
+        "ko": "저널에 있는 주문의 발송 기록을 보여 줍니다",
+        "en": "show what the journal knows about orders",
+    },
+    "help.history.description": {
+        "ko": "주어진 상품주문번호마다 저널에 있는 모든 발송 시도를 보여 줍니다.",
+        "en": "Show every dispatch attempt the journal holds for the given product order numbers.",
+    },
+    "help.journal": {"ko": "저널 도구(export)", "en": "journal tools (export)"},
+    "help.journal.description": {
+        "ko": "저널 도구. `journal export --since 날짜`는 그 날짜 이후의 모든 시도를 CSV로 씁니다.",
+        "en": "Journal tools. `journal export --since DATE` writes every attempt since DATE as CSV.",
+    },
+    "help.journal.actions": {"ko": "export: 저널을 CSV로 씁니다", "en": "export: write the journal as CSV"},
+    "help.export": {"ko": "저널을 CSV로 씁니다", "en": "write the journal as CSV"},
+    "help.export.description": {
+        "ko": "DATE 이후의 모든 시도를 CSV로 씁니다.",
+        "en": "Write every attempt since DATE as CSV.",
+    },
+    "help.sandbox": {
+        "ko": "커머스 API의 로컬 모의 서버를 127.0.0.1에서 실행합니다",
+        "en": "run the local stand-in for the Commerce API on 127.0.0.1",
+    },
+    "help.sandbox.description": {
+        "ko": "NAVER 커머스 API의 로컬 모의 서버를 127.0.0.1에서 중단할 때까지 실행합니다.",
+        "en": "Run the local stand-in for the NAVER Commerce API on 127.0.0.1 until interrupted.",
+    },
+    # options
+    "help.sheet_path": {
+        "ko": "발송 시트(.xlsx, .xlsm, .xls, .csv)",
+        "en": "the shipping sheet (.xlsx, .xlsm, .xls or .csv)",
+    },
+    "help.out": {
+        "ko": "결과 사본을 쓸 곳(기본: <이름>.result.xlsx)",
+        "en": "where to write the result copy (default: <name>.result.xlsx)",
+    },
+    "help.sheet": {
+        "ko": "읽을 워크시트(기본: 발송처리/발주발송관리/첫 시트)",
+        "en": "the worksheet to read (default: 발송처리/발주발송관리/first)",
+    },
+    "help.password": {
+        "ko": "보호된 통합 문서의 비밀번호(또는 {env} 설정)",
+        "en": "password of a protected workbook (or set {env})",
+    },
+    "help.lang": {
+        "ko": "메시지 언어(기본: BATCHSHIP_LANG, 없으면 로캘)",
+        "en": "language of messages (default: BATCHSHIP_LANG, else the locale)",
+    },
+    "help.report": {"ko": "요약을 JSON으로도 씁니다", "en": "also write the summary as JSON"},
+    "help.batch_size": {
+        "ko": "요청당 주문 수, 1~{max}(기본: {max})",
+        "en": "orders per request, 1 to {max} (default: {max})",
+    },
+    "help.debug": {"ko": "오류가 나면 트레이스백을 보여 줍니다", "en": "show a traceback on errors"},
+    "help.base_url": {
+        "ko": "API 기본 URL(또는 BATCHSHIP_API_BASE_URL; 기본 {url})",
+        "en": "API base URL (or set BATCHSHIP_API_BASE_URL; default {url})",
+    },
+    "help.config": {
+        "ko": "client_id와 client_secret이 든 TOML 파일(권한 600)",
+        "en": "TOML file with client_id and client_secret (mode 600)",
+    },
+    "help.rate_limit": {"ko": "초당 요청 수(기본 {rate:g})", "en": "requests per second (default {rate:g})"},
+    "help.journal_path": {
+        "ko": "발송 저널(기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
+        "en": "the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
+    },
+    "help.max_rows": {
+        "ko": "한 시트에서 읽는 최대 주문 행 수(기본 {n:,})",
+        "en": "most order rows read from one sheet (default {n:,})",
+    },
+    "help.max_file_mb": {
+        "ko": "읽는 파일의 최대 크기(기본 {n} MB)",
+        "en": "largest file read (default {n} MB)",
+    },
+    "help.dry_run": {
+        "ko": "요청을 만들어 하나를 보여 주고, 아무것도 보내지 않습니다",
+        "en": "build the requests and show one; send nothing",
+    },
+    "help.quiet": {"ko": "진행 막대를 보이지 않습니다", "en": "no progress bar"},
+    "help.sandbox_flag": {
+        "ko": "로컬 샌드박스를 시작해 시트의 주문을 넣고 그곳으로 발송합니다(인증 정보 불필요)",
+        "en": "start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
+    },
+    "help.sandbox_orders": {
+        "ko": "--sandbox와 함께: 샌드박스가 아는 주문(CSV productOrderId,status,...). 처음에만 쓰고, 그 뒤에는 "
+        "저널 옆에 저장된 샌드박스 상태를 씁니다",
+        "en": "with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the "
+        "sheet's; used the first time, after which the sandbox's state is kept beside the journal",
+    },
+    "help.inbox": {"ko": "지켜볼 폴더", "en": "the folder to watch"},
+    "help.once": {
+        "ko": "있는 것을 처리하고 끝냅니다(cron, 타이머)",
+        "en": "process what is there, then exit (cron, timers)",
+    },
+    "help.interval": {"ko": "폴더를 다시 살피는 간격(초, 기본 10)", "en": "seconds between scans (10)"},
+    "help.settle": {
+        "ko": "파일을 가져가기 전에 바뀌지 않고 있어야 하는 시간(초, 기본 5)",
+        "en": "seconds a file must stay unchanged before it is taken (5)",
+    },
+    "help.watch_dry_run": {
+        "ko": "시트마다 검사하고 요청을 만들기만 하고, 보내지 않습니다",
+        "en": "check and plan each sheet, send nothing",
+    },
+    "help.log": {
+        "ko": "실행 기록(기본 INBOX/results/batchship.log)",
+        "en": "run log (default INBOX/results/batchship.log)",
+    },
+    "help.watch_sheet": {"ko": "파일마다 읽을 워크시트", "en": "the worksheet to read in each file"},
+    "help.format": {"ko": "xlsx(기본) 또는 csv", "en": "xlsx (default) or csv"},
+    "help.template_out": {
+        "ko": "쓸 곳(기본: dispatch_template.<형식>)",
+        "en": "where to write it (default: dispatch_template.<format>)",
+    },
+    "help.order_ids": {"ko": "상품주문번호", "en": "product order numbers"},
+    "help.history_journal": {
+        "ko": "저널(기본: dispatch와 같음)",
+        "en": "the journal (default as for dispatch)",
+    },
+    "help.since": {"ko": "포함할 첫 날, 예: 2024-05-01", "en": "first day to include, e.g. 2024-05-01"},
+    "help.export_out": {
+        "ko": "쓸 CSV 파일(기본: 표준 출력)",
+        "en": "CSV file to write (default: standard output)",
+    },
+    "help.port": {"ko": "기다릴 포트(기본: 빈 포트)", "en": "port to listen on (default: a free one)"},
+    "help.orders": {
+        "ko": "주문: productOrderId,status,placeOrderStatus",
+        "en": "orders: productOrderId,status,placeOrderStatus",
+    },
+    "help.seed_from": {
+        "ko": "시트의 모든 주문을 결제 완료(PAYED)로 넣습니다",
+        "en": "add every order of a sheet as PAYED",
+    },
+    "help.sandbox_rate": {"ko": "애플리케이션당 초당 요청 수", "en": "requests per second per application"},
+    "help.token_ttl": {"ko": "토큰 수명(초)", "en": "token lifetime in seconds"},
+    "help.latency": {"ko": "모든 응답에 더할 지연(초)", "en": "seconds added to every answer"},
+    "help.fault_429": {
+        "ko": "속도와 상관없이 429로 답할 발송 호출의 비율(폭주)",
+        "en": "share of dispatch calls answered 429 whatever the rate (a storm)",
+    },
+    "help.fault_500": {
+        "ko": "적용 전에 500으로 답할 발송 호출의 비율",
+        "en": "share of dispatch calls answered 500 before applying",
+    },
+    "help.fault_504_after": {
+        "ko": "적용한 뒤 504로 답할 발송 호출의 비율",
+        "en": "share of dispatch calls applied, then answered 504",
+    },
+    "help.fault_drop_after": {
+        "ko": "적용한 뒤 연결을 끊을 발송 호출의 비율",
+        "en": "share of dispatch calls applied, then dropped",
+    },
+    "help.fault_seed": {"ko": "장애를 고르는 난수 시드", "en": "random seed for the faults"},
+    "sandbox.orders_unreadable": {
+        "ko": "샌드박스 주문 파일 {path}을(를) 읽을 수 없습니다({reason}).",
+        "en": "Cannot read the sandbox orders {path}: {reason}",
+    },
+}

@@ -1,0 +1,127 @@
+"""Why batchship cannot go on: credentials, the Commerce API, the journal, options. Each says what to do."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # -- credentials and config files
+    "config.not_found": {
+        "ko": "설정 파일이 없습니다: {path}. 경로를 확인하세요.",
+        "en": "Config file not found: {path}. Check the path.",
+    },
+    "config.unreadable": {
+        "ko": "설정 파일을 읽을 수 없습니다: {path} ({reason}).",
+        "en": "Cannot read the config file {path} ({reason}).",
+    },
+    "config.too_open": {
+        "ko": "설정 파일 {path}을(를) 다른 사용자도 읽을 수 있습니다(권한 {mode}). 클라이언트 시크릿이 들어 있으므로 "
+        "`chmod 600 {path}`을(를) 실행한 뒤 다시 시도하세요.",
+        "en": "Config file {path} is readable by other users (mode {mode}), and it holds the client secret. "
+        "Run `chmod 600 {path}` and try again.",
+    },
+    "config.not_toml": {
+        "ko": "설정 파일 {path}이(가) 올바른 TOML이 아닙니다({error}). 문법을 확인하세요.",
+        "en": "Config file {path} is not valid TOML ({error}). Check its syntax.",
+    },
+    "config.lacks": {
+        "ko": "설정 파일 {path}에 {missing} 항목이 없습니다.",
+        "en": "Config file {path} lacks {missing}.",
+    },
+    "config.no_credentials": {
+        "ko": "NAVER 커머스 API 인증 정보가 없습니다: 환경 변수 {missing}을(를) 설정하거나 --config 파일을 주세요. "
+        "스토어 없이 연습하려면 --sandbox를 쓰세요.",
+        "en": "No NAVER Commerce API credentials: set {missing} (or pass --config FILE). To try batchship "
+        "without a store, use --sandbox.",
+    },
+    # -- the Commerce API
+    "api.secret_malformed": {
+        "ko": "클라이언트 시크릿의 형식이 올바르지 않습니다($2a$04$로 시작하는 29자). 커머스 API센터에서 다시 복사하세요.",
+        "en": "The client secret is malformed (29 characters starting with $2a$04$). Copy it again from the "
+        "Commerce API center.",
+    },
+    "api.token_refused": {
+        "ko": "NAVER가 인증 토큰 요청을 거부했습니다(HTTP {status} {code}). {source}의 애플리케이션 ID와 시크릿을 "
+        "확인하세요.",
+        "en": "NAVER refused the token request (HTTP {status} {code}). Check the client id and secret in "
+        "{source}.",
+    },
+    "api.token_ip_refused": {
+        "ko": "NAVER가 인증 토큰 요청을 거부했습니다(HTTP {status} {code}): 이 컴퓨터의 IP 주소가 등록되어 있지 "
+        "않습니다. 커머스 API센터에서 애플리케이션에 IP 주소를 등록하세요.",
+        "en": "NAVER refused the token request (HTTP {status} {code}): this machine's IP address is not "
+        "registered. Register it for the application in the Commerce API center.",
+    },
+    "api.token_unreadable": {
+        "ko": "NAVER의 토큰 응답을 읽을 수 없습니다. 잠시 뒤 다시 시도하세요.",
+        "en": "NAVER's token endpoint answered something that is not a token. Try again later.",
+    },
+    "api.connect_failed": {
+        "ko": "{url}에 연결하지 못했습니다({error})",
+        "en": "could not connect to {url} ({error})",
+    },
+    "api.write_failed": {
+        "ko": "요청을 보내는 중에 연결이 끊겼습니다({error})",
+        "en": "the request could not be written ({error})",
+    },
+    "api.no_answer": {
+        "ko": "보낸 뒤 응답을 받지 못했습니다({error})",
+        "en": "no answer after sending ({error})",
+    },
+    "api.http": {"ko": "HTTP {status} {code}", "en": "HTTP {status} {code}"},
+    "api.rejected": {
+        "ko": "HTTP {status} {code}: {message}",
+        "en": "HTTP {status} {code}: {message}",
+    },
+    "api.forbidden": {
+        "ko": "NAVER가 호출을 거부했습니다(HTTP {status} {code}). 커머스 API센터에서 이 컴퓨터의 IP 주소를 "
+        "애플리케이션에 등록하세요.",
+        "en": "NAVER refused the call (HTTP {status} {code}). Register this machine's IP address for the "
+        "application in the Commerce API center.",
+    },
+    "api.not_found": {
+        "ko": "NAVER가 이 API 경로를 모릅니다(HTTP {status} {code}). --base-url을 확인하세요.",
+        "en": "NAVER does not know this API path (HTTP {status} {code}). Check --base-url.",
+    },
+    "api.unreadable_200": {
+        "ko": "NAVER가 200으로 답했지만 본문을 읽을 수 없습니다",
+        "en": "NAVER answered 200 with an unreadable body",
+    },
+    "api.unreadable_lookup": {
+        "ko": "주문 조회 응답을 읽을 수 없습니다",
+        "en": "the order lookup answered with an unreadable body",
+    },
+    "api.no_outcome": {
+        "ko": "응답에 이 주문의 결과가 없습니다",
+        "en": "no outcome in the answer",
+    },
+    # -- the journal
+    "journal.open_failed": {
+        "ko": "저널 {path}을(를) 열 수 없습니다({reason}). 경로를 확인하거나 --journal로 다른 경로를 주세요.",
+        "en": "Cannot open the journal {path} ({reason}). Check the path, or set --journal.",
+    },
+    "journal.failed": {
+        "ko": "저널 {path}에 기록하지 못했습니다({reason}). 디스크 공간과 권한을 확인하세요.",
+        "en": "Cannot write to the journal {path} ({reason}). Check the disk space and permissions.",
+    },
+    "journal.newer": {
+        "ko": "저널 {path}은(는) 더 새 batchship이 만든 것입니다(스키마 {version}). batchship을 업데이트하세요.",
+        "en": "The journal {path} was written by a newer batchship (schema {version}); upgrade batchship.",
+    },
+    "journal.bad_url": {
+        "ko": "저널 주소 '{url}'을(를) 쓸 수 없습니다. 파일 경로나 sqlite:///경로 형식으로 쓰세요.",
+        "en": "Cannot use the journal address '{url}'. Give a file path or sqlite:///path.",
+    },
+    "journal.missing": {
+        "ko": "{path}에 저널이 없습니다: 이 저널로 발송한 적이 아직 없습니다.",
+        "en": "No journal at {path}: nothing has been dispatched with it yet.",
+    },
+    "journal.confirmed": {
+        "ko": "실행이 중단된 뒤 주문 조회로 발송을 확인했습니다",
+        "en": "confirmed by lookup after an interrupted run",
+    },
+    "journal.lookup_seen": {
+        "ko": "조회 결과: {seen}",
+        "en": "lookup: {seen}",
+    },
+}

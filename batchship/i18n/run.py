@@ -1,0 +1,115 @@
+"""Summaries of a run: the terminal table, the 요약 sheet, dispatch notes."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "run.dry_run": {
+        "ko": "미리보기(--dry-run): 요청 {requests}건을 만들었고 아무것도 보내지 않았습니다. 첫 요청의 본문:",
+        "en": "Dry run: built {requests} request(s) and sent nothing. The first request's body:",
+    },
+    "run.waiting": {
+        "ko": "다른 batchship 실행이 같은 저널로 보내는 중입니다. 끝날 때까지 기다립니다...",
+        "en": "Another batchship run is sending with this journal; waiting for it to finish...",
+    },
+    "run.sandbox": {
+        "ko": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
+        "en": "sandbox: {url} (a local stand-in, not NAVER)",
+    },
+    "summary.sheet_name": {"ko": "요약", "en": "summary"},
+    "summary.title": {"ko": "batchship 처리 요약", "en": "batchship run summary"},
+    "summary.file": {"ko": "파일", "en": "file"},
+    "summary.sheet": {"ko": "시트", "en": "sheet"},
+    "summary.when": {"ko": "실행 시각", "en": "run at"},
+    "summary.mode": {"ko": "방식", "en": "mode"},
+    "summary.target": {"ko": "보낸 곳", "en": "sent to"},
+    "summary.rows": {"ko": "주문 행", "en": "order rows"},
+    "summary.status": {"ko": "처리결과", "en": "result"},
+    "summary.count": {"ko": "행 수", "en": "rows"},
+    "summary.code": {"ko": "오류코드", "en": "error code"},
+    "summary.meaning": {"ko": "의미", "en": "meaning"},
+    "summary.check": {"ko": "검사만(check)", "en": "check only"},
+    "summary.dispatch": {"ko": "발송(dispatch)", "en": "dispatch"},
+    "summary.dry_run": {"ko": "미리보기(dispatch --dry-run)", "en": "dispatch --dry-run"},
+    "summary.none": {"ko": "없음(보내지 않음)", "en": "nothing (not sent)"},
+    "summary.sandbox": {"ko": "샌드박스(로컬 모의 서버)", "en": "sandbox (local stand-in)"},
+    "summary.naver": {"ko": "NAVER", "en": "NAVER"},
+    "summary.header_row": {"ko": "{sheet} (머리글 {row}행)", "en": "{sheet} (header in row {row})"},
+    "summary.chart": {"ko": "처리결과별 행 수", "en": "rows by result"},
+    "text.head": {
+        "ko": "{file} ({sheet} 시트, 머리글 {row}행): 주문 {rows}행",
+        "en": "{file} (sheet {sheet}, header in row {row}): {rows} order rows",
+    },
+    "text.head_csv": {
+        "ko": "{file} (머리글 {row}행): 주문 {rows}행",
+        "en": "{file} (header in row {row}): {rows} order rows",
+    },
+    "text.status": {"ko": "처리결과", "en": "result"},
+    "text.count": {"ko": "행 수", "en": "rows"},
+    "text.code": {"ko": "오류코드", "en": "code"},
+    "text.meaning": {"ko": "의미", "en": "meaning"},
+    "text.passed": {"ko": "검사 통과", "en": "passed checks"},
+    "text.more": {
+        "ko": "... 그 밖의 오류코드 {n}개 (결과 파일의 요약 시트 참고)",
+        "en": "... {n} more error codes (see the summary sheet of the result file)",
+    },
+    "text.plan": {
+        "ko": "보낼 요청: {requests}건 (요청당 최대 {batch}개)",
+        "en": "requests to send: {requests} (at most {batch} orders each)",
+    },
+    "text.figures": {
+        "ko": "요청 {requests}건, 재시도 {retries}건, 주문 조회 {lookups}건, 속도 제한(429) {rate_limited}건, "
+        "{duration:.1f}초",
+        "en": "requests {requests}, retries {retries}, order lookups {lookups}, rate-limited (429) "
+        "{rate_limited}, {duration:.1f} s",
+    },
+    "text.result": {"ko": "결과 파일", "en": "result file"},
+    "text.retry": {"ko": "재시도 파일", "en": "retry file"},
+    "text.journal": {"ko": "저널", "en": "journal"},
+    "text.report": {"ko": "보고서", "en": "report"},
+}
+
+EXTRA: Final[dict[str, dict[str, str]]] = {
+    "codes.table_head": {"ko": "| 코드 | 뜻 | 고치는 법 |", "en": "| code | meaning | fix |"},
+    "seen.not_found": {"ko": "주문 없음", "en": "order not found"},
+    "seen.status": {"ko": "{status}", "en": "{status}"},
+    "seen.shipped": {"ko": "{status}, {courier} {tracking}", "en": "{status}, {courier} {tracking}"},
+    "seen.pending": {"ko": "응답을 받기 전에 실행이 멈춤", "en": "the run stopped before the answer came"},
+    "order_status.PAYMENT_WAITING": {"ko": "입금 대기", "en": "awaiting payment"},
+    "order_status.PAYED": {"ko": "결제 완료(발송 전)", "en": "paid, not dispatched"},
+    "order_status.DELIVERING": {"ko": "배송 중", "en": "in delivery"},
+    "order_status.DELIVERED": {"ko": "배송 완료", "en": "delivered"},
+    "order_status.PURCHASE_DECIDED": {"ko": "구매 확정", "en": "purchase confirmed"},
+    "order_status.EXCHANGED": {"ko": "교환", "en": "exchanged"},
+    "order_status.CANCELED": {"ko": "취소됨", "en": "cancelled"},
+    "order_status.RETURNED": {"ko": "반품됨", "en": "returned"},
+    "order_status.CANCELED_BY_NOPAYMENT": {"ko": "미결제 취소", "en": "cancelled, never paid"},
+    "order_status.unknown": {"ko": "알 수 없는 상태({status})", "en": "unknown status ({status})"},
+    "progress.label": {"ko": "발송", "en": "dispatch"},
+    "progress.unit": {"ko": "행", "en": "row"},
+    "progress.refused": {"ko": "거부 {n}", "en": "refused {n}"},
+}
+MESSAGES.update(EXTRA)
+
+WATCH: Final[dict[str, dict[str, str]]] = {
+    "watch.log_failed": {"ko": "실패: {message}", "en": "failed: {message}"},
+    "watch.log_error": {
+        "ko": "오류(다음 실행에서 다시 시도): {message}",
+        "en": "error (tried again next run): {message}",
+    },
+    "watch.log_stopped": {"ko": "중단됨(processing/에 남김)", "en": "stopped (left in processing/)"},
+    "watch.log_exit": {"ko": "종료 코드 {code}", "en": "exit {code}"},
+    "watch.locked": {
+        "ko": "다른 batchship watch가 {inbox}을(를) 처리하고 있습니다({holder}). 할 일이 없습니다.",
+        "en": "another batchship watch holds {inbox} ({holder}); nothing to do",
+    },
+    "watch.waiting": {
+        "ko": "다른 batchship watch가 {inbox}을(를) 처리하고 있습니다({holder}). 끝날 때까지 기다립니다.",
+        "en": "another batchship watch holds {inbox} ({holder}); waiting",
+    },
+    "watch.failed": {"ko": "실패: {name}: {message}", "en": "failed: {name}: {message}"},
+    "watch.processed": {"ko": "처리함: {name}: {counts}", "en": "processed: {name}: {counts}"},
+    "watch.stopped": {"ko": "중단함: {name}: {counts}", "en": "stopped: {name}: {counts}"},
+}
+MESSAGES.update(WATCH)

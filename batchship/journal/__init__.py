@@ -1,0 +1,56 @@
+"""The dispatch journal: what batchship sent, and what came back, across runs.
+
+`open_journal(url, account)` opens a store by address: a plain path or `sqlite:///path` (the embedded
+default; `sqlite:////abs/path` for an absolute path). Services see only `JournalStore` (`base.py`), so another
+backend can be added here without touching them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from batchship.errors import JournalError
+from batchship.i18n import Msg
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, JournalStore, Settlement
+
+JOURNAL_ENV: Final = "BATCHSHIP_JOURNAL"
+
+__all__ = [
+    "JOURNAL_ENV",
+    "UNSETTLED",
+    "Attempt",
+    "AttemptState",
+    "JournalStore",
+    "Settlement",
+    "default_url",
+    "journal_path",
+    "open_journal",
+]
+
+
+def default_url() -> str:
+    """`$BATCHSHIP_JOURNAL`, else the per-user state directory (`~/.local/state/batchship/journal.sqlite3`)."""
+    env = os.environ.get(JOURNAL_ENV)
+    if env:
+        return env
+    import platformdirs
+
+    return str(Path(platformdirs.user_state_dir("batchship")) / "journal.sqlite3")
+
+
+def journal_path(url: str) -> Path:
+    """The file of an SQLite journal address (a plain path or `sqlite:///path`)."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    if "://" in url:
+        raise JournalError(Msg.of("journal.bad_url", url=url))
+    return Path(url)
+
+
+def open_journal(url: str | os.PathLike[str], account: str) -> JournalStore:
+    """Open (creating if needed) the journal at `url` for `account`."""
+    from batchship.journal.sqlite import SqliteJournal
+
+    return SqliteJournal(journal_path(os.fspath(url)), account)

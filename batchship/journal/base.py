@@ -1,0 +1,105 @@
+"""What every journal store is: attempt states, the attempt record, and the protocol the services call.
+
+A store records every attempt to dispatch an order *before* its request leaves (`begin`, state PENDING, one
+committed transaction for the whole request) and settles it when the answer comes (`finish`). Nothing is
+deleted: the journal is also the audit trail. Orders are keyed by the API account and the product order number.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from batchship.domain.plan import DispatchItem
+
+
+class AttemptState(enum.StrEnum):
+    """PENDING: written before sending, not yet answered (a run that died leaves these); SUCCESS: dispatched;
+    FAILED: NAVER refused it; NOT_APPLIED: certainly not applied (safe to send again); UNKNOWN: the answer was
+    lost and the lookup could not settle it."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+    NOT_APPLIED = "not_applied"
+    UNKNOWN = "unknown"
+
+
+#: Attempts whose outcome is not known: reconciled with the order lookup before anything new is sent.
+UNSETTLED: tuple[AttemptState, ...] = (AttemptState.PENDING, AttemptState.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt to dispatch one order, as the journal holds it."""
+
+    id: int
+    account: str
+    product_order_id: str
+    run_id: str
+    request_id: str
+    delivery_method: str
+    courier: str
+    tracking: str
+    dispatch_date: str
+    source: str
+    state: AttemptState
+    code: str
+    message: str
+    trace_id: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """An answer for one attempt: its id, the new state, NAVER's code, a message and NAVER's trace id."""
+
+    attempt: int
+    state: AttemptState
+    code: str = ""
+    message: str = ""
+    trace_id: str = ""
+
+
+class JournalStore(Protocol):
+    """A journal opened for one API account (see `open_journal`). Thread-safe; use as a context manager."""
+
+    location: str
+    account: str
+    run_id: str
+
+    def acquire(self, on_wait: Callable[[], None] | None = None) -> None:
+        """Hold the run lock: one dispatching run per journal at a time (`on_wait` is called once when
+        another run holds it, then this blocks until it is free)."""
+
+    def release(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> JournalStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def begin(self, items: Sequence[DispatchItem], source: str) -> list[int]:
+        """Record `items` as PENDING, committed before the request is sent; returns their attempt ids."""
+
+    def finish(self, settlements: Iterable[Settlement]) -> None:
+        """Record answers, in one committed transaction."""
+
+    def unsettled(self) -> list[Attempt]:
+        """Attempts of this account whose outcome is not known (PENDING or UNKNOWN), oldest first."""
+
+    def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """The first successful attempt of each order that has one."""
+
+    def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """Orders whose latest attempt is still PENDING or UNKNOWN."""
+
+    def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
+        """Every attempt for these orders, any account, oldest first."""
+
+    def export_csv(self, since: str) -> str:
+        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""

@@ -1,0 +1,258 @@
+"""The SQLite journal store: WAL, durable commits (synchronous=FULL), one connection per process.
+
+See `base.py` for what a journal holds and `services/dispatch` for what a run does with it. Two runs on one
+journal never send at once: a run holds the run lock (`<journal>.lock`, see `runlock.py`) from reconciliation
+to its last request; a second run waits for it, and then finds the first run's orders dispatched.
+
+Schema versions: `meta.schema_version`; `_MIGRATIONS[n]` takes a journal from version n to n+1. A journal
+newer than this batchship is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Final
+
+from batchship.domain.plan import DispatchItem
+from batchship.errors import JournalError
+from batchship.i18n import Msg
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, Settlement
+from batchship.journal.runlock import RunLock
+from batchship.timefmt import format_naver_time, now_kst
+
+SCHEMA_VERSION: Final = 1
+
+_MIGRATIONS: Final[dict[int, str]] = {
+    0: """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        product_order_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        delivery_method TEXT NOT NULL,
+        courier TEXT NOT NULL DEFAULT '',
+        tracking TEXT NOT NULL DEFAULT '',
+        dispatch_date TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
+        code TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT '',
+        trace_id TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
+    CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
+    CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
+    """,
+}
+
+
+def now_text() -> str:
+    """Now, in NAVER's exact form (the journal's timestamps sort as text)."""
+    return format_naver_time(now_kst())
+
+
+_FIELDS: Final = Attempt.__slots__
+_COLUMNS: Final = ", ".join(_FIELDS)
+
+
+def _attempt(row: Sequence[object]) -> Attempt:
+    values = list(row)
+    values[10] = AttemptState(str(values[10]))
+    return Attempt(*values)  # type: ignore[arg-type]
+
+
+class SqliteJournal:
+    """An open SQLite journal (a `JournalStore`). Thread-safe: one connection behind a lock."""
+
+    def __init__(self, path: Path, account: str) -> None:
+        self.path = path
+        self.location = str(path)
+        self.account = account
+        self.run_id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._run_lock = RunLock(path.with_name(path.name + ".lock"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            self._retry_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._retry_locked(self._migrate)
+        except (sqlite3.Error, OSError) as exc:
+            raise JournalError(Msg.of("journal.open_failed", path=path, reason=exc)) from exc
+
+    @staticmethod
+    def _retry_locked(step: Callable[[], object], seconds: float = 60.0) -> None:
+        """Run `step`, waiting while another process holds the database (switching to WAL and creating the
+        schema need it briefly to themselves, and SQLite does not always wait on its own for those)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _migrate(self) -> None:
+        with self._tx():
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise JournalError(Msg.of("journal.newer", path=self.path, version=version))
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                version += 1
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _failing_as_journal_error(self) -> Iterator[None]:
+        """SQLite errors after the journal is open (disk full at COMMIT, a damaged page) as a JournalError."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise JournalError(Msg.of("journal.failed", path=self.path, reason=exc)) from exc
+
+    def close(self) -> None:
+        self.release()
+        self._db.close()
+
+    def __enter__(self) -> SqliteJournal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the run lock ---------------------------------------------------------------------------------------
+
+    def acquire(self, on_wait: Callable[[], None] | None = None) -> None:
+        """Hold the journal's run lock (blocking; `on_wait` is called once if another run holds it)."""
+        self._run_lock.acquire(on_wait)
+
+    def release(self) -> None:
+        self._run_lock.release()
+
+    # -- writing ----------------------------------------------------------------------------------------------
+
+    def begin(self, items: Sequence[DispatchItem], source: str) -> list[int]:
+        """Record `items` as pending, committed before the request is sent; returns their attempt ids."""
+        request_id = uuid.uuid4().hex
+        stamp = now_text()
+        ids = []
+        with self._failing_as_journal_error(), self._tx():
+            for item in items:
+                cursor = self._db.execute(
+                    "INSERT INTO attempts (account, product_order_id, run_id, request_id, delivery_method, courier,"
+                    " tracking, dispatch_date, source, state, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    (
+                        self.account,
+                        item.product_order_id,
+                        self.run_id,
+                        request_id,
+                        item.delivery_method,
+                        item.delivery_company_code or "",
+                        item.tracking_number or "",
+                        item.dispatch_date,
+                        f"{source}:{item.row}",
+                        stamp,
+                        stamp,
+                    ),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def finish(self, settlements: Iterable[Settlement]) -> None:
+        """Record answers, in one committed transaction."""
+        stamp = now_text()
+        rows = [(s.state.value, s.code, s.message, s.trace_id, stamp, s.attempt) for s in settlements]
+        with self._failing_as_journal_error(), self._tx():
+            self._db.executemany(
+                "UPDATE attempts SET state = ?, code = ?, message = ?, trace_id = ?, updated_at = ? WHERE id = ?",
+                rows,
+            )
+
+    # -- reading ----------------------------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[object]) -> list[Attempt]:
+        with self._failing_as_journal_error(), self._lock:
+            return [_attempt(row) for row in self._db.execute(sql, params).fetchall()]
+
+    def unsettled(self) -> list[Attempt]:
+        """Attempts of this account whose outcome is not known: pending (a run died) or unknown."""
+        return self._rows(
+            f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND state IN ('pending', 'unknown') ORDER BY id",
+            (self.account,),
+        )
+
+    def _for_orders(self, product_order_ids: Sequence[str], condition: str = "") -> Iterator[Attempt]:
+        """Attempts of this account for these orders (and `condition`), oldest first, in chunks of 500."""
+        for start in range(0, len(product_order_ids), 500):
+            chunk = list(product_order_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            yield from self._rows(
+                f"SELECT {_COLUMNS} FROM attempts WHERE account = ?{condition}"
+                f" AND product_order_id IN ({marks}) ORDER BY id",
+                (self.account, *chunk),
+            )
+
+    def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """The first successful attempt of each order that has one."""
+        found: dict[str, Attempt] = {}
+        for a in self._for_orders(product_order_ids, " AND state = 'success'"):
+            found.setdefault(a.product_order_id, a)
+        return found
+
+    def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
+        """Orders whose latest attempt is still unknown (reconciliation could not settle them)."""
+        latest = {a.product_order_id: a for a in self._for_orders(product_order_ids)}
+        return {pid: a for pid, a in latest.items() if a.state in UNSETTLED}
+
+    def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
+        """Every attempt for these orders, any account, oldest first."""
+        marks = ",".join("?" * len(product_order_ids))
+        return self._rows(
+            f"SELECT {_COLUMNS} FROM attempts WHERE product_order_id IN ({marks}) ORDER BY id",
+            list(product_order_ids),
+        )
+
+    def export_csv(self, since: str) -> str:
+        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
+        rows = self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(_FIELDS)
+        for a in rows:
+            writer.writerow([getattr(a, name) for name in _FIELDS])
+        return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""The report is a value: what happened to every row, which every face and writer renders.
+
+A `Report` holds one `RowResult` per order row of the sheet (its spreadsheet row number, status, error code,
+message) and typed figures: `Plan` (what a check or dry run would send) and, for a real dispatch,
+`DispatchStats` (what was sent). `exit_code` is derived from it, never decided elsewhere; `to_dict` is the JSON
+report (`--report`, the folder watcher's `.report.json`, later the web desk's API).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from batchship.i18n import Lang, t
+
+
+class Status(enum.StrEnum):
+    """What became of a row. The values are the English labels; the Korean ones are in the catalogue."""
+
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    INVALID = "INVALID"
+    ALREADY_DISPATCHED = "ALREADY_DISPATCHED"
+    UNKNOWN = "UNKNOWN"
+    NOT_SENT = "NOT_SENT"
+
+    def label(self, lang: Lang) -> str:
+        return t(f"status.{self.value}", lang)
+
+
+#: Statuses whose end state is "dispatched": they count as done for exit codes and the retry file.
+DONE: tuple[Status, ...] = (Status.SUCCESS, Status.ALREADY_DISPATCHED)
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """One row's verdict. row: 1-based spreadsheet row; code: the first error code ('' when none);
+    message: every problem of the row, in the report's language."""
+
+    row: int
+    product_order_id: str
+    status: Status
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class Plan:
+    """The requests a run would make. batch_size: orders per request; requests: how many requests;
+    sample_request: the first request's body (dry runs show it)."""
+
+    batch_size: int = 30
+    requests: int = 0
+    sample_request: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class DispatchStats:
+    """What a real dispatch did. requests: dispatch calls made (retries included); retries: calls repeated;
+    lookups: order lookups; rate_limited: 429s received; reconciled: attempts of earlier runs settled first;
+    failed_trace_ids: NAVER's trace ids of refused calls (for NAVER's support); api_base_url: where it sent."""
+
+    api_base_url: str = ""
+    requests: int = 0
+    retries: int = 0
+    lookups: int = 0
+    rate_limited: int = 0
+    reconciled: int = 0
+    failed_trace_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a run produced.
+
+    mode: `check` or `dispatch`; source: the input file; sheet_name and header_row: where the rows came from;
+    rows: one result per order row, in sheet order; lang: the language of the messages; dry_run: a dispatch
+    that sent nothing; plan: the requests; sent: what a real dispatch did (None for check and dry run);
+    result_file, retry_file: what was written; journal: where attempts were recorded; duration_s: wall time.
+    """
+
+    mode: Literal["check", "dispatch"]
+    source: Path
+    sheet_name: str
+    header_row: int
+    rows: list[RowResult]
+    lang: Lang = "ko"
+    dry_run: bool = False
+    plan: Plan = field(default_factory=Plan)
+    sent: DispatchStats | None = None
+    result_file: Path | None = None
+    retry_file: Path | None = None
+    journal: str | None = None
+    duration_s: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        """Rows by status, every status present (0 when none)."""
+        seen = Counter(r.status for r in self.rows)
+        return {s.value: seen.get(s, 0) for s in Status}
+
+    def error_codes(self) -> dict[str, int]:
+        """Rows by error code (the first code of each row that has one), most frequent first."""
+        return dict(Counter(r.code for r in self.rows if r.code).most_common())
+
+    @property
+    def exit_code(self) -> int:
+        """0: every row is fine (valid in `check`; in `dispatch`, dispatched now or already before with the same
+        tracking number: the end state is the same); 1: some are not."""
+        if self.mode == "check":
+            return 0 if all(r.status is Status.NOT_SENT for r in self.rows) else 1
+        return 0 if all(r.status in DONE for r in self.rows) else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report."""
+        sent = self.sent or DispatchStats()
+        return {
+            "mode": self.mode,
+            "source": str(self.source),
+            "sheet": self.sheet_name,
+            "header_row": self.header_row,
+            "rows": len(self.rows),
+            "counts": self.counts(),
+            "error_codes": self.error_codes(),
+            "result_file": str(self.result_file) if self.result_file else None,
+            "retry_file": str(self.retry_file) if self.retry_file else None,
+            "exit_code": self.exit_code,
+            "dry_run": self.dry_run,
+            "batch_size": self.plan.batch_size,
+            "requests_planned": self.plan.requests,
+            "sample_request": self.plan.sample_request,
+            "api_base_url": sent.api_base_url or None,
+            "journal": self.journal,
+            "requests": sent.requests,
+            "retries": sent.retries,
+            "lookups": sent.lookups,
+            "rate_limited": sent.rate_limited,
+            "reconciled": sent.reconciled,
+            "failed_trace_ids": sent.failed_trace_ids,
+            "duration_s": self.duration_s,
+            "row_results": [
+                {
+                    "row": r.row,
+                    "productOrderId": r.product_order_id,
+                    "status": r.status.value,
+                    "code": r.code,
+                    "message": r.message,
+                }
+                for r in self.rows
+            ],
+        }

@@ -1,0 +1,65 @@
+"""Where credentials come from: the environment, or a TOML file that only its owner may read.
+
+    NAVER_COMMERCE_CLIENT_ID, NAVER_COMMERCE_CLIENT_SECRET   the application's credentials
+    NAVER_COMMERCE_ACCOUNT_ID                                 optional: switches the token type to SELLER
+
+or `--config FILE` with `client_id`, `client_secret` and optionally `account_id` (at the top or under `[naver]`). A config file
+readable or writable by group or others is refused (`chmod 600 FILE`). Secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from batchship.errors import ConfigError
+from batchship.i18n import Msg
+from batchship.naver.auth import Credentials
+
+CLIENT_ID_ENV: Final = "NAVER_COMMERCE_CLIENT_ID"
+CLIENT_SECRET_ENV: Final = "NAVER_COMMERCE_CLIENT_SECRET"
+ACCOUNT_ID_ENV: Final = "NAVER_COMMERCE_ACCOUNT_ID"
+
+
+def load_config_file(path: Path) -> dict[str, str]:
+    """The settings in a TOML config file, refusing one that others may read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise ConfigError(Msg.of("config.not_found", path=path)) from exc
+    except OSError as exc:
+        raise ConfigError(Msg.of("config.unreadable", path=path, reason=exc.strerror or exc)) from exc
+    # POSIX permissions: on Windows the mode bits say nothing about who may read the file (ACLs do).
+    if os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(Msg.of("config.too_open", path=path, mode=stat.filemode(info.st_mode)))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(Msg.of("config.not_toml", path=path, error=type(exc).__name__)) from exc
+    except OSError as exc:
+        raise ConfigError(Msg.of("config.unreadable", path=path, reason=exc.strerror or exc)) from exc
+    section = data.get("naver", data)
+    return {k: str(v) for k, v in section.items() if isinstance(v, str | int)}
+
+
+def load_credentials(config: Path | None = None, env: Mapping[str, str] | None = None) -> Credentials:
+    """Credentials from `config` if given, else from the environment; a clear error naming what is missing."""
+    env = os.environ if env is None else env
+    if config is not None:
+        values = load_config_file(config)
+        client_id, secret = values.get("client_id", ""), values.get("client_secret", "")
+        account = values.get("account_id") or None
+        missing = [k for k, v in (("client_id", client_id), ("client_secret", secret)) if not v]
+        if missing:
+            raise ConfigError(Msg.of("config.lacks", path=config, missing=", ".join(missing)))
+        return Credentials(client_id, secret, account, source=str(config))
+    client_id = env.get(CLIENT_ID_ENV, "").strip()
+    secret = env.get(CLIENT_SECRET_ENV, "").strip()
+    missing = [name for name, value in ((CLIENT_ID_ENV, client_id), (CLIENT_SECRET_ENV, secret)) if not value]
+    if missing:
+        raise ConfigError(Msg.of("config.no_credentials", missing=", ".join(missing)))
+    return Credentials(client_id, secret, env.get(ACCOUNT_ID_ENV, "").strip() or None)

@@ -1,0 +1,1 @@
+"""The xlsx package, read and written directly (no domain knowledge here)."""

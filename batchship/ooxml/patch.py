@@ -1,0 +1,287 @@
+"""Writing into an xlsx package directly, without a full openpyxl round trip.
+
+Writing the result copy streams new cells into the worksheet XML inside the zip and adds three cell styles to
+`styles.xml`; every other part of the workbook (other sheets, shared strings, drawings, macros, defined names,
+data validation, frozen panes, column widths) is copied unchanged. That is both much faster than loading the
+workbook into openpyxl and saving it, and more faithful: openpyxl drops what it does not understand.
+
+Only the small parts (workbook, relationships, styles) are parsed as XML, with defusedxml; the worksheet, which
+can be tens of megabytes, is handled as text with regular expressions over its `<row>` and `<c>` elements.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from batchship.ooxml.parts import XlsxError, column_index, column_letter, styles_part, xml_text
+from batchship.ooxml.summary_sheet import SummaryTable, add_autofilter, add_summary, filter_ref
+
+
+@dataclass(frozen=True, slots=True)
+class NewCells:
+    """What to write into a worksheet.
+
+    columns: the 0-based columns of the three result cells; header_row and header: the header row and its
+    three texts; rows: row number -> (tone, three texts), tone one of `good`, `bad`, `warn`; widths: the
+    column widths to set where the sheet sets none.
+    """
+
+    columns: tuple[int, int, int]
+    header_row: int
+    header: tuple[str, str, str]
+    rows: Mapping[int, tuple[str, tuple[str, str, str]]]
+    widths: tuple[float, float, float] = (12.0, 12.0, 70.0)
+    #: the 요약 sheet to add (None: none); autofilter: put an auto-filter on the header row
+    summary: SummaryTable | None = None
+    autofilter: bool = False
+
+
+_TONE_COLOURS: Final = {"good": "FFC6EFCE", "bad": "FFFFC7CE", "warn": "FFFFEB9C"}
+_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
+_R_ATTR = re.compile(r'\br="([A-Z]*)(\d+)"')
+_S_ATTR = re.compile(r'\bs="(\d+)"')
+_SPANS_BYTES = re.compile(rb'\s+spans="[^"]*"')
+_R_ATTR_BYTES = re.compile(rb'\br="([A-Z]*)(\d+)"')
+_CELL_REF_BYTES = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
+
+
+def _add_bold(styles: str) -> tuple[str, int | None]:
+    """Add a bold copy of the first font and a cell style using it; returns the new XML and the style index."""
+    fonts = re.search(r'<fonts\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</fonts>', styles, re.S)
+    xfs = re.search(r'<cellXfs\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</cellXfs>', styles, re.S)
+    first = re.search(r"<font\b[^>]*>(.*?)</font>", fonts.group(2), re.S) if fonts else None
+    if not fonts or not xfs or not first:
+        return styles, None
+    n_fonts = len(re.findall(r"<font\b", fonts.group(2)))
+    n_xfs = len(re.findall(r"<xf\b", xfs.group(2)))
+    bold_font = "<font><b/>" + re.sub(r"<b\s*/>", "", first.group(1)) + "</font>"
+    new_xf = f'<xf numFmtId="0" fontId="{n_fonts}" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    for match, count, extra in sorted(
+        [(fonts, n_fonts + 1, bold_font), (xfs, n_xfs + 1, new_xf)], key=lambda b: -b[0].start()
+    ):
+        head = re.sub(r'\bcount="\d+"', f'count="{count}"', styles[match.start() : match.start(2)], count=1)
+        styles = styles[: match.start()] + head + match.group(2) + extra + styles[match.end(2) :]
+    return styles, n_xfs
+
+
+def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
+    """Add three filled text styles and a plain text style; returns the new XML, tone -> index, text index."""
+    fills = re.search(r'<fills\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</fills>', styles, re.S)
+    xfs = re.search(r'<cellXfs\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</cellXfs>', styles, re.S)
+    if not fills or not xfs:
+        raise XlsxError("styles.xml without fills or cellXfs")
+    n_fills = len(re.findall(r"<fill\b", fills.group(2)))
+    n_xfs = len(re.findall(r"<xf\b", xfs.group(2)))
+    new_fills = "".join(
+        f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/>'
+        "</patternFill></fill>"
+        for rgb in _TONE_COLOURS.values()
+    )
+    tone_index = {tone: n_xfs + i for i, tone in enumerate(_TONE_COLOURS)}
+    new_xfs = "".join(
+        f'<xf numFmtId="49" fontId="0" fillId="{n_fills + i}" borderId="0" xfId="0" applyNumberFormat="1" '
+        'applyFill="1"/>'
+        for i in range(len(_TONE_COLOURS))
+    )
+    text_index = n_xfs + len(_TONE_COLOURS)
+    new_xfs += '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    # Replace the later block first so the earlier match's offsets stay valid.
+    blocks = sorted(
+        [(fills, n_fills + len(_TONE_COLOURS), new_fills), (xfs, text_index + 1, new_xfs)],
+        key=lambda b: -b[0].start(),
+    )
+    for match, count, extra in blocks:
+        head = re.sub(r'\bcount="\d+"', f'count="{count}"', styles[match.start() : match.start(2)], count=1)
+        styles = styles[: match.start()] + head + match.group(2) + extra + styles[match.end(2) :]
+    return styles, tone_index, text_index
+
+
+def _cell_xml(ref: str, style: int | None, text: str) -> str:
+    s = f' s="{style}"' if style is not None else ""
+    if not text:
+        return f'<c r="{ref}"{s}/>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+
+
+def patch_sheet(
+    xml: bytes, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None
+) -> Iterator[bytes]:
+    """The worksheet XML, as a stream of byte pieces, with the result cells written into it (replacing any
+    already in those columns). Raises `XlsxError` (at the end, when rows were not found) if it cannot.
+
+    Works on the UTF-8 bytes without decoding the whole part, walking `<sheetData>` from one `</row>` to the
+    next: the last `<row` tag before each is the row being closed, so result cells are added right there.
+    Nothing but the current row is copied, so memory stays flat however large the sheet.
+    """
+    start = xml.find(b"<sheetData")
+    end = xml.rfind(b"</sheetData>")
+    if start < 0 or end < 0:
+        raise XlsxError("worksheet without a sheetData element (prefixed namespace?)")
+    cols = new.columns
+    first_new = min(cols)
+    col_set = set(cols)
+    letters = [column_letter(c) for c in cols]
+    pending = dict(new.rows)
+    header_done = False
+
+    def cells_for(row: int, header_style: int | None) -> list[tuple[int | None, str]]:
+        if row == new.header_row:
+            return [
+                (c, _cell_xml(f"{L}{row}", header_style, t))
+                for c, L, t in zip(cols, letters, new.header, strict=True)
+            ]
+        tone, texts = pending.pop(row)
+        styles = (tone_styles.get(tone), text_style, text_style)
+        return [
+            (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
+        ]
+
+    head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
+    yield head.encode("utf-8")
+    row = 0
+    pos = start
+    while True:
+        close = xml.find(b"</row>", pos, end)
+        if close < 0:
+            yield xml[pos:end]
+            break
+        piece = xml[pos:close]
+        pos = close + len(b"</row>")
+        k = piece.rfind(b"<row")
+        tag_end = piece.find(b">", k)
+        if k < 0 or tag_end < 0:
+            raise XlsxError("unbalanced row elements")
+        tag = piece[k:tag_end]
+        r = _R_ATTR_BYTES.search(tag)
+        row = int(r.group(2)) if r else row + piece.count(b"<row")
+        if row not in pending and row != new.header_row:
+            yield piece + b"</row>"
+            continue
+        if b" spans=" in tag:
+            tag = _SPANS_BYTES.sub(b"", tag)
+        last_pos = max(piece.rfind(b"<c ", tag_end), piece.rfind(b"<c>", tag_end))
+        last = _CELL_REF_BYTES.match(piece, last_pos) if last_pos >= 0 else None
+        last_col = column_index(last.group(1).decode()) if last else (-1 if last_pos < 0 else None)
+        header_style = None
+        if row == new.header_row:
+            header_done = True
+            found = [
+                (_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(piece[tag_end + 1 :].decode())
+            ]
+            before = [cell for col, cell in found if col is not None and col < first_new]
+            style = _S_ATTR.search(before[-1].split(">", 1)[0]) if before else None
+            header_style = int(style.group(1)) if style else None
+        new_cells = cells_for(row, header_style)
+        if last_col is not None and last_col < first_new:
+            added = "".join(x for _, x in new_cells).encode("utf-8")
+            yield piece[:k] + tag + b">" + piece[tag_end + 1 :] + added + b"</row>"
+            continue
+        body = piece[tag_end + 1 :].decode("utf-8")
+        kept = [
+            (col, c.group(0))
+            for c in _CELL.finditer(body)
+            if (col := _cell_col(c.group(1))) is None or col not in col_set
+        ]
+        ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
+        yield piece[:k] + tag + b">" + "".join(x for _, x in ordered).encode("utf-8") + b"</row>"
+    if pending or not header_done:
+        missing = sorted(pending) + ([] if header_done else [new.header_row])
+        raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
+    tail = xml[end:]
+    if new.autofilter:
+        ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(cols))
+        tail = add_autofilter(tail.decode("utf-8"), ref).encode("utf-8")
+    yield tail
+
+
+def _cell_col(attrs: str) -> int | None:
+    r = _R_ATTR.search(attrs)
+    return column_index(r.group(1)) if r and r.group(1) else None
+
+
+def _widen_dimension(xml: str, last_col: int) -> str:
+    m = re.search(r'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml)
+    if not m:
+        return xml
+    first_col, first_row = m.group(1), m.group(2)
+    end_col = m.group(3) or first_col
+    end_row = m.group(4) or first_row
+    if column_index(end_col) >= last_col:
+        return xml
+    ref = f"{first_col}{first_row}:{column_letter(last_col)}{end_row}"
+    return xml[: m.start()] + f'<dimension ref="{ref}"' + xml[m.end() :]
+
+
+def _add_widths(xml: str, cols: tuple[int, int, int], widths: tuple[float, float, float]) -> str:
+    existing = re.search(r"<cols>(.*?)</cols>", xml, re.S)
+    covered: set[int] = set()
+    if existing:
+        for m in re.finditer(r'<col\b[^>]*\bmin="(\d+)"[^>]*\bmax="(\d+)"', existing.group(1)):
+            covered.update(range(int(m.group(1)) - 1, int(m.group(2))))
+    extra = "".join(
+        f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
+        for c, w in sorted(zip(cols, widths, strict=True))
+        if c not in covered
+    )
+    if not extra:
+        return xml
+    if existing:
+        merged = existing.group(1) + extra
+        items = re.findall(r"<col\b[^>]*/>", merged)
+        items.sort(key=lambda s: int(re.search(r'\bmin="(\d+)"', s).group(1)))  # type: ignore[union-attr]
+        return xml[: existing.start()] + "<cols>" + "".join(items) + "</cols>" + xml[existing.end() :]
+    return xml + f"<cols>{extra}</cols>"
+
+
+def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
+    """A copy of the workbook `content` with `new` written into the worksheet `part`."""
+    src = zipfile.ZipFile(io.BytesIO(content))
+    styles_name = styles_part(src)
+    tone_styles: dict[str, int] = {}
+    text_style: int | None = None
+    replaced: dict[str, bytes] = {}
+    bold: int | None = None
+    if styles_name and styles_name in src.namelist():
+        try:
+            styles, tone_styles, text_style = _add_styles(src.read(styles_name).decode("utf-8"))
+            styles, bold = _add_bold(styles)
+            replaced[styles_name] = styles.encode("utf-8")
+        except XlsxError:
+            tone_styles, text_style = {}, None
+    if new.summary is not None:
+        added, _ = add_summary(src, replaced, new.summary, bold)
+        replaced.update(added)
+    sheet_pieces = patch_sheet(src.read(part), new, tone_styles, text_style)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename == part:
+                target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                target.compress_type = zipfile.ZIP_DEFLATED
+                target.external_attr = info.external_attr
+                # Fast deflate for the big part: speed over a few percent of size.
+                setattr(
+                    target, "compress_level" if hasattr(target, "compress_level") else "_compresslevel", 1
+                )
+                with dst.open(target, "w") as fh:
+                    chunk: list[bytes] = []
+                    for piece in sheet_pieces:
+                        chunk.append(piece)
+                        if len(chunk) == 4096:
+                            fh.write(b"".join(chunk))
+                            chunk.clear()
+                    fh.write(b"".join(chunk))
+                continue
+            data = replaced.pop(info.filename, None)
+            if data is None:
+                data = src.read(info)
+            dst.writestr(info, data, compress_type=info.compress_type)
+        for name, data in replaced.items():  # parts that are new (the summary sheet, its drawing and chart)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

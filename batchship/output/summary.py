@@ -1,0 +1,129 @@
+"""What a run did, as rows of text: the 요약 sheet of the result workbook and the terminal table share it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Final
+from urllib.parse import urlparse
+
+from batchship.domain.codes import code_meaning
+from batchship.i18n import Lang, t
+from batchship.model import Report, Status
+from batchship.ooxml.summary_sheet import SummaryTable
+from batchship.timefmt import now_kst
+
+
+def target_label(report: Report, lang: Lang) -> str:
+    url = report.sent.api_base_url if report.sent else ""
+    if not url:
+        return t("summary.none", lang)
+    host = urlparse(url).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return f"{t('summary.sandbox', lang)} {url}"
+    return f"{t('summary.naver', lang)} {url}"
+
+
+def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
+    """The 요약 sheet's content, in the report's language."""
+    lang = report.lang
+    when = when or now_kst()
+    mode = "check" if report.mode == "check" else "dry_run" if report.dry_run else "dispatch"
+    facts = [
+        (t("summary.file", lang), report.source.name),
+        (
+            t("summary.sheet", lang),
+            t("summary.header_row", lang, sheet=report.sheet_name or "CSV", row=report.header_row),
+        ),
+        (t("summary.when", lang), when.strftime("%Y-%m-%d %H:%M:%S KST")),
+        (t("summary.mode", lang), t(f"summary.{mode}", lang)),
+        (t("summary.target", lang), target_label(report, lang)),
+        (t("summary.rows", lang), str(len(report.rows))),
+    ]
+    counts = report.counts()
+    statuses = [(s.label(lang), counts[s.value]) for s in Status]
+    codes = [(code, code_meaning(code, lang), n) for code, n in report.error_codes().items()]
+    labels = {
+        k: t(f"summary.{k}", lang) for k in ("sheet_name", "status", "count", "code", "meaning", "chart")
+    }
+    return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels)
+
+
+TOP_CODES: Final = 8
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal (Hangul and other wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows
+    ]
+
+
+def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]:
+    """The terminal summary: a small table of results, the top error codes with their meanings, the figures,
+    and the paths written. Narrow enough for an 80-column terminal. `paths`: more (catalogue key under
+    `text.`, path) lines to list."""
+    lang = report.lang
+    head = "text.head" if report.sheet_name else "text.head_csv"
+    lines = [
+        t(
+            head,
+            lang,
+            file=report.source.name,
+            sheet=report.sheet_name,
+            row=report.header_row,
+            rows=len(report.rows),
+        )
+    ]
+    counts = report.counts()
+    status_rows = [[t("text.status", lang), t("text.count", lang)]]
+    for s in Status:
+        if counts[s.value]:
+            label = (
+                t("text.passed", lang) if report.mode == "check" and s is Status.NOT_SENT else s.label(lang)
+            )
+            status_rows.append([label, str(counts[s.value])])
+    lines += ["", *_table(status_rows, {1})]
+    codes = list(report.error_codes().items())
+    if codes:
+        code_rows = [[t("text.code", lang), t("text.count", lang), t("text.meaning", lang)]]
+        code_rows += [[code, str(n), code_meaning(code, lang)] for code, n in codes[:TOP_CODES]]
+        lines += ["", *_table(code_rows, {1})]
+        if len(codes) > TOP_CODES:
+            lines.append(t("text.more", lang, n=len(codes) - TOP_CODES))
+    lines.append("")
+    sent = report.sent
+    if sent is None:
+        lines.append(t("text.plan", lang, requests=report.plan.requests, batch=report.plan.batch_size))
+    else:
+        lines.append(
+            t(
+                "text.figures",
+                lang,
+                requests=sent.requests,
+                retries=sent.retries,
+                lookups=sent.lookups,
+                rate_limited=sent.rate_limited,
+                duration=report.duration_s,
+            )
+        )
+    written = [
+        (t("text.result", lang), str(report.result_file or "")),
+        (t("text.retry", lang), str(report.retry_file or "")),
+        (t("text.journal", lang), report.journal or ""),
+        *[(t(f"text.{k}", lang), v) for k, v in (paths or {}).items()],
+    ]
+    written = [(label, path) for label, path in written if path]
+    if written:
+        lines += _table([[label, path] for label, path in written], set())
+    return lines

@@ -1,0 +1,67 @@
+"""What every request of one run shares: the client, the language, the retry policy, the stop event, the
+journal, and the run's counters."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from batchship.errors import NotAppliedError, OutcomeUnknownError
+from batchship.i18n import Lang, Msg
+from batchship.journal import JournalStore, Settlement
+from batchship.naver.client import CommerceClient, OrderState
+from batchship.naver.retry import Budget, RetryPolicy
+
+
+@dataclass
+class Counters:
+    """Calls made so far, shared by the worker threads (always changed through `add`)."""
+
+    requests: int = 0
+    retries: int = 0
+    lookups: int = 0
+    trace_ids: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def trace(self, trace_id: str) -> None:
+        if trace_id:
+            with self._lock:
+                self.trace_ids.append(trace_id)
+
+
+@dataclass
+class RunContext:
+    """client: the Commerce API client; lang: of row messages; retry: the budget of one request; stop: set to
+    stop sending (requests in flight finish); journal: where attempts are recorded (None: nowhere); source: the
+    sheet's path, recorded with each attempt; counters: the run's figures."""
+
+    client: CommerceClient
+    lang: Lang = "ko"
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    stop: threading.Event = field(default_factory=threading.Event)
+    journal: JournalStore | None = None
+    source: str = ""
+    counters: Counters = field(default_factory=Counters)
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        if self.journal is not None and settlements:
+            self.journal.finish(settlements)
+
+    def lookup(self, product_order_ids: list[str]) -> tuple[dict[str, OrderState] | None, Msg | None]:
+        """Look orders up, retrying (a lookup changes nothing, so it is always safe to repeat); on failure,
+        None and why."""
+        budget = Budget(self.retry)
+        while True:
+            budget.spend()
+            self.counters.add("lookups")
+            try:
+                return self.client.query(product_order_ids), None
+            except (NotAppliedError, OutcomeUnknownError) as exc:
+                if not budget.can_retry():
+                    return None, exc.msg
+                budget.wait()

@@ -1,0 +1,205 @@
+"""A whole dispatch run: validate the sheet, prove the credentials, reconcile what earlier runs left open,
+screen against the journal, send the requests (a few in flight, paced by the rate limiter), write the result
+copy and the retry file. Faces call `run_dispatch(job)` and render the `Report` and the progress events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
+from batchship.errors import ApiError, AuthError, BatchshipError
+from batchship.i18n import t
+from batchship.journal import JournalStore, open_journal
+from batchship.model import DispatchStats, Plan, Report, RowResult, Status
+from batchship.naver.auth import Credentials
+from batchship.naver.client import CommerceClient
+from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
+from batchship.naver.retry import RetryPolicy
+from batchship.output.results import default_result_path, write_result, write_retry
+from batchship.services.check import SheetOptions, prepare
+from batchship.services.dispatch import texts
+from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.reconcile import reconcile_journal, screen
+from batchship.services.dispatch.request import Request
+from batchship.services.progress import Progress, ProgressFn, ignore
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchOptions:
+    """How to send. rate_limit: requests/second (client-side pacing); batch_size: orders per request (1-30);
+    concurrency: requests in flight at most; retry: the retry budget per request; dry_run: build requests,
+    send nothing."""
+
+    rate_limit: float = DEFAULT_RATE
+    batch_size: int = MAX_BATCH
+    concurrency: int = 4
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where to send. base_url and credentials: the Commerce API (credentials may be None for a dry run);
+    transport: an httpx transport to use instead of the network (tests); seed: told the sheet's order numbers
+    before anything is sent (the practice sandbox uses it to know the orders)."""
+
+    base_url: str
+    credentials: Credentials | None = None
+    transport: httpx.BaseTransport | None = None
+    seed: Callable[[list[str]], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchJob:
+    """One run: the sheet and how to open it, how and where to send, where the result copy goes (default
+    `<name>.result.xlsx` beside the sheet), the journal's address (None: no journal), and "now" for the rules."""
+
+    sheet: Path
+    sheet_options: SheetOptions
+    options: DispatchOptions
+    target: Target
+    out: Path | None = None
+    journal: str | None = None
+    now: dt.datetime | None = None
+
+
+def account_key(credentials: Credentials) -> str:
+    return credentials.client_id + (f"/{credentials.account_id}" if credentials.account_id else "")
+
+
+def run_dispatch(
+    job: DispatchJob, *, stop: threading.Event | None = None, on_progress: ProgressFn = ignore
+) -> Report:
+    """Validate, send, and write the result copy. The copy is written whenever the sheet was read, even when
+    sending could not go on (an AuthError is raised after it is written)."""
+    started = time.monotonic()
+    sheet, validation, rows = prepare(job.sheet, job.sheet_options, job.now)
+    lang = job.sheet_options.lang
+    items = items_from(validation.frame[validation.valid_mask])
+    report = Report("dispatch", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=lang)
+    report.dry_run = job.options.dry_run
+    report.plan = Plan(batch_size=job.options.batch_size)
+    by_row = {r.row: r for r in rows}
+    error: BatchshipError | None = None
+    if job.options.dry_run:
+        planned = list(batches(items, job.options.batch_size))
+        report.plan.requests = len(planned)
+        report.plan.sample_request = (
+            {"dispatchProductOrders": [i.to_json() for i in planned[0]]} if planned else None
+        )
+        message = t("dispatch.dry_run", lang)
+        by_row.update({i.row: texts.row(i, Status.NOT_SENT, message) for i in items})
+    else:
+        report.sent = DispatchStats()
+        if items:
+            if job.target.seed is not None:
+                job.target.seed([r.product_order_id for r in rows if r.product_order_id])
+            error = _send(job, items, report, by_row, stop or threading.Event(), on_progress)
+    report.rows = [by_row[r.row] for r in rows]
+    report.duration_s = round(time.monotonic() - started, 3)
+    report.result_file = job.out or default_result_path(sheet.path)
+    write_result(sheet, report, report.result_file)
+    if not job.options.dry_run:
+        report.retry_file = write_retry(sheet, report, report.result_file)
+    on_progress(Progress("finished", done=len(items), total=len(items)))
+    if error is not None:
+        raise error
+    return report
+
+
+def _send(
+    job: DispatchJob,
+    items: list[DispatchItem],
+    report: Report,
+    by_row: dict[int, RowResult],
+    stop: threading.Event,
+    on_progress: ProgressFn,
+) -> BatchshipError | None:
+    """Send `items` (journaled when the job has a journal); fill `by_row` and `report.sent`."""
+    target, lang = job.target, job.sheet_options.lang
+    assert target.credentials is not None and report.sent is not None
+    report.sent.api_base_url = target.base_url
+    limiter = RateLimiter(job.options.rate_limit)
+    journal: JournalStore | None = None
+    with CommerceClient(
+        target.credentials, target.base_url, transport=target.transport, limiter=limiter
+    ) as client:
+        ctx = RunContext(client, lang, job.options.retry, stop, None, str(job.sheet))
+        try:
+            client.authenticate()  # credentials proven before anything is journaled
+            if job.journal is not None:
+                journal = open_journal(job.journal, account_key(target.credentials))
+                report.journal = journal.location
+                ctx.journal = journal
+                journal.acquire(lambda: on_progress(Progress("waiting")))
+                report.sent.reconciled = reconcile_journal(ctx, journal)
+                to_send, settled = screen(items, journal, lang)
+                by_row.update({r.row: r for r in settled})
+            else:
+                to_send = items
+            planned = list(batches(to_send, job.options.batch_size))
+            report.plan.requests = len(planned)
+            error = _run_requests(ctx, planned, by_row, job.options.concurrency, on_progress)
+        except (AuthError, ApiError) as exc:  # credentials refused, or NAVER unreachable for the token
+            waiting = [i for i in items if by_row[i.row].status is Status.NOT_SENT]
+            by_row.update({i.row: texts.not_sent(i, lang, reason=exc.msg) for i in waiting})
+            error = exc
+        finally:
+            if journal is not None:
+                journal.close()
+        counters = ctx.counters
+        report.sent.requests, report.sent.retries, report.sent.lookups = (
+            counters.requests,
+            counters.retries,
+            counters.lookups,
+        )
+        report.sent.rate_limited = client.rate_limited
+        report.sent.failed_trace_ids = sorted(set(counters.trace_ids))
+    return error
+
+
+def _run_requests(
+    ctx: RunContext,
+    planned: Sequence[list[DispatchItem]],
+    by_row: dict[int, RowResult],
+    concurrency: int,
+    on_progress: ProgressFn,
+) -> BatchshipError | None:
+    """Send every request, a few at once; an AuthError stops the run (what is in flight finishes)."""
+    total = sum(len(b) for b in planned)
+    done = refused = 0
+    fatal: BatchshipError | None = None
+    on_progress(Progress("sending", total=total))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="dispatch") as pool:
+        futures = {pool.submit(Request(ctx, batch).run): batch for batch in planned}
+        for future in as_completed(futures):
+            try:
+                results = future.result()
+            except AuthError as exc:  # credentials or IP refused: nothing more can be sent
+                fatal = fatal or exc
+                ctx.stop.set()
+                results = [texts.not_sent(i, ctx.lang, reason=exc.msg) for i in futures[future]]
+            by_row.update({r.row: r for r in results})
+            done += len(results)
+            refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
+            counters = ctx.counters
+            on_progress(
+                Progress(
+                    "rows",
+                    done=done,
+                    total=total,
+                    refused=refused,
+                    requests=counters.requests,
+                    retries=counters.retries,
+                    rate_limited=ctx.client.rate_limited,
+                )
+            )
+    return fatal
