@@ -36,6 +36,10 @@ class BatchshipError(Exception):
     def render(self, lang: Lang) -> str:
         return self.msg.render(lang)
 
+    def __str__(self) -> str:
+        """In the default language (Korean): for logs and tracebacks; faces use `render(lang)`."""
+        return self.render("ko")
+
 
 class SheetError(BatchshipError):
     """The sheet cannot be processed at all."""

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import os
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,17 @@ from typing import Any
 import openpyxl
 import pytest
 
-from batchship.rules import KST
+from batchship.domain.plan import DispatchItem
+from batchship.model import Report, RowResult
+from batchship.naver.auth import Credentials
+from batchship.naver.client import CommerceClient
+from batchship.naver.retry import RetryPolicy
+from batchship.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from batchship.services.check import SheetOptions
+from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
+from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.request import Request
+from batchship.timefmt import KST
 
 HEADER = ["상품주문번호", "배송방법", "택배사", "송장번호", "발송일"]
 #: A fixed "now" for rule tests: 2024-05-05 15:00 KST.
@@ -144,3 +155,42 @@ def dispatch_env(**extra: str) -> dict[str, str]:
         "NAVER_COMMERCE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
         **extra,
     }
+
+
+# -- dispatching in-process against a sandbox ------------------------------------------------------------------
+
+#: Fast retries for tests: the same policy, smaller waits.
+FAST = RetryPolicy(attempts=10, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(1))
+CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+
+
+def run_job(
+    path: Path,
+    base_url: str,
+    *,
+    journal: Path | None = None,
+    out: Path | None = None,
+    now: dt.datetime | None = NOW,
+    sheet_options: SheetOptions | None = None,
+    transport: Any = None,
+    **options: Any,
+) -> Report:
+    """`run_dispatch` of `path` against the sandbox at `base_url` with the demo credentials."""
+    options.setdefault("rate_limit", 200)
+    options.setdefault("retry", FAST)
+    job = DispatchJob(
+        path,
+        sheet_options or SheetOptions(),
+        DispatchOptions(**options),
+        Target(base_url, CREDS, transport=transport),
+        out=out,
+        journal=str(journal) if journal is not None else None,
+        now=now,
+    )
+    return run_dispatch(job)
+
+
+def send(client: CommerceClient, items: list[DispatchItem], **context: Any) -> list[RowResult]:
+    """One request through the state machine."""
+    context.setdefault("retry", FAST)
+    return Request(RunContext(client, **context), items).run()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from batchship.cli import main
+from batchship.apps.cli import main
 
 ROOT = Path(__file__).parent.parent
 README = ROOT / "README.md"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from batchship.cli import build_parser, main
+from batchship.apps.cli import build_parser, main
 from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xlsx
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from batchship import codes
+from batchship.domain import codes
 
 HERE = Path(__file__).parent
 VENDORED = HERE / "data" / "dispatch-api.md"
@@ -149,7 +149,11 @@ def test_no_key_names_two_couriers() -> None:
 
 
 def test_every_naver_code_has_an_english_meaning() -> None:
-    """--lang en never shows a Korean meaning for one of NAVER's codes."""
-    from batchship.messages import NAVER_CODES_EN
+    """--lang en never shows a Korean meaning for one of NAVER's codes, and Korean shows NAVER's own words."""
+    from batchship.i18n import CATALOGUE
 
-    assert set(NAVER_CODES_EN) == set(codes.NAVER_ERROR_CODES)
+    naver = {k.removeprefix("naver."): v for k, v in CATALOGUE.items() if k.startswith("naver.")}
+    assert set(naver) == set(codes.NAVER_ERROR_CODES)
+    for code, texts in naver.items():
+        assert texts["ko"] == codes.NAVER_ERROR_CODES[code]
+        assert texts["en"] != texts["ko"]

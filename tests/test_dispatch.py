@@ -10,20 +10,16 @@ from typing import Any
 
 import pytest
 
-from batchship.api.auth import Credentials, client_secret_sign
-from batchship.api.client import CommerceClient
-from batchship.api.ratelimit import RateLimiter
-from batchship.api.retry import RetryPolicy
-from batchship.check import SheetOptions
-from batchship.dispatch import Dispatcher, DispatchOptions, run_dispatch
-from batchship.plan import DispatchItem
-from batchship.report import Status
-from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
+from batchship.domain.plan import DispatchItem
+from batchship.model import Status
+from batchship.naver.auth import client_secret_sign
+from batchship.naver.client import CommerceClient
+from batchship.naver.ratelimit import RateLimiter
+from batchship.naver.retry import RetryPolicy
+from batchship.sandbox import Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, NOW, order_id, write_xlsx
+from tests.conftest import CREDS, HEADER, order_id, run_job, send, write_xlsx
 
-CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-FAST = RetryPolicy(attempts=10, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(1))
 DATE = "2024-05-05T10:00:00.000+09:00"
 
 
@@ -51,9 +47,7 @@ def sheet(tmp_path: Path, n: int, **overrides: list[Any]) -> Path:
 
 
 def dispatch(path: Path, sb: Sandbox, **options: Any) -> Any:
-    retry = options.pop("retry", FAST)
-    opts = DispatchOptions(rate_limit=options.pop("rate_limit", 200), retry=retry, progress=False, **options)
-    return run_dispatch(path, SheetOptions(), opts, credentials=CREDS, base_url=sb.base_url, now=NOW)
+    return run_job(path, sb.base_url, **options)
 
 
 def test_known_answer_signature() -> None:
@@ -124,7 +118,7 @@ def test_partial_success_in_one_request(tmp_path: Path, sandbox: Callable[..., S
         (Status.FAILED, "100001"),
     ]
     assert report.rows[1].message.startswith("NAVER가 거부했습니다(104442 상품 주문 상태 확인 필요)")
-    assert report.extra["failed_trace_ids"]
+    assert report.sent.failed_trace_ids
     assert report.exit_code == 1
 
 
@@ -135,8 +129,8 @@ def test_a_429_storm_is_ridden_out(tmp_path: Path, sandbox: Callable[..., Sandbo
     patient = RetryPolicy(attempts=40, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(2))
     report = dispatch(sheet(tmp_path, 300), sb, rate_limit=100, batch_size=30, retry=patient)
     assert report.counts()["SUCCESS"] == 300
-    assert report.extra["rate_limited"] >= 25
-    assert sb.calls()["rate_limited"] == report.extra["rate_limited"]
+    assert report.sent.rate_limited >= 25
+    assert sb.calls()["rate_limited"] == report.sent.rate_limited
     assert sb.snapshot()["faultsInjected"] == {"storm_429": 25}
     assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 301)}
 
@@ -152,7 +146,7 @@ def test_ambiguous_failures_after_apply_never_send_twice(
     assert report.counts()["SUCCESS"] == 90
     assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 91)}
     assert sb.snapshot()["faultsInjected"] == {fault: 2}
-    assert report.extra["lookups"] == 2
+    assert report.sent.lookups == 2
     assert "주문 조회로 확인했습니다" in report.rows[0].message
     assert "주문 조회로 확인했습니다" not in report.rows[30].message  # the 2nd request was answered
 
@@ -162,7 +156,7 @@ def test_500_before_apply_is_retried(tmp_path: Path, sandbox: Callable[..., Sand
     sb = sandbox(30, faults=Faults(error_500_before=FaultSpec(at=frozenset({1}))))
     report = dispatch(sheet(tmp_path, 30), sb)
     assert report.counts()["SUCCESS"] == 30
-    assert report.extra["retries"] == 1
+    assert report.sent.retries == 1
     assert sb.calls()["dispatch"] == 2
     assert set(sb.dispatch_counts().values()) == {1}
 
@@ -173,9 +167,9 @@ def test_lookup_showing_another_tracking_number_is_unknown(sandbox: Callable[...
     sb.add_orders([Order(order_id(2), "DELIVERING", delivery_company="CJGLS", tracking_number="7000000000")])
     items = [DispatchItem(i + 2, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
     with CommerceClient(CREDS, sb.base_url, limiter=RateLimiter(100)) as client:
-        results = Dispatcher(client, retry=FAST).send(items)
+        results = send(client, items)
     assert [r.status for r in results] == [Status.SUCCESS, Status.UNKNOWN]
-    assert "DELIVERING, CJGLS 7000000000" in results[1].message
+    assert "배송 중, CJ대한통운 (CJGLS) 7000000000" in results[1].message
 
 
 def test_a_400_for_the_whole_request_is_split(sandbox: Callable[..., Sandbox]) -> None:
@@ -186,7 +180,7 @@ def test_a_400_for_the_whole_request_is_split(sandbox: Callable[..., Sandbox]) -
     ]
     items[5] = DispatchItem(7, order_id(6), "DELIVERY", "CJGLS", "6000000006", "2024-05-05 10:00:00")
     with CommerceClient(CREDS, sb.base_url, limiter=RateLimiter(100)) as client:
-        results = Dispatcher(client, retry=FAST).send(items)
+        results = send(client, items)
     assert [r.status for r in results].count(Status.SUCCESS) == 7
     bad = results[5]
     assert (bad.status, bad.code) == (Status.FAILED, "4000")
@@ -209,8 +203,8 @@ def test_dry_run_contacts_nothing(tmp_path: Path, sandbox: Callable[..., Sandbox
     report = dispatch(sheet(tmp_path, 40), sb, dry_run=True)
     assert sb.calls() == {}
     assert report.counts()["NOT_SENT"] == 40
-    assert report.extra["requests_planned"] == 2
-    assert len(report.extra["sample_request"]["dispatchProductOrders"]) == 30
+    assert report.plan.requests == 2
+    assert len(report.plan.sample_request["dispatchProductOrders"]) == 30
     assert report.result_file is not None and report.result_file.exists()
 
 
@@ -220,9 +214,8 @@ def test_token_ttl_expiry_on_the_server_side_renews_once(sandbox: Callable[..., 
     sb = sandbox(2, token_ttl=120)
     items = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
     with CommerceClient(CREDS, sb.base_url, limiter=RateLimiter(100)) as client:
-        dispatcher = Dispatcher(client, retry=FAST)
-        assert dispatcher.send(items[:1])[0].status is Status.SUCCESS
+        assert send(client, items[:1])[0].status is Status.SUCCESS
         sb.advance(121)  # the server is two minutes ahead: within the 5-minute window for signing
-        assert dispatcher.send(items[1:])[0].status is Status.SUCCESS
+        assert send(client, items[1:])[0].status is Status.SUCCESS
     assert sb.calls()["token"] == 2
     assert sb.snapshot()["statuses"]["401"] == 1

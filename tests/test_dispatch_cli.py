@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from batchship.cli import main
+from batchship.apps.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
 from tests.conftest import HEADER, dispatch_env, order_id, write_xlsx
@@ -53,7 +54,7 @@ def test_missing_credentials_exit_2_naming_the_variables(
     monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET", raising=False)
     code, _, err = run("dispatch", str(make_sheet(tmp_path, 2)))
     assert code == 2
-    assert "NAVER_COMMERCE_CLIENT_ID and NAVER_COMMERCE_CLIENT_SECRET" in err and "--sandbox" in err
+    assert "NAVER_COMMERCE_CLIENT_ID, NAVER_COMMERCE_CLIENT_SECRET" in err and "--sandbox" in err
 
 
 def test_config_file_readable_by_others_is_refused(tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ def test_refused_credentials_exit_2_and_still_write_the_result(
     path = make_sheet(tmp_path, 2)
     code, out, err = run("dispatch", str(path), "--base-url", sandbox.base_url, "--debug")
     assert code == 2
-    assert "NAVER refused the token request (HTTP 401 GW.AUTHN)" in err
+    assert "NAVER가 인증 토큰 요청을 거부했습니다(HTTP 401 GW.AUTHN)" in err
     assert wrong not in out + err and wrong[7:] not in out + err
     assert sandbox.dispatch_counts() == {}
     from tests.conftest import read_rows
@@ -219,8 +220,9 @@ def test_sandbox_command_runs_as_a_process(tmp_path: Path, creds: None) -> None:
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
-        assert first.startswith("sandbox listening on http://127.0.0.1:")
-        url = first.split()[-1]
+        found = re.match(r"샌드박스가 (http://127\.0\.0\.1:\d+/external)에서 기다립니다$", first.strip())
+        assert found, first
+        url = found.group(1)
         assert proc.stdout.readline().strip() == f"BATCHSHIP_API_BASE_URL={url}"
         path = make_sheet(tmp_path, 2)
         code, out, _ = run("dispatch", str(path), "--base-url", url, "--lang", "en")

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchship.errors import SheetError
-from batchship.sheet import load_sheet
+from batchship.sheets.loader import load_sheet
 from tests.conftest import HEADER, order_id, write_csv, write_xlsx
 
 #: A fixed budget in `make test`; `make fuzz` raises it (BATCHSHIP_FUZZ_EXAMPLES=2000).
@@ -31,7 +31,7 @@ def _try(path: Path, data: bytes) -> None:
     try:
         sheet = load_sheet(path)
     except SheetError as exc:
-        assert exc.message and "\n" not in exc.message.strip()
+        assert str(exc) and "\n" not in str(exc).strip()
     else:
         assert len(sheet.data) >= 1
 

@@ -16,18 +16,17 @@ from typing import Any
 
 import pytest
 
-from batchship.api.auth import Credentials
-from batchship.api.retry import RetryPolicy
-from batchship.check import SheetOptions
-from batchship.cli import main
-from batchship.dispatch import DispatchOptions, run_dispatch
-from batchship.errors import ConfigError
-from batchship.journal import SCHEMA_VERSION, Journal
-from batchship.plan import DispatchItem
-from batchship.report import Status
+from batchship.apps.cli import main
+from batchship.domain.plan import DispatchItem
+from batchship.errors import JournalError
+from batchship.journal import open_journal
+from batchship.journal.sqlite import SCHEMA_VERSION
+from batchship.model import Status
+from batchship.naver.auth import Credentials
+from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, NOW, dispatch_env, order_id, read_rows, write_xlsx
+from tests.conftest import HEADER, dispatch_env, order_id, read_rows, run_job, write_xlsx
 
 CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 FAST = RetryPolicy(attempts=10, total_s=60, base_s=0.01, cap_s=0.05, rng=random.Random(1))
@@ -40,10 +39,7 @@ def make_sheet(path: Path, n: int, tracking: Callable[[int], str] = lambda i: f"
 
 
 def dispatch(path: Path, sb: Sandbox, journal: Path, **kwargs: Any) -> Any:
-    opts = DispatchOptions(rate_limit=200, retry=FAST, progress=False, **kwargs)
-    return run_dispatch(
-        path, SheetOptions(), opts, credentials=CREDS, base_url=sb.base_url, now=NOW, journal_path=journal
-    )
+    return run_job(path, sb.base_url, journal=journal, **kwargs)
 
 
 @pytest.fixture
@@ -109,7 +105,7 @@ def test_pending_attempts_of_a_dead_run_are_reconciled_first(tmp_path: Path, sb:
     up first: the applied one is 이미처리 and not resent, the other is sent once."""
     journal_path = tmp_path / "j.sqlite3"
     items = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
-    with Journal(journal_path, DEMO_CLIENT_ID) as journal:
+    with open_journal(journal_path, DEMO_CLIENT_ID) as journal:
         journal.begin(items[:1], "s.xlsx")
         journal.begin(items[1:], "s.xlsx")
     # NAVER applied the first request before the run died.
@@ -117,10 +113,10 @@ def test_pending_attempts_of_a_dead_run_are_reconciled_first(tmp_path: Path, sb:
     assert order is not None
     order.status, order.delivery_company, order.tracking_number = "DELIVERING", "CJGLS", "6000000001"
     report = dispatch(make_sheet(tmp_path / "s.xlsx", 2), sb, journal_path)
-    assert report.extra["reconciled"] == 2
+    assert report.sent.reconciled == 2
     assert [r.status for r in report.rows] == [Status.ALREADY_DISPATCHED, Status.SUCCESS]
     assert sb.dispatch_counts() == {order_id(2): 1}
-    with Journal(journal_path, DEMO_CLIENT_ID) as journal:
+    with open_journal(journal_path, DEMO_CLIENT_ID) as journal:
         states = [a.state for a in journal.history([order_id(1), order_id(2)])]
     assert states == ["success", "not_applied", "success"]
 
@@ -160,13 +156,13 @@ def test_journal_export_as_csv(tmp_path: Path, sb: Sandbox) -> None:
 def test_a_journal_from_a_newer_batchship_is_refused(tmp_path: Path) -> None:
     """Schema versions: a newer journal is not misread."""
     path = tmp_path / "j.sqlite3"
-    Journal(path, "x").close()
+    open_journal(path, "x").close()
     db = sqlite3.connect(path)
     db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     db.commit()
     db.close()
-    with pytest.raises(ConfigError, match="newer batchship"):
-        Journal(path, "x")
+    with pytest.raises(JournalError, match="더 새 batchship"):
+        open_journal(path, "x")
 
 
 def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str = "50") -> list[str]:
@@ -186,7 +182,7 @@ def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str =
         "--batch-size",
         "5",
         "--rate-limit",
-        "50",
+        rate,
     ]
 
 
@@ -258,8 +254,6 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
 
         while not reached() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.002)
-        if moment == "request_in_flight":
-            time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(30) == -signal.SIGKILL  # killed, not finished
         killed_at = dict(sb.dispatch_counts())
@@ -301,25 +295,10 @@ def test_sample_sheet_twice_with_one_journal(tmp_path: Path) -> None:
     sheet = root / "발송처리_샘플.xlsx"
     journal = tmp_path / "j.sqlite3"
     with Sandbox(orders=load_orders_csv(root / "sandbox_orders.csv")) as sb:
-        opts = DispatchOptions(rate_limit=200, retry=FAST, progress=False, batch_size=10)
-        first = run_dispatch(
-            sheet,
-            SheetOptions(),
-            opts,
-            credentials=CREDS,
-            base_url=sb.base_url,
-            out=tmp_path / "1.xlsx",
-            journal_path=journal,
-        )
+        first = run_job(sheet, sb.base_url, journal=journal, out=tmp_path / "1.xlsx", now=None, batch_size=10)
         counts_after_first = sb.dispatch_counts()
-        second = run_dispatch(
-            sheet,
-            SheetOptions(),
-            opts,
-            credentials=CREDS,
-            base_url=sb.base_url,
-            out=tmp_path / "2.xlsx",
-            journal_path=journal,
+        second = run_job(
+            sheet, sb.base_url, journal=journal, out=tmp_path / "2.xlsx", now=None, batch_size=10
         )
         assert sb.dispatch_counts() == counts_after_first
     sent_first = {r.row for r in first.rows if r.status is Status.SUCCESS}

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from batchship.errors import SheetError
-from batchship.sheet import load_sheet
+from batchship.sheets.loader import load_sheet
 from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xls, write_xlsx
 
 
@@ -102,7 +102,7 @@ def test_missing_required_column_names_what_was_found(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "s.xlsx", [["상품주문번호", "택배사", "메모"], [order_id(1), "CJ", ""]])
     with pytest.raises(SheetError) as info:
         load_sheet(path)
-    assert info.value.message == (
+    assert str(info.value) == (
         "s.xlsx의 '발송처리' 시트: 1행의 머리글에 필요한 열이 없습니다: 송장번호. 찾은 머리글: 상품주문번호, 택배사, 메모."
     )
 
@@ -120,8 +120,8 @@ def test_no_header_row(tmp_path: Path) -> None:
     """A workbook with no product-order-number header says so, naming the sheet."""
     path = write_xlsx(tmp_path / "s.xlsx", [["이름", "주소"], ["a", "b"]])
     with pytest.raises(SheetError) as info:
-        load_sheet(path, lang="en")
-    assert info.value.message.startswith(
+        load_sheet(path)
+    assert info.value.render("en").startswith(
         "sheet '발송처리' of s.xlsx: no '상품주문번호' (productOrderId) header"
     )
 
@@ -235,8 +235,8 @@ def test_password_protected_workbook(tmp_path: Path, good_rows: list[list[object
     ]
     with pytest.raises(SheetError) as missing:
         load_sheet(path)
-    assert "--password" in missing.value.message
-    assert "BATCHSHIP_SHEET_PASSWORD" in missing.value.message
+    assert "--password" in str(missing.value)
+    assert "BATCHSHIP_SHEET_PASSWORD" in str(missing.value)
     with pytest.raises(SheetError, match="비밀번호가 맞지 않습니다"):
         load_sheet(path, password="wrong")
 

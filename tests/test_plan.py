@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batchship.plan import MAX_BATCH, DispatchItem, batches, items_from
-from batchship.rules import validate
+from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
+from batchship.domain.rules import validate
 from tests.conftest import NOW, order_id
 
 

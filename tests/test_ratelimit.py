@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from batchship.api.ratelimit import RateLimiter
-from batchship.api.retry import Budget, RetryPolicy
+from batchship.naver.ratelimit import RateLimiter
+from batchship.naver.retry import Budget, RetryPolicy
 
 
 class FakeTime:

@@ -10,10 +10,10 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from batchship.check import SheetOptions, run_check
-from batchship.report import Report, RowResult, Status
-from batchship.results import default_result_path, write_result
-from batchship.sheet import load_sheet
+from batchship.model import Report, RowResult, Status
+from batchship.output.results import default_result_path, write_result
+from batchship.services.check import SheetOptions, run_check
+from batchship.sheets.loader import load_sheet
 from tests.conftest import HEADER, NOW, encrypt, order_id, read_rows, write_csv, write_xls, write_xlsx
 
 
@@ -48,7 +48,8 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
     formula, validation and pane is unchanged; three result columns are added after the last column."""
     src = _rich_workbook(tmp_path / "오늘발송.xlsx")
     before = hashlib.sha256(src.read_bytes()).hexdigest()
-    report, sheet, _ = run_check(src, now=NOW)
+    report = run_check(src, now=NOW)
+    sheet = load_sheet(src)
     out = default_result_path(src)
     assert report.result_file == out == tmp_path / "오늘발송.result.xlsx"
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
@@ -153,7 +154,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
     ws["C2"] = "CJ대한통운"
     ws["F2"] = "처리결과"  # header cells stay; a stale verdict stays until rewritten
     wb.save(fixed)
-    report, _, _ = run_check(fixed, SheetOptions(lang="en"), now=NOW)
+    report = run_check(fixed, SheetOptions(lang="en"), now=NOW)
     rows = read_rows(default_result_path(fixed))
     assert rows[0] == (
         "상품주문번호",
@@ -224,7 +225,7 @@ def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
         [HEADER[:4], [order_id(1), "택배", "CJ대한통운", "123456789012"]],
         extra_sheets={"기타": [["남겨 둠"]]},
     )
-    report, _, _ = run_check(src, now=NOW)
+    report = run_check(src, now=NOW)
     assert report.result_file == tmp_path / "s.result.xlsx"
     rows = read_rows(tmp_path / "s.result.xlsx", "발송처리")
     assert rows[1] == (
@@ -278,7 +279,7 @@ def test_unusual_worksheet_xml_rows_without_numbers_spans_and_styled_cells_beyon
         "</sheetData></worksheet>"
     )
     _replace_part(src, "xl/worksheets/sheet1.xml", sheet_xml.encode())
-    report, _, _ = run_check(src, now=NOW)
+    report = run_check(src, now=NOW)
     assert [r.row for r in report.rows] == [2, 4]
     rows = read_rows(default_result_path(src))
     assert rows[0][:6] == ("상품주문번호", "택배사", "송장번호", "처리결과", "오류코드", "오류메시지")

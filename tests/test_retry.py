@@ -7,19 +7,15 @@ from pathlib import Path
 
 import openpyxl
 
-from batchship.api.auth import Credentials
-from batchship.api.retry import RetryPolicy
-from batchship.check import SheetOptions
-from batchship.dispatch import DispatchOptions, run_dispatch
-from batchship.report import Status
+from batchship.model import Status
+from batchship.naver.auth import Credentials
+from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, NOW, order_id, read_rows
+from tests.conftest import HEADER, order_id, read_rows, run_job
 
 CREDS = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-OPTS = DispatchOptions(
-    rate_limit=200, retry=RetryPolicy(base_s=0.01, cap_s=0.02, rng=random.Random(1)), progress=False
-)
+RETRY = RetryPolicy(base_s=0.01, cap_s=0.02, rng=random.Random(1))
 
 
 def test_retry_file_holds_the_failed_rows_and_fixed_ones_go_through(tmp_path: Path) -> None:
@@ -40,11 +36,9 @@ def test_retry_file_holds_the_failed_rows_and_fixed_ones_go_through(tmp_path: Pa
     journal = tmp_path / "j.sqlite3"
     with Sandbox(orders=[Order(order_id(i)) for i in (1, 2, 4)] + [Order("2024050000000020")]) as sb:
         sb.add_orders([Order(order_id(4), "CANCELED")])
-        report = run_dispatch(
-            src, SheetOptions(), OPTS, credentials=CREDS, base_url=sb.base_url, now=NOW, journal_path=journal
-        )
+        report = run_job(src, sb.base_url, journal=journal, retry=RETRY)
         retry = tmp_path / "오늘.retry.xlsx"
-        assert report.extra["retry_file"] == str(retry)
+        assert report.retry_file == retry
         rows = read_rows(retry)
         assert rows[0] == (
             "상품주문번호",
@@ -75,15 +69,7 @@ def test_retry_file_holds_the_failed_rows_and_fixed_ones_go_through(tmp_path: Pa
         sheet["C2"] = "CJ대한통운"
         fix.save(retry)
         sb.add_orders([Order(order_id(4))])
-        again = run_dispatch(
-            retry,
-            SheetOptions(),
-            OPTS,
-            credentials=CREDS,
-            base_url=sb.base_url,
-            now=NOW,
-            journal_path=journal,
-        )
+        again = run_job(retry, sb.base_url, journal=journal, retry=RETRY)
         counts = sb.dispatch_counts()
     assert [(r.status, r.code) for r in again.rows] == [
         (Status.SUCCESS, ""),
@@ -100,6 +86,6 @@ def test_no_retry_file_when_everything_succeeded(tmp_path: Path) -> None:
 
     src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", "CJ", "6000000001", ""]])
     with Sandbox(orders=[Order(order_id(1))]) as sb:
-        report = run_dispatch(src, SheetOptions(), OPTS, credentials=CREDS, base_url=sb.base_url, now=NOW)
-    assert report.extra["retry_file"] is None
+        report = run_job(src, sb.base_url, retry=RETRY)
+    assert report.retry_file is None
     assert not (tmp_path / "s.retry.xlsx").exists()

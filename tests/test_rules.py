@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from batchship.check import verdicts
-from batchship.report import Status
-from batchship.rules import KST, format_naver_time, parse_date, validate
+from batchship.domain.rules import parse_date, validate
+from batchship.domain.verdicts import verdicts
+from batchship.model import Status
+from batchship.timefmt import KST, format_naver_time
 from tests.conftest import NOW, order_id
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from batchship.check import run_check
+from batchship.services.check import run_check
+from batchship.sheets.loader import load_sheet
 from tests.conftest import NOW, read_rows
 
 SAMPLES = Path(__file__).parent.parent / "sample_data"
@@ -34,16 +35,17 @@ def test_checked_in_samples_match_the_generator(tmp_path: Path) -> None:
 
 def test_cp949_csv_sample_tells_the_same_story(tmp_path: Path) -> None:
     """The CP949 CSV is the same day: CP949 detected, and the same verdicts as the workbook."""
-    report, sheet, _ = run_check(
+    report = run_check(
         SAMPLES / "발송처리_샘플.csv", out=tmp_path / "r.csv", now=NOW.replace(year=2024, month=11, day=28)
     )
+    sheet = load_sheet(SAMPLES / "발송처리_샘플.csv")
     assert sheet.csv is not None and sheet.csv.encoding == "cp949"
     assert report.error_codes() == {"104131": 2, "BS103": 1, "104119": 1, "104120": 1}
 
 
 def test_sample_has_each_kind_of_mistake(tmp_path: Path) -> None:
     """The sample shows valid rows and each of the common mistakes the checks catch."""
-    report, _, _ = run_check(
+    report = run_check(
         SAMPLES / "발송처리_샘플.xlsx", out=tmp_path / "r.xlsx", now=NOW.replace(year=2024, month=11, day=28)
     )
     assert report.header_row == 2

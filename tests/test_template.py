@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 
-from batchship.check import run_check
-from batchship.cli import main
-from batchship.template import HEADERS, dispatch_methods, template_csv, template_xlsx
+from batchship.apps.cli import main
+from batchship.output.template import HEADERS, dispatch_methods, template_csv, template_xlsx
+from batchship.services.check import run_check
 from tests.conftest import NOW, order_id
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -65,7 +65,7 @@ def test_a_filled_template_with_korean_names_passes_check(tmp_path: Path) -> Non
             ws.cell(row=i + 2, column=col, value=value)
     path = tmp_path / "filled.xlsx"
     wb.save(path)
-    report, _, _ = run_check(path, now=NOW)
+    report = run_check(path, now=NOW)
     assert len(report.rows) == len(couriers) > 190
     assert report.rows[0].row == 2
     assert report.exit_code == 0, [r.message for r in report.rows if r.code][:3]

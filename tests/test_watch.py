@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from batchship.cli import main
+from batchship.apps.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
 from tests.conftest import HEADER, dispatch_env, order_id, read_rows, write_xlsx
@@ -78,7 +78,7 @@ def test_a_file_written_slowly_is_taken_only_when_complete(tmp_path: Path, sb: S
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "processed: 오늘발송.xlsx: SUCCESS=10" in out
+    assert "처리함: 오늘발송.xlsx: 성공=10" in out
     assert (inbox / "results" / "오늘발송.report.json").exists()
     assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 11)}
 
@@ -118,7 +118,7 @@ def test_once_ignores_lock_and_hidden_files_and_files_a_corrupt_one_under_failed
     assert set(sb.dispatch_counts()) == {order_id(i) for i in range(20, 25)}
     log = (inbox / "results" / "batchship.log").read_text(encoding="utf-8").splitlines()
     assert len(log) == 2
-    assert any("good.xlsx\trows=5\tSUCCESS=5\texit 0" in line for line in log)
+    assert any("good.xlsx\trows=5\t성공=5\t종료 코드 0" in line for line in log)
     assert DEMO_CLIENT_SECRET not in "\n".join(log) + out + err
 
 
@@ -135,7 +135,7 @@ def test_two_watchers_on_one_folder_do_not_both_process(tmp_path: Path) -> None:
         outs = [p.communicate(timeout=120) for p in procs]
         counts = sandbox.dispatch_counts()
     assert sorted(p.returncode for p in procs) == [0, 0]
-    assert sum("another batchship watch holds" in o for o, _ in outs) == 1
+    assert sum("다른 batchship watch가" in o for o, _ in outs) == 1
     assert counts == {order_id(i): 1 for i in range(100, 130)}
     assert sorted(p.name for p in (inbox / "done").iterdir()) == ["s0.xlsx", "s1.xlsx", "s2.xlsx"]
 

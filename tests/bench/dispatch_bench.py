@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from batchship.api.auth import Credentials
-from batchship.api.client import CommerceClient
-from batchship.api.ratelimit import RateLimiter
-from batchship.api.retry import RetryPolicy
-from batchship.dispatch import Dispatcher
-from batchship.plan import DispatchItem, batches
+from batchship.domain.plan import DispatchItem, batches
+from batchship.naver.auth import Credentials
+from batchship.naver.client import CommerceClient
+from batchship.naver.ratelimit import RateLimiter
+from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from batchship.services.dispatch import Dispatcher
 
 DATE = "2024-05-05T10:00:00.000+09:00"
 

@@ -77,7 +77,7 @@ def openpyxl_round_trip(src: Path, out: Path) -> None:
 def peak_rss_mb(args: list[str]) -> float:
     # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec and would report this (large) parent's peak.
     code = (
-        "import re, sys; from batchship.cli import main; rc = main(sys.argv[1:]); "
+        "import re, sys; from batchship.apps.cli import main; rc = main(sys.argv[1:]); "
         "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); "
         "sys.exit(0 if rc in (0, 1) else rc)"
     )
@@ -106,8 +106,8 @@ def main() -> int:
 
     import pandas as pd
 
-    from batchship.check import run_check
-    from batchship.results import write_result
+    from batchship.output.results import write_result
+    from batchship.services.check import run_check
 
     bare = timed(lambda: pd.read_excel(sheet_path, engine="calamine", dtype=str), repeat=2)
     result: dict[str, Any] = {}

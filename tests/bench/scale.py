@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "bench"
 
 _RUN = (
-    "import re, sys; from batchship.cli import main; rc = main(sys.argv[1:]); "
+    "import re, sys; from batchship.apps.cli import main; rc = main(sys.argv[1:]); "
     "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); "
     "sys.exit(0 if rc in (0, 1) else rc)"
 )

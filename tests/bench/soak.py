@@ -21,7 +21,7 @@ from typing import Any
 
 import openpyxl
 
-from batchship.journal import Journal
+from batchship.journal import open_journal
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
 
@@ -107,7 +107,7 @@ def run(sheets: int = 6, rows: int = 300, seed: int = 11) -> tuple[list[tuple[st
             wb.close()
         counts = sb.dispatch_counts()
         stats["faults"] = sum(sb.snapshot()["faultsInjected"].values())
-        with Journal(journal, account=DEMO_CLIENT_ID) as j:
+        with open_journal(journal, account=DEMO_CLIENT_ID) as j:
             successes = j.first_success(all_ids)
     twice = sum(1 for c in counts.values() if c > 1)
     unfinished = sum(1 for pid in all_ids if finals.get(pid) not in ("성공", "이미처리"))

@@ -8,10 +8,9 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from batchship.apps.cli.parser import PASSWORD_ENV
 from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
