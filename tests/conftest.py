@@ -117,6 +117,12 @@ def good_rows() -> list[list[Any]]:
 
 
 @pytest.fixture(autouse=True)
+def _korean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Korean, the default for our users, whatever the machine's locale (subprocesses inherit it)."""
+    monkeypatch.setenv("BATCHSHIP_LANG", "ko")
+
+
+@pytest.fixture(autouse=True)
 def _private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test ever writes the user's real journal: each test gets its own (inherited by subprocesses)."""
     path = tmp_path_factory.mktemp("journal") / "journal.sqlite3"

@@ -132,12 +132,10 @@ def patch_sheet(
 
     def cells_for(row: int, header_style: int | None) -> list[tuple[int | None, str]]:
         if row == new.header_row:
-            return [
-                (c, _cell_xml(f"{L}{row}", header_style, t))
-                for c, L, t in zip(cols, letters, new.header, strict=True)
-            ]
-        tone, texts = pending.pop(row)
-        styles = (tone_styles.get(tone), text_style, text_style)
+            texts, styles = new.header, (header_style,) * 3
+        else:
+            tone, texts = pending.pop(row)
+            styles = (tone_styles.get(tone), text_style, text_style)
         return [
             (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
         ]
@@ -171,33 +169,44 @@ def patch_sheet(
         header_style = None
         if row == new.header_row:
             header_done = True
-            found = [
-                (_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(piece[tag_end + 1 :].decode())
-            ]
-            before = [cell for col, cell in found if col is not None and col < first_new]
-            style = _S_ATTR.search(before[-1].split(">", 1)[0]) if before else None
-            header_style = int(style.group(1)) if style else None
+            header_style = _style_before(piece[tag_end + 1 :], first_new)
         new_cells = cells_for(row, header_style)
         if last_col is not None and last_col < first_new:
             added = "".join(x for _, x in new_cells).encode("utf-8")
             yield piece[:k] + tag + b">" + piece[tag_end + 1 :] + added + b"</row>"
             continue
-        body = piece[tag_end + 1 :].decode("utf-8")
-        kept = [
-            (col, c.group(0))
-            for c in _CELL.finditer(body)
-            if (col := _cell_col(c.group(1))) is None or col not in col_set
-        ]
-        ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
-        yield piece[:k] + tag + b">" + "".join(x for _, x in ordered).encode("utf-8") + b"</row>"
+        yield piece[:k] + tag + b">" + _merged(piece[tag_end + 1 :], new_cells, col_set) + b"</row>"
     if pending or not header_done:
         missing = sorted(pending) + ([] if header_done else [new.header_row])
         raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
-    tail = xml[end:]
-    if new.autofilter:
-        ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(cols))
-        tail = add_autofilter(tail.decode("utf-8"), ref).encode("utf-8")
-    yield tail
+    yield _tail(xml[end:], new)
+
+
+def _tail(tail: bytes, new: NewCells) -> bytes:
+    """What follows `</sheetData>`, with the auto-filter when wanted."""
+    if not new.autofilter:
+        return tail
+    ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(new.columns))
+    return add_autofilter(tail.decode("utf-8"), ref).encode("utf-8")
+
+
+def _style_before(body: bytes, first_new: int) -> int | None:
+    """The style of the last cell left of the new columns in the header row (the new headers match it)."""
+    found = [(_cell_col(c.group(1)), c.group(0)) for c in _CELL.finditer(body.decode())]
+    before = [cell for col, cell in found if col is not None and col < first_new]
+    style = _S_ATTR.search(before[-1].split(">", 1)[0]) if before else None
+    return int(style.group(1)) if style else None
+
+
+def _merged(body: bytes, new_cells: list[tuple[int | None, str]], replaced: set[int]) -> bytes:
+    """A row's cells with the new ones put in column order, replacing cells in the `replaced` columns."""
+    kept = [
+        (col, c.group(0))
+        for c in _CELL.finditer(body.decode("utf-8"))
+        if (col := _cell_col(c.group(1))) is None or col not in replaced
+    ]
+    ordered = sorted(kept + new_cells, key=lambda item: -1 if item[0] is None else item[0])
+    return "".join(x for _, x in ordered).encode("utf-8")
 
 
 def _cell_col(attrs: str) -> int | None:

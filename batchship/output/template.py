@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from batchship.domain.codes import COURIERS, DELIVERY_METHODS, NOT_DISPATCH_METHODS
 
@@ -58,12 +58,25 @@ def dispatch_methods() -> list[tuple[str, str]]:
 def template_xlsx() -> bytes:
     """The xlsx template, byte for byte reproducible."""
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
+    _order_sheet(ws)
+    methods, couriers = _code_sheet(wb.create_sheet("코드표"))
+    _drop_downs(ws, methods, couriers)
+    _guide_sheet(wb.create_sheet("안내"))
+    wb.properties.creator = "batchship"
+    wb.properties.created = _FIXED_TIME
+    wb.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _order_sheet(ws: Any) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     ws.title = "발송처리"
     ws.append(list(HEADERS))
     header_fill = PatternFill("solid", fgColor="FFD9E1F2")
@@ -79,7 +92,11 @@ def template_xlsx() -> bytes:
         ws.cell(row=row, column=4).number_format = "@"
     ws.freeze_panes = "A2"
 
-    codes = wb.create_sheet("코드표")
+
+def _code_sheet(codes: Any) -> tuple[int, int]:
+    """The 코드표 sheet: methods and couriers with their codes; returns how many of each."""
+    from openpyxl.styles import Font
+
     codes.append(["배송방법", "배송방법 코드", "", "택배사", "택배사 코드"])
     methods = dispatch_methods()
     couriers = list(COURIERS.items())
@@ -92,10 +109,15 @@ def template_xlsx() -> bytes:
     for letter, width in zip("ABCDE", (20, 18, 4, 26, 18), strict=True):
         codes.column_dimensions[letter].width = width
     codes.freeze_panes = "A2"
+    return len(methods), len(couriers)
+
+
+def _drop_downs(ws: Any, methods: int, couriers: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     method_list = DataValidation(
         type="list",
-        formula1=f"코드표!$A$2:$A${len(methods) + 1}",
+        formula1=f"코드표!$A$2:$A${methods + 1}",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="배송방법",
@@ -103,7 +125,7 @@ def template_xlsx() -> bytes:
     )
     courier_list = DataValidation(
         type="list",
-        formula1=f"코드표!$D$2:$D${len(couriers) + 1}",
+        formula1=f"코드표!$D$2:$D${couriers + 1}",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="택배사",
@@ -114,7 +136,10 @@ def template_xlsx() -> bytes:
     method_list.add(f"B2:B{TEMPLATE_ROWS + 1}")
     courier_list.add(f"C2:C{TEMPLATE_ROWS + 1}")
 
-    guide = wb.create_sheet("안내")
+
+def _guide_sheet(guide: Any) -> None:
+    from openpyxl.styles import Font
+
     for guide_row in GUIDE:
         guide.append(list(guide_row))
     guide["A1"].font = Font(bold=True, size=14)
@@ -122,13 +147,6 @@ def template_xlsx() -> bytes:
         cell.font = Font(bold=True)
     guide.column_dimensions["A"].width = 16
     guide.column_dimensions["B"].width = 110
-
-    wb.properties.creator = "batchship"
-    wb.properties.created = _FIXED_TIME
-    wb.properties.modified = _FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _normalise_zip(buffer.getvalue())
 
 
 def _normalise_zip(data: bytes) -> bytes:

@@ -26,144 +26,44 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import csv
-import datetime as dt
 import hmac
 import json
 import random
-import re
 import secrets
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import bcrypt
 from aiohttp import web
 
-from batchship.domain.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
-from batchship.timefmt import KST, format_naver_time
-
-DEMO_CLIENT_ID: Final = "batchship-demo"
-#: A valid bcrypt salt, as NAVER's client secrets are. Public on purpose: the sandbox is not NAVER.
-DEMO_CLIENT_SECRET: Final = "$2a$04$BatchshipSandboxDemo1u"
-DATE_FORMAT: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$")
-#: Couriers whose tracking numbers the sandbox checks as 10 to 14 digits; others: 8 to 30 letters/digits.
-DOMESTIC_COURIERS: Final = frozenset({"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN"})
-TRACKING_RULE: Final = "domestic couriers (CJGLS, HYUNDAI, HANJIN, KGB, EPOST, KDEXP, DAESIN): 10-14 digits; others: 8-30 letters and digits"
-STATUSES: Final = (
-    "PAYMENT_WAITING",
-    "PAYED",
-    "DELIVERING",
-    "DELIVERED",
-    "PURCHASE_DECIDED",
-    "EXCHANGED",
-    "CANCELED",
-    "RETURNED",
-    "CANCELED_BY_NOPAYMENT",
+from batchship.sandbox.rules import apply, lookup, take_order_faults
+from batchship.sandbox.state import (
+    DATE_FORMAT,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    NO_FAULTS,
+    Bucket,
+    Faults,
+    FaultSpec,
+    Order,
+    SandboxState,
+    load_orders_csv,
+    now_text,
 )
 
-
-def now_text(clock: Callable[[], float]) -> str:
-    return format_naver_time(dt.datetime.fromtimestamp(clock(), KST))
-
-
-@dataclass(frozen=True, slots=True)
-class FaultSpec:
-    """When a fault strikes: with probability `rate` on each dispatch call, and on the calls numbered in `at`."""
-
-    rate: float = 0.0
-    at: frozenset[int] = frozenset()
-
-    def strikes(self, call: int, rng: random.Random) -> bool:
-        return call in self.at or (self.rate > 0 and rng.random() < self.rate)
-
-
-@dataclass(frozen=True, slots=True)
-class Faults:
-    """Faults on the dispatch endpoint. error_500_before: 500 without applying; storm_429: 429 GW.RATE_LIMIT
-    whatever the bucket holds (NAVER's gateway does that too, sellers report); timeout_504_after: apply, then
-    504; drop_after: apply, then close the connection unanswered; latency_s: added before every answer of
-    every endpoint; expire_tokens: the token store is emptied before these dispatch calls (a 401 mid-run)."""
-
-    error_500_before: FaultSpec = FaultSpec()
-    storm_429: FaultSpec = FaultSpec()
-    timeout_504_after: FaultSpec = FaultSpec()
-    drop_after: FaultSpec = FaultSpec()
-    expire_tokens: FaultSpec = FaultSpec()
-    latency_s: float = 0.0
-    seed: int = 0
-
-
-@dataclass(slots=True)
-class Order:
-    product_order_id: str
-    status: str = "PAYED"
-    place_order_status: str = "OK"
-    delivery_method: str = ""
-    delivery_company: str = ""
-    tracking_number: str = ""
-    send_date: str = ""
-    #: A one-shot fault for the next dispatch request holding this order: `timeout_after` (apply, then 504)
-    #: or `cancel_in_flight` (the buyer cancels while NAVER is busy: the order becomes CANCELED, then 504).
-    fault: str = ""
-
-
-ORDER_FAULTS: Final = ("", "timeout_after", "cancel_in_flight")
-
-
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-@dataclass(slots=True)
-class SandboxState:
-    """Everything the sandbox knows. Guarded by `lock`: the server thread writes, tests read."""
-
-    orders: dict[str, Order] = field(default_factory=dict)
-    dispatch_counts: Counter[str] = field(default_factory=Counter)
-    calls: Counter[str] = field(default_factory=Counter)
-    faults_injected: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (client id, expiry)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def load_orders_csv(path: Path) -> list[Order]:
-    """Orders from a CSV with columns productOrderId, status, placeOrderStatus (and optionally
-    deliveryCompany, trackingNumber for orders already shipped, and fault: see `Order.fault`)."""
-    text = path.read_bytes().decode("utf-8-sig")
-    orders = []
-    for row in csv.DictReader(text.splitlines()):
-        pid = (row.get("productOrderId") or "").strip()
-        if not pid:
-            continue
-        status = (row.get("status") or "PAYED").strip().upper()
-        if status not in STATUSES:
-            raise ValueError(f"{path}: unknown status {status!r} for {pid}; use one of {', '.join(STATUSES)}")
-        fault = (row.get("fault") or "").strip()
-        if fault not in ORDER_FAULTS:
-            raise ValueError(
-                f"{path}: unknown fault {fault!r} for {pid}; use one of {', '.join(ORDER_FAULTS[1:])}"
-            )
-        orders.append(
-            Order(
-                pid,
-                status,
-                (row.get("placeOrderStatus") or "OK").strip().upper(),
-                delivery_company=(row.get("deliveryCompany") or "").strip(),
-                tracking_number=(row.get("trackingNumber") or "").strip(),
-                delivery_method="DELIVERY" if (row.get("trackingNumber") or "").strip() else "",
-                fault=fault,
-            )
-        )
-    return orders
+__all__ = [
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
+    "FaultSpec",
+    "Faults",
+    "Order",
+    "Sandbox",
+    "load_orders_csv",
+]
 
 
 class Sandbox:
@@ -181,7 +81,7 @@ class Sandbox:
         credentials: dict[str, str] | None = None,
         rate_limit: float | None = None,
         token_ttl: float = 3 * 3600,
-        faults: Faults = Faults(),
+        faults: Faults = NO_FAULTS,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -198,7 +98,7 @@ class Sandbox:
         self.port = port
         self._offset = 0.0
         self._rng = random.Random(faults.seed)
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: dict[str, Bucket] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -229,23 +129,11 @@ class Sandbox:
 
     def save_state(self, path: Path) -> None:
         """Write the orders and dispatch counts to `path` (JSON), so a later sandbox can go on from here."""
-        from dataclasses import asdict
-
-        with self.state.lock:
-            data = {
-                "orders": [asdict(o) for o in self.state.orders.values()],
-                "dispatchCounts": dict(self.state.dispatch_counts),
-            }
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        self.state.save(path)
 
     def load_state(self, path: Path) -> None:
         """Go on from a state `save_state` wrote (replaces the orders held now)."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        with self.state.lock:
-            self.state.orders = {o["product_order_id"]: Order(**o) for o in data["orders"]}
-            self.state.dispatch_counts = Counter(data.get("dispatchCounts", {}))
+        self.state.load(path)
 
     def dispatch_counts(self) -> dict[str, int]:
         with self.state.lock:
@@ -301,7 +189,7 @@ class Sandbox:
             return True
         now = time.monotonic()
         burst = 2 * self.rate_limit
-        bucket = self._buckets.setdefault(client_id, _Bucket(burst, now))
+        bucket = self._buckets.setdefault(client_id, Bucket(burst, now))
         bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * self.rate_limit)
         bucket.updated = now
         if bucket.tokens >= 1:
@@ -423,8 +311,8 @@ class Sandbox:
             with self.state.lock:
                 self.state.faults_injected["error_500_before"] += 1
             return self._error(500, "GW.INTERNAL_SERVER_ERROR", "internal server error", headers)
-        order_fault = self._take_order_faults(items)
-        data = self._apply(items)
+        order_fault = take_order_faults(self.state, items)
+        data = apply(self.state, items)
         if order_fault or self.faults.timeout_504_after.strikes(call, self._rng):
             with self.state.lock:
                 self.state.faults_injected["timeout_504_after"] += 1
@@ -441,81 +329,6 @@ class Sandbox:
             headers={"GNCP-GW-Trace-ID": trace, **headers},
         )
 
-    def _take_order_faults(self, items: list[dict[str, Any]]) -> bool:
-        """Fire the one-shot per-order faults of this request; True when the answer must be a 504."""
-        fired = False
-        with self.state.lock:
-            for item in items:
-                order = self.state.orders.get(str(item.get("productOrderId")))
-                if order is None or not order.fault:
-                    continue
-                if order.fault == "cancel_in_flight":
-                    order.status = "CANCELED"
-                self.state.faults_injected[order.fault] += 1
-                order.fault = ""
-                fired = True
-        return fired
-
-    def _apply(self, items: list[dict[str, Any]]) -> dict[str, Any]:
-        ids = Counter(str(i["productOrderId"]) for i in items)
-        success: list[str] = []
-        fails: list[dict[str, str]] = []
-        with self.state.lock:
-            used = {
-                (o.delivery_company, o.tracking_number): o.product_order_id
-                for o in self.state.orders.values()
-                if o.tracking_number
-            }
-            for item in items:
-                pid = str(item["productOrderId"])
-                code, message = self._item_error(item, ids, used)
-                if code:
-                    fails.append({"productOrderId": pid, "code": code, "message": message})
-                    continue
-                order = self.state.orders[pid]
-                order.status = "DELIVERING"
-                order.delivery_method = str(item["deliveryMethod"])
-                order.delivery_company = str(item.get("deliveryCompanyCode") or "")
-                order.tracking_number = str(item.get("trackingNumber") or "")
-                order.send_date = str(item["dispatchDate"])
-                if order.tracking_number:
-                    used[(order.delivery_company, order.tracking_number)] = pid
-                self.state.dispatch_counts[pid] += 1
-                success.append(pid)
-        return {"successProductOrderIds": success, "failProductOrderInfos": fails}
-
-    def _item_error(
-        self, item: dict[str, Any], ids: Counter[str], used: dict[tuple[str, str], str]
-    ) -> tuple[str, str]:
-        pid = str(item["productOrderId"])
-        method = str(item["deliveryMethod"])
-        courier = str(item.get("deliveryCompanyCode") or "")
-        tracking = str(item.get("trackingNumber") or "")
-        if ids[pid] > 1:
-            return "104131", "상품 주문 번호 중복"
-        order = self.state.orders.get(pid)
-        if order is None:
-            return "100001", "상품 주문을 찾을 수 없음"
-        if order.status != "PAYED":
-            return "104442", f"상품 주문 상태 확인 필요({order.status})"
-        if order.place_order_status == "CANCEL":
-            return "104443", "발주 상태 확인 필요"
-        if method not in DELIVERY_METHODS:
-            return "104117", "배송 방법 변경 필요"
-        if method in PARCEL_METHODS or courier or tracking:
-            if method in PARCEL_METHODS and not courier:
-                return "104118", "택배사 미입력"
-            if courier and courier not in COURIERS:
-                return "104119", "택배사 코드 확인"
-            if method in PARCEL_METHODS and not tracking:
-                return "104120", "송장 번호 미입력"
-            if tracking and not _tracking_ok(courier, tracking):
-                return "104122", "배송 송장 오류(유효하지 않은 송장)"
-            other = used.get((courier, tracking))
-            if tracking and other is not None and other != pid:
-                return "104121", "배송 송장 오류(기사용 송장)"
-        return "", ""
-
     async def _query(self, request: web.Request) -> web.Response:
         guard = await self._guard(request, "query")
         if isinstance(guard, web.Response):
@@ -528,28 +341,7 @@ class Sandbox:
                 raise ValueError("productOrderIds: 1 to 300")
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             return self._error(400, "4000", f"잘못된 요청 파라미터: {exc}", headers)
-        data = []
-        with self.state.lock:
-            for pid in ids:
-                o = self.state.orders.get(pid)
-                if o is None:
-                    continue
-                data.append(
-                    {
-                        "order": {"orderId": pid[:-6] or pid},
-                        "productOrder": {
-                            "productOrderId": pid,
-                            "productOrderStatus": o.status,
-                            "placeOrderStatus": o.place_order_status,
-                        },
-                        "delivery": {
-                            "deliveryMethod": o.delivery_method or None,
-                            "deliveryCompany": o.delivery_company or None,
-                            "trackingNumber": o.tracking_number or None,
-                            "sendDate": o.send_date or None,
-                        },
-                    }
-                )
+        data = lookup(self.state, ids)
         trace = uuid.uuid4().hex
         return web.json_response(
             {"timestamp": now_text(self.clock), "traceId": trace, "data": data},
@@ -630,9 +422,3 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _tracking_ok(courier: str, tracking: str) -> bool:
-    if courier in DOMESTIC_COURIERS:
-        return bool(re.fullmatch(r"\d{10,14}", tracking))
-    return bool(re.fullmatch(r"[A-Za-z0-9]{8,30}", tracking))

@@ -1,0 +1,122 @@
+"""What the sandbox's endpoints decide, as functions over its state: NAVER's per-item checks and effects of a
+dispatch, the one-shot per-order faults, and the answer of an order lookup."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from batchship.domain.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
+from batchship.sandbox.state import DOMESTIC_COURIERS, SandboxState
+
+
+def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
+    """Fire the one-shot per-order faults of this request; True when the answer must be a 504."""
+    fired = False
+    with state.lock:
+        for item in items:
+            order = state.orders.get(str(item.get("productOrderId")))
+            if order is None or not order.fault:
+                continue
+            if order.fault == "cancel_in_flight":
+                order.status = "CANCELED"
+            state.faults_injected[order.fault] += 1
+            order.fault = ""
+            fired = True
+    return fired
+
+
+def apply(state: SandboxState, items: list[dict[str, Any]]) -> dict[str, Any]:
+    ids = Counter(str(i["productOrderId"]) for i in items)
+    success: list[str] = []
+    fails: list[dict[str, str]] = []
+    with state.lock:
+        used = {
+            (o.delivery_company, o.tracking_number): o.product_order_id
+            for o in state.orders.values()
+            if o.tracking_number
+        }
+        for item in items:
+            pid = str(item["productOrderId"])
+            code, message = item_error(state, item, ids, used)
+            if code:
+                fails.append({"productOrderId": pid, "code": code, "message": message})
+                continue
+            order = state.orders[pid]
+            order.status = "DELIVERING"
+            order.delivery_method = str(item["deliveryMethod"])
+            order.delivery_company = str(item.get("deliveryCompanyCode") or "")
+            order.tracking_number = str(item.get("trackingNumber") or "")
+            order.send_date = str(item["dispatchDate"])
+            if order.tracking_number:
+                used[(order.delivery_company, order.tracking_number)] = pid
+            state.dispatch_counts[pid] += 1
+            success.append(pid)
+    return {"successProductOrderIds": success, "failProductOrderInfos": fails}
+
+
+def item_error(
+    state: SandboxState, item: dict[str, Any], ids: Counter[str], used: dict[tuple[str, str], str]
+) -> tuple[str, str]:
+    pid = str(item["productOrderId"])
+    method = str(item["deliveryMethod"])
+    courier = str(item.get("deliveryCompanyCode") or "")
+    tracking = str(item.get("trackingNumber") or "")
+    if ids[pid] > 1:
+        return "104131", "상품 주문 번호 중복"
+    order = state.orders.get(pid)
+    if order is None:
+        return "100001", "상품 주문을 찾을 수 없음"
+    if order.status != "PAYED":
+        return "104442", f"상품 주문 상태 확인 필요({order.status})"
+    if order.place_order_status == "CANCEL":
+        return "104443", "발주 상태 확인 필요"
+    if method not in DELIVERY_METHODS:
+        return "104117", "배송 방법 변경 필요"
+    if method in PARCEL_METHODS or courier or tracking:
+        if method in PARCEL_METHODS and not courier:
+            return "104118", "택배사 미입력"
+        if courier and courier not in COURIERS:
+            return "104119", "택배사 코드 확인"
+        if method in PARCEL_METHODS and not tracking:
+            return "104120", "송장 번호 미입력"
+        if tracking and not tracking_ok(courier, tracking):
+            return "104122", "배송 송장 오류(유효하지 않은 송장)"
+        other = used.get((courier, tracking))
+        if tracking and other is not None and other != pid:
+            return "104121", "배송 송장 오류(기사용 송장)"
+    return "", ""
+
+
+def lookup(state: SandboxState, ids: list[str]) -> list[dict[str, Any]]:
+    """The stored orders among `ids`, in NAVER's shape (orders the store does not have are absent)."""
+    data = []
+    with state.lock:
+        for pid in ids:
+            o = state.orders.get(pid)
+            if o is None:
+                continue
+            data.append(
+                {
+                    "order": {"orderId": pid[:-6] or pid},
+                    "productOrder": {
+                        "productOrderId": pid,
+                        "productOrderStatus": o.status,
+                        "placeOrderStatus": o.place_order_status,
+                    },
+                    "delivery": {
+                        "deliveryMethod": o.delivery_method or None,
+                        "deliveryCompany": o.delivery_company or None,
+                        "trackingNumber": o.tracking_number or None,
+                        "sendDate": o.send_date or None,
+                    },
+                }
+            )
+    return data
+
+
+def tracking_ok(courier: str, tracking: str) -> bool:
+    if courier in DOMESTIC_COURIERS:
+        return bool(re.fullmatch(r"\d{10,14}", tracking))
+    return bool(re.fullmatch(r"[A-Za-z0-9]{8,30}", tracking))

@@ -1,0 +1,273 @@
+"""Every failure branch of one dispatch request, driven through the state machine with httpx.MockTransport:
+what each item ends as, what was sent, and what the journal recorded for each attempt."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from batchship.domain.plan import DispatchItem
+from batchship.errors import AuthError
+from batchship.journal import AttemptState, JournalStore, open_journal
+from batchship.model import Status
+from batchship.naver.client import CommerceClient
+from batchship.naver.retry import RetryPolicy
+from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.request import Request, Step
+from tests.conftest import CREDS, order_id
+
+DATE = "2024-05-05T10:00:00.000+09:00"
+ITEMS = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
+NO_WAIT = RetryPolicy(attempts=3, base_s=0.0, cap_s=0.0, sleep=lambda s: None, rng=random.Random(0))
+
+Answer = httpx.Response | type[Exception]
+
+
+def ok(ids: list[str], fails: list[dict[str, str]] | None = None) -> httpx.Response:
+    data = {"successProductOrderIds": ids, "failProductOrderInfos": fails or []}
+    return httpx.Response(200, json={"data": data, "traceId": "t-ok"})
+
+
+def error(status: int, code: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(
+        status, json={"code": code, "message": code, "traceId": f"t-{status}"}, headers=headers
+    )
+
+
+def order(pid: str, status: str, tracking: str = "") -> dict[str, Any]:
+    delivery = {"deliveryCompany": "CJGLS", "trackingNumber": tracking} if tracking else {}
+    return {"productOrder": {"productOrderId": pid, "productOrderStatus": status}, "delivery": delivery}
+
+
+class Naver:
+    """A scripted Commerce API: dispatch and query answers are taken in order (the last one repeats)."""
+
+    def __init__(
+        self,
+        dispatch: list[Answer] | Callable[[list[str]], httpx.Response],
+        query: list[Answer] | None = None,
+    ) -> None:
+        self.dispatch = dispatch
+        self.query = query or []
+        self.calls: dict[str, int] = {"token": 0, "dispatch": 0, "query": 0}
+        self.bodies: list[list[str]] = []
+
+    def _next(self, answers: list[Answer], n: int) -> httpx.Response:
+        answer = answers[min(n, len(answers) - 1)]
+        if isinstance(answer, type):
+            raise answer("scripted")
+        return answer
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/oauth2/token"):
+            self.calls["token"] += 1
+            return httpx.Response(
+                200, json={"access_token": f"tok{self.calls['token']}", "expires_in": 10800}
+            )
+        body = json.loads(request.content)
+        if path.endswith("/dispatch"):
+            ids = [i["productOrderId"] for i in body["dispatchProductOrders"]]
+            self.bodies.append(ids)
+            self.calls["dispatch"] += 1
+            if callable(self.dispatch):
+                return self.dispatch(ids)
+            return self._next(self.dispatch, self.calls["dispatch"] - 1)
+        self.calls["query"] += 1
+        return self._next(self.query, self.calls["query"] - 1)
+
+
+def run(
+    naver: Naver, journal: JournalStore | None = None, items: list[DispatchItem] = ITEMS
+) -> tuple[list[Status], Request]:
+    client = CommerceClient(CREDS, "http://naver.test/external", transport=httpx.MockTransport(naver))
+    request = Request(RunContext(client, retry=NO_WAIT, journal=journal), list(items))
+    try:
+        results = request.run()
+    finally:
+        client.close()
+    return [r.status for r in results], request
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> JournalStore:
+    return open_journal(tmp_path / "j.sqlite3", "acct")
+
+
+def states(journal: JournalStore, pid: str) -> list[AttemptState]:
+    return [a.state for a in journal.history([pid])]
+
+
+A, B = order_id(1), order_id(2)
+
+
+def test_200_settles_each_item(journal: JournalStore) -> None:
+    """A 200 with one success and one refusal: SUCCESS and FAILED with NAVER's code, both journaled."""
+    naver = Naver([ok([A], [{"productOrderId": B, "code": "104121", "message": "기사용 송장"}])])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.SUCCESS, Status.FAILED]
+    assert request.results[B].code == "104121"
+    assert (states(journal, A), states(journal, B)) == ([AttemptState.SUCCESS], [AttemptState.FAILED])
+    assert request.steps == [Step.SEND, Step.SETTLE]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        error(
+            429,
+            "GW.RATE_LIMIT",
+            {"GNCP-GW-RateLimit-Replenish-Rate": "1", "GNCP-GW-RateLimit-Burst-Capacity": "2"},
+        ),
+        error(429, "GW.RATE_LIMIT"),
+        error(503, "GW.BLOCK.01"),
+        httpx.ConnectError,
+    ],
+    ids=["429-with-headers", "429-bare", "503", "refused-connection"],
+)
+def test_not_applied_is_sent_again(journal: JournalStore, first: Answer) -> None:
+    """Certainly not applied: the same items are sent again; the first attempt is journaled not_applied."""
+    naver = Naver([first, ok([A, B])])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.SUCCESS, Status.SUCCESS]
+    assert naver.bodies == [[A, B], [A, B]] and naver.calls["query"] == 0
+    assert states(journal, A) == [AttemptState.NOT_APPLIED, AttemptState.SUCCESS]
+    assert request.steps == [Step.SEND, Step.RETRY, Step.SEND, Step.SETTLE]
+
+
+def test_retries_exhausted_leave_items_not_sent(journal: JournalStore) -> None:
+    """429 on every try: after the budget (3 tries), NOT_SENT with the reason, every attempt not_applied."""
+    statuses, request = run(Naver([error(429, "GW.RATE_LIMIT")]), journal)
+    assert statuses == [Status.NOT_SENT, Status.NOT_SENT]
+    assert "HTTP 429 GW.RATE_LIMIT" in request.results[A].message
+    assert states(journal, A) == [AttemptState.NOT_APPLIED] * 3
+
+
+def test_401_renews_the_token_once() -> None:
+    """401 GW.AUTHN: one new token, the call repeated inside the auth flow, success."""
+    naver = Naver([error(401, "GW.AUTHN"), ok([A, B])])
+    statuses, _ = run(naver)
+    assert statuses == [Status.SUCCESS, Status.SUCCESS]
+    assert naver.calls["token"] == 2
+
+
+def test_401_twice_is_not_applied_and_retried() -> None:
+    """A second 401 after renewing: not applied, retried within the budget."""
+    naver = Naver([error(401, "GW.AUTHN"), error(401, "GW.AUTHN"), ok([A, B])])
+    statuses, request = run(naver)
+    assert statuses == [Status.SUCCESS, Status.SUCCESS]
+    assert request.steps[:3] == [Step.SEND, Step.RETRY, Step.SEND]
+
+
+@pytest.mark.parametrize("answer", [error(403, "GW.IP_NOT_ALLOWED"), error(404, "GW.NOT_FOUND")])
+def test_403_and_404_stop_the_run(journal: JournalStore, answer: httpx.Response) -> None:
+    """403 (IP not allowed) and 404 GW.NOT_FOUND (wrong base URL) raise AuthError; nothing stays pending."""
+    with pytest.raises(AuthError):
+        run(Naver([answer]), journal)
+    assert states(journal, A) == [AttemptState.NOT_APPLIED]
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        error(504, "GW.TIMEOUT.01"),
+        error(500, "GW.INTERNAL_SERVER_ERROR"),
+        httpx.ReadTimeout,
+        httpx.RemoteProtocolError,
+        httpx.Response(200, text="<html>oops</html>"),
+    ],
+    ids=["504", "500", "timeout", "dropped", "unreadable-200"],
+)
+def test_unknown_outcome_is_looked_up_never_resent_blindly(journal: JournalStore, lost: Answer) -> None:
+    """Outcome unknown: the lookup decides. A applied (DELIVERING with our tracking) is SUCCESS without a second
+    send; B still PAYED is sent again, alone."""
+    lookup = httpx.Response(200, json={"data": [order(A, "DELIVERING", "6000000001"), order(B, "PAYED")]})
+    naver = Naver([lost, ok([B])], [lookup])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.SUCCESS, Status.SUCCESS]
+    assert naver.bodies == [[A, B], [B]]
+    assert "주문 조회로 확인했습니다" in request.results[A].message
+    assert states(journal, A) == [AttemptState.SUCCESS]
+    assert states(journal, B) == [AttemptState.NOT_APPLIED, AttemptState.SUCCESS]
+
+
+def test_lookup_showing_something_else_is_unknown(journal: JournalStore) -> None:
+    """After a lost answer, an order not found or shipped with another number is UNKNOWN, in plain words."""
+    lookup = httpx.Response(200, json={"data": [order(B, "DELIVERING", "7000000000")]})
+    statuses, request = run(Naver([error(504, "GW.TIMEOUT.01")], [lookup]), journal)
+    assert statuses == [Status.UNKNOWN, Status.UNKNOWN]
+    assert "주문 없음" in request.results[A].message
+    assert "배송 중, CJ대한통운 (CJGLS) 7000000000" in request.results[B].message
+    assert states(journal, A) == [AttemptState.UNKNOWN]
+
+
+def test_lookup_failing_leaves_unknown_with_both_reasons(journal: JournalStore) -> None:
+    """The lookup itself fails on every try: UNKNOWN, saying both what was lost and why the lookup failed."""
+    naver = Naver([error(504, "GW.TIMEOUT.01")], [error(500, "GW.INTERNAL_SERVER_ERROR")])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.UNKNOWN, Status.UNKNOWN]
+    assert naver.calls["query"] == NO_WAIT.attempts and naver.calls["dispatch"] == 1
+    assert (
+        "GW.TIMEOUT.01" in request.results[A].message
+        and "GW.INTERNAL_SERVER_ERROR" in request.results[A].message
+    )
+
+
+def test_answer_missing_an_item_reconciles_that_item(journal: JournalStore) -> None:
+    """A 200 that does not mention B: B is looked up (PAYED), sent again alone, and succeeds."""
+    lookup = httpx.Response(200, json={"data": [order(B, "PAYED")]})
+    naver = Naver([ok([A]), ok([B])], [lookup])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.SUCCESS, Status.SUCCESS]
+    assert naver.bodies == [[A, B], [B]]
+    assert request.steps == [Step.SEND, Step.SETTLE, Step.RECONCILE, Step.RETRY, Step.SEND, Step.SETTLE]
+
+
+def test_auth_failure_during_reconciliation_stops_the_run(journal: JournalStore) -> None:
+    """A lost answer, then the lookup is refused (403): AuthError; the attempts are not left looking sent."""
+    with pytest.raises(AuthError):
+        run(Naver([error(504, "GW.TIMEOUT.01")], [error(403, "GW.IP_NOT_ALLOWED")]), journal)
+    assert states(journal, A) == [AttemptState.PENDING]  # unknown: the next run reconciles it first
+
+
+def test_400_is_split_until_the_culprit_is_found(journal: JournalStore) -> None:
+    """400 for the pair, then each alone: A goes through, B is FAILED with the 400's code."""
+
+    naver = Naver(lambda ids: ok(ids) if ids == [A] else error(400, "104133"))
+    statuses, request = run(naver, journal)
+    results = [request.results[A], request.results[B]]
+    assert naver.bodies == [[A, B], [A], [B]]
+    assert [r.status for r in results] == [Status.SUCCESS, Status.FAILED]
+    assert results[1].code == "104133"
+    assert states(journal, B) == [AttemptState.NOT_APPLIED, AttemptState.FAILED]
+
+
+def test_104442_with_our_tracking_at_naver_is_already_dispatched() -> None:
+    """NAVER refuses 104442 (not PAYED), but the lookup shows our courier and number: ALREADY_DISPATCHED."""
+    refused = ok(
+        [],
+        [
+            {"productOrderId": A, "code": "104442", "message": "상태"},
+            {"productOrderId": B, "code": "104442", "message": "상태"},
+        ],
+    )
+    lookup = httpx.Response(200, json={"data": [order(A, "DELIVERING", "6000000001"), order(B, "CANCELED")]})
+    statuses, _ = run(Naver([refused], [lookup]))
+    assert statuses == [Status.ALREADY_DISPATCHED, Status.FAILED]
+
+
+def test_a_stop_before_sending_sends_nothing() -> None:
+    """With the stop event set, the request is not sent: NOT_SENT, 'run again'."""
+    naver = Naver([ok([A, B])])
+    client = CommerceClient(CREDS, "http://naver.test/external", transport=httpx.MockTransport(naver))
+    ctx = RunContext(client, retry=NO_WAIT)
+    ctx.stop.set()
+    results = Request(ctx, list(ITEMS)).run()
+    client.close()
+    assert [r.status for r in results] == [Status.NOT_SENT] * 2 and naver.calls["dispatch"] == 0
