@@ -240,7 +240,7 @@ def test_400_is_split_until_the_culprit_is_found(journal: JournalStore) -> None:
     """400 for the pair, then each alone: A goes through, B is FAILED with the 400's code."""
 
     naver = Naver(lambda ids: ok(ids) if ids == [A] else error(400, "104133"))
-    statuses, request = run(naver, journal)
+    _, request = run(naver, journal)
     results = [request.results[A], request.results[B]]
     assert naver.bodies == [[A, B], [A], [B]]
     assert [r.status for r in results] == [Status.SUCCESS, Status.FAILED]

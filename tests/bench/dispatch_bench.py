@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from batchship.domain.plan import DispatchItem, batches
+from batchship.model import RowResult
 from batchship.naver.auth import Credentials
 from batchship.naver.client import CommerceClient
 from batchship.naver.ratelimit import RateLimiter
 from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-from batchship.services.dispatch import Dispatcher
+from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.run import _run_requests
+from batchship.services.progress import ignore
 
 DATE = "2024-05-05T10:00:00.000+09:00"
 
@@ -65,9 +68,11 @@ def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict
             creds = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
             with CommerceClient(creds, url, limiter=RateLimiter(client_rate)) as client:
                 client.query([items[0].product_order_id])  # token fetched outside the measured window
-                dispatcher = Dispatcher(client, retry=RetryPolicy(rng=random.Random(3)))
+                ctx = RunContext(client, retry=RetryPolicy(rng=random.Random(3)))
+                by_row: dict[int, RowResult] = {}
                 cpu0, t0 = time.process_time(), time.perf_counter()
-                results = dispatcher.run(planned, concurrency=4)
+                _run_requests(ctx, planned, by_row, 4, ignore)
+                results = by_row
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
                 rate_limited = client.rate_limited
         finally:
@@ -77,11 +82,11 @@ def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict
     return {
         "orders": n,
         "succeeded": ok,
-        "requests": dispatcher.requests,
+        "requests": ctx.counters.requests,
         "seconds": elapsed,
         "orders_per_s": n / elapsed,
-        "requests_per_s": dispatcher.requests / elapsed,
-        "cpu_ms_per_request": 1000 * cpu / max(1, dispatcher.requests),
+        "requests_per_s": ctx.counters.requests / elapsed,
+        "cpu_ms_per_request": 1000 * cpu / max(1, ctx.counters.requests),
         "rate_limited": rate_limited,
     }
 
