@@ -39,22 +39,11 @@ ALLOWED: dict[str, set[str]] = {
         "journal",
         "sandbox",
     },
-    "apps": {
-        "i18n",
-        "errors",
-        "timefmt",
-        "model",
-        "domain",
-        "sheets",
-        "output",
-        "naver",
-        "journal",
-        "services",
-        "sandbox",
-    },
+    "apps": set(),  # everything below it: filled in after the table
     "__init__": set(),
     "__main__": {"apps"},
 }
+ALLOWED["apps"] = ALLOWED["services"] | {"services"}
 MAX_MODULE_LINES = 425  # "about 400"
 MAX_FUNCTION_LINES = 65  # "about 60", docstring not counted
 MAX_PARAMETERS = 8
