@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import time
@@ -258,12 +257,20 @@ def test_names_from_outside_never_escape_the_folder(tmp_path: Path) -> None:
 
 def test_truncated_and_random_workbook_bytes_everywhere(tmp_path: Path) -> None:
     """A valid xlsx cut at many points: always a SheetError or a correct read, never a crash."""
-    data = base_xlsx(tmp_path, 20).read_bytes()
+    base = base_xlsx(tmp_path, 20)
+    whole = load_sheet(base).data
+    expected = dict(zip(whole["productOrderId"], whole["trackingNumber"], strict=True))
+    data = base.read_bytes()
+    refused = 0
     for cut in range(200, len(data), max(1, len(data) // 40)):
         path = tmp_path / "cut.xlsx"
         path.write_bytes(data[:cut])
         try:
-            load_sheet(path)
+            partial = load_sheet(path).data
         except SheetError as exc:
-            assert str(exc)
-    assert io.BytesIO(data).read(2) == b"PK"
+            assert "\n" not in str(exc).strip() and str(exc).strip(), cut
+            refused += 1
+            continue
+        read = dict(zip(partial["productOrderId"], partial["trackingNumber"], strict=True))
+        assert read.items() <= expected.items(), cut  # whatever is read is what the file says
+    assert refused > 0
