@@ -102,7 +102,8 @@ def test_readme_korean_sessions_are_real(tmp_path: Path) -> None:
 
 def test_readme_lists_every_error_code() -> None:
     """The README's full code table is the one the code generates (code, meaning, fix), all codes included."""
-    from batchship.domain.codes import NAVER_ERROR_CODES, OWN_CODES, codes_table
+    from batchship.domain.codes import NAVER_ERROR_CODES
+    from batchship.domain.meanings import OWN_CODES, codes_table
 
     text = README.read_text(encoding="utf-8")
     block = re.search(r"<!-- codes -->\n(.*?)\n<!-- /codes -->", text, re.S)

@@ -44,7 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"apps"},
 }
 ALLOWED["apps"] = ALLOWED["services"] | {"services"}
-MAX_MODULE_LINES = 425  # "about 400"
+MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 65  # "about 60", docstring not counted
 MAX_PARAMETERS = 8
 
@@ -94,10 +94,8 @@ def test_no_import_cycles() -> None:
     def visit(node: str, trail: list[str]) -> None:
         state[node] = 1
         for nxt in graph.get(node, ()):
-            if nxt.startswith(node + ".") or (
-                node.startswith(nxt + ".") and nxt.count(".") < node.count(".")
-            ):
-                continue  # a package and its own submodules
+            if nxt.startswith(node + ".") or node.startswith(nxt + "."):
+                continue  # a package and its own submodules (re-exports), not a cycle of logic
             if state.get(nxt) == 1:
                 cycle.extend([*trail, node, nxt])
                 return

@@ -18,8 +18,6 @@ import re
 import unicodedata
 from typing import Final
 
-from batchship.i18n import CATALOGUE, Lang, t
-
 DELIVERY_METHODS: Final[dict[str, str]] = {
     "DELIVERY": "택배, 등기, 소포",
     "GDFW_ISSUE_SVC": "굿스플로 송장 출력",
@@ -386,30 +384,3 @@ def courier_label(code: str) -> str:
 def method_label(code: str) -> str:
     """How a delivery method is shown to a person: `직접 전달 (DIRECT_DELIVERY)`."""
     return f"{DELIVERY_METHODS.get(code, code)} ({code})"
-
-
-#: batchship's own error codes, in the order the README lists them.
-OWN_CODES: Final = ("BS101", "BS102", "BS103", "BS201", "BS202", "BS301", "BS401", "BS402", "BS501")
-
-
-def code_meaning(code: str, lang: Lang) -> str:
-    """What an error code means: batchship's own wording, or NAVER's description of its code."""
-    for key in (f"code.{code}", f"naver.{code}"):
-        if key in CATALOGUE:
-            return t(key, lang)
-    return ""
-
-
-def code_fix(code: str, lang: Lang) -> str:
-    """What to do about an error code."""
-    return t(f"fix.{code}" if f"fix.{code}" in CATALOGUE else "fix.default", lang)
-
-
-def codes_table(lang: Lang = "ko") -> str:
-    """Every error code a row can carry, as a Markdown table (code, meaning, fix): the README's full list."""
-    lines = [t("codes.table_head", lang), "|---|---|---|"]
-    for code in OWN_CODES:
-        lines.append(f"| {code} | {code_meaning(code, lang)} | {code_fix(code, lang)} |")
-    for code in NAVER_ERROR_CODES:
-        lines.append(f"| {code} | {code_meaning(code, lang)} (NAVER) | {code_fix(code, lang)} |")
-    return "\n".join(lines)

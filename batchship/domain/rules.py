@@ -7,7 +7,7 @@ found in one pass, and returns a `Validation`: per row, the normalised values an
 Each check is named by the error code it reports. Where a check is the same as one NAVER applies, it carries
 NAVER's code (104118 courier missing, 104119 courier unknown, 104120 tracking missing, 104122 tracking
 invalid, 104131 duplicate order), so staff see one vocabulary whether batchship or NAVER caught it. The other
-codes are batchship's own (`BS...`, see `domain.codes.OWN_CODES` and the README).
+codes are batchship's own (`BS...`, see `domain.meanings.OWN_CODES` and the README).
 
 Dates: a blank date means the time of the run. A date without a time means that day at the run's time of day
 (so today's date means "now"). A date and time in the future is refused. All times are Korea time (KST).

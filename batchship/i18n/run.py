@@ -73,7 +73,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 EXTRA: Final[dict[str, dict[str, str]]] = {
     "codes.table_head": {"ko": "| 코드 | 뜻 | 고치는 법 |", "en": "| code | meaning | fix |"},
     "seen.not_found": {"ko": "주문 없음", "en": "order not found"},
-    "seen.status": {"ko": "{status}", "en": "{status}"},
     "seen.shipped": {"ko": "{status}, {courier} {tracking}", "en": "{status}, {courier} {tracking}"},
     "seen.pending": {"ko": "응답을 받기 전에 실행이 멈춤", "en": "the run stopped before the answer came"},
     "order_status.PAYMENT_WAITING": {"ko": "입금 대기", "en": "awaiting payment"},

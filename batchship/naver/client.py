@@ -107,6 +107,10 @@ class CommerceClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _not_connected(self, exc: httpx.TransportError) -> NotAppliedError:
+        name = type(exc).__name__
+        return NotAppliedError(Msg.of("api.connect_failed", url=self.base_url, error=name), code=name)
+
     def authenticate(self) -> None:
         """Prove the credentials: obtain a token (raises AuthError when NAVER refuses them)."""
 
@@ -115,11 +119,8 @@ class CommerceClient:
                 response = self._http.send(request, auth=None)
                 response.read()
                 return response
-            except httpx.TransportError as exc:
-                raise NotAppliedError(
-                    Msg.of("api.connect_failed", url=self.base_url, error=type(exc).__name__),
-                    code=type(exc).__name__,
-                ) from exc
+            except httpx.TransportError as exc:  # no token, nothing else sent either
+                raise self._not_connected(exc) from exc
 
         self.auth.ensure_token(send)
 
@@ -131,10 +132,7 @@ class CommerceClient:
         try:
             response = self._http.post(path, json=body)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NotAppliedError(
-                Msg.of("api.connect_failed", url=self.base_url, error=type(exc).__name__),
-                code=type(exc).__name__,
-            ) from exc
+            raise self._not_connected(exc) from exc
         except (httpx.WriteError, httpx.WriteTimeout) as exc:
             # The body was not fully written: the server cannot have parsed, let alone applied, it.
             raise NotAppliedError(

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Final
 from urllib.parse import urlparse
 
-from batchship.domain.codes import code_meaning
+from batchship.domain.meanings import code_meaning
 from batchship.i18n import Lang, t
 from batchship.model import Report, Status
 from batchship.ooxml.summary_sheet import SummaryTable

@@ -46,10 +46,10 @@ from batchship.sandbox.state import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     NO_FAULTS,
-    Bucket,
     Faults,
     FaultSpec,
     Order,
+    RateBuckets,
     SandboxState,
     load_orders_csv,
     now_text,
@@ -98,7 +98,7 @@ class Sandbox:
         self.port = port
         self._offset = 0.0
         self._rng = random.Random(faults.seed)
-        self._buckets: dict[str, Bucket] = {}
+        self._limits = RateBuckets(rate_limit)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -148,21 +148,7 @@ class Sandbox:
             return self.state.orders.get(pid)
 
     def snapshot(self) -> dict[str, Any]:
-        with self.state.lock:
-            return {
-                "dispatchCounts": dict(self.state.dispatch_counts),
-                "calls": dict(self.state.calls),
-                "faultsInjected": dict(self.state.faults_injected),
-                "statuses": {str(k): v for k, v in self.state.statuses.items()},
-                "orders": {
-                    pid: {
-                        "status": o.status,
-                        "deliveryCompany": o.delivery_company,
-                        "trackingNumber": o.tracking_number,
-                    }
-                    for pid, o in self.state.orders.items()
-                },
-            }
+        return self.state.snapshot()
 
     # -- HTTP ----------------------------------------------------------------------------------------------
 
@@ -172,30 +158,6 @@ class Sandbox:
         trace = uuid.uuid4().hex
         body = {"code": code, "message": message, "timestamp": now_text(self.clock), "traceId": trace}
         return web.json_response(body, status=status, headers={"GNCP-GW-Trace-ID": trace, **(headers or {})})
-
-    def _rate_headers(self, client_id: str) -> dict[str, str]:
-        if self.rate_limit is None:
-            return {}
-        bucket = self._buckets.get(client_id)
-        remaining = int(bucket.tokens) if bucket else int(2 * self.rate_limit)
-        return {
-            "GNCP-GW-RateLimit-Replenish-Rate": f"{self.rate_limit:g}",
-            "GNCP-GW-RateLimit-Burst-Capacity": f"{2 * self.rate_limit:g}",
-            "GNCP-GW-RateLimit-Remaining": str(max(0, remaining)),
-        }
-
-    def _take_token(self, client_id: str) -> bool:
-        if self.rate_limit is None:
-            return True
-        now = time.monotonic()
-        burst = 2 * self.rate_limit
-        bucket = self._buckets.setdefault(client_id, Bucket(burst, now))
-        bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * self.rate_limit)
-        bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return True
-        return False
 
     async def _token(self, request: web.Request) -> web.Response:
         with self.state.lock:
@@ -252,13 +214,13 @@ class Sandbox:
         client_id = self._authorise(request)
         if client_id is None:
             return self._error(401, "GW.AUTHN", "invalid or expired token")
-        if not self._take_token(client_id):
+        if not self._limits.take(client_id):
             with self.state.lock:
                 self.state.calls["rate_limited"] += 1
             return self._error(
-                429, "GW.RATE_LIMIT", "요청이 많아 처리할 수 없습니다.", self._rate_headers(client_id)
+                429, "GW.RATE_LIMIT", "요청이 많아 처리할 수 없습니다.", self._limits.headers(client_id)
             )
-        return client_id, self._rate_headers(client_id)
+        return client_id, self._limits.headers(client_id)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         with self.state.lock:

@@ -8,11 +8,12 @@ import json
 import random
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from batchship.timefmt import KST, format_naver_time
 
@@ -90,6 +91,40 @@ class Bucket:
     updated: float
 
 
+class RateBuckets:
+    """NAVER's gateway limit: a token bucket per application, `rate` per second, burst twice that (None:
+    no limit), and the `GNCP-GW-RateLimit-*` headers it announces."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self._buckets: dict[str, Bucket] = {}
+
+    def headers(self, client_id: str) -> dict[str, str]:
+        if self.rate is None:
+            return {}
+        bucket = self._buckets.get(client_id)
+        remaining = int(bucket.tokens) if bucket else int(2 * self.rate)
+        return {
+            "GNCP-GW-RateLimit-Replenish-Rate": f"{self.rate:g}",
+            "GNCP-GW-RateLimit-Burst-Capacity": f"{2 * self.rate:g}",
+            "GNCP-GW-RateLimit-Remaining": str(max(0, remaining)),
+        }
+
+    def take(self, client_id: str) -> bool:
+        """Take one request's token; False when the bucket is empty (answer 429)."""
+        if self.rate is None:
+            return True
+        now = time.monotonic()
+        burst = 2 * self.rate
+        bucket = self._buckets.setdefault(client_id, Bucket(burst, now))
+        bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * self.rate)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return True
+        return False
+
+
 @dataclass(slots=True)
 class SandboxState:
     """Everything the sandbox knows. Guarded by `lock`: the server thread writes, tests read."""
@@ -112,6 +147,24 @@ class SandboxState:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What `GET /_sandbox/state` shows: counts, calls, faults, statuses and every order's state."""
+        with self.lock:
+            return {
+                "dispatchCounts": dict(self.dispatch_counts),
+                "calls": dict(self.calls),
+                "faultsInjected": dict(self.faults_injected),
+                "statuses": {str(k): v for k, v in self.statuses.items()},
+                "orders": {
+                    pid: {
+                        "status": o.status,
+                        "deliveryCompany": o.delivery_company,
+                        "trackingNumber": o.tracking_number,
+                    }
+                    for pid, o in self.orders.items()
+                },
+            }
 
     def load(self, path: Path) -> None:
         """Go on from a state `save` wrote (replaces the orders held now)."""

@@ -13,7 +13,7 @@ from batchship.sheets.limits import Limits
 
 
 class LimitBreach(XlsxError):
-    """A limit of `limits.Limits` was breached; `key` names the message, `values` fill it."""
+    """A limit of `sheets.limits.Limits` was breached; `key` names the message, `values` fill it."""
 
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)

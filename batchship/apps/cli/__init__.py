@@ -47,8 +47,8 @@ def main(
         return int(getattr(commands, args.command)(args, out, lang))
     except BatchshipError as exc:
         if args.debug:
-            err.write(commands._redact(traceback.format_exc(), secrets))
-        print(commands._redact(t("cli.error", lang, message=exc.msg), secrets), file=err)
+            err.write(commands.redact(traceback.format_exc(), secrets))
+        print(commands.redact(t("cli.error", lang, message=exc.msg), secrets), file=err)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

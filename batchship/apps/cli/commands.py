@@ -104,7 +104,6 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
     from batchship.services.dispatch import DispatchOptions
 
     options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
-    args.sandbox = False
     with _target(args, out, lang, secrets) as target:
         process = dispatching(
             sheet_options(args, lang), options, target, None if args.dry_run else _journal(args)
@@ -116,7 +115,7 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
         worst = 0
         with stop_on_signals(stop):
             for event in watcher.run(stop, once=args.once):
-                print(_redact(watch_line(event, str(args.inbox), lang), secrets), file=out, flush=True)
+                print(redact(watch_line(event, str(args.inbox), lang), secrets), file=out, flush=True)
                 if event.kind == "locked":
                     return 0
                 if event.kind == "failed":
@@ -126,7 +125,7 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
     return 0 if stop.is_set() else worst
 
 
-def _redact(text: str, secrets: list[str]) -> str:
+def redact(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")

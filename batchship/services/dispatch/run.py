@@ -155,14 +155,10 @@ def _send(
         finally:
             if journal is not None:
                 journal.close()
-        counters = ctx.counters
-        report.sent.requests, report.sent.retries, report.sent.lookups = (
-            counters.requests,
-            counters.retries,
-            counters.lookups,
-        )
-        report.sent.rate_limited = client.rate_limited
-        report.sent.failed_trace_ids = sorted(set(counters.trace_ids))
+        sent, counters = report.sent, ctx.counters
+        sent.requests, sent.retries, sent.lookups = counters.requests, counters.retries, counters.lookups
+        sent.rate_limited = client.rate_limited
+        sent.failed_trace_ids = sorted(set(counters.trace_ids))
     return error
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from batchship.domain.codes import code_fix, code_meaning, courier_label
+from batchship.domain.codes import courier_label
+from batchship.domain.meanings import code_fix, code_meaning
 from batchship.domain.plan import DispatchItem
 from batchship.i18n import CATALOGUE, Lang, t
 from batchship.model import RowResult, Status
@@ -47,7 +48,7 @@ def seen_words(state: OrderState | None, lang: Lang) -> str:
     if state.tracking_number:
         courier = courier_label(state.delivery_company) if state.delivery_company else ""
         return t("seen.shipped", lang, status=status, courier=courier, tracking=state.tracking_number)
-    return t("seen.status", lang, status=status)
+    return status
 
 
 def row(item: DispatchItem, status: Status, message: str, code: str = "") -> RowResult:
