@@ -18,7 +18,7 @@ import pytest
 from batchship.apps.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, dispatch_env, order_id, write_xlsx
+from tests.conftest import HEADER, dispatch_env, order_id, read_rows, write_xlsx
 
 ROOT = Path(__file__).parent.parent
 
@@ -108,8 +108,6 @@ def test_refused_credentials_exit_2_and_still_write_the_result(
     assert "NAVER가 인증 토큰 요청을 거부했습니다(HTTP 401 GW.AUTHN)" in err
     assert wrong not in out + err and wrong[7:] not in out + err
     assert sandbox.dispatch_counts() == {}
-    from tests.conftest import read_rows
-
     rows = read_rows(tmp_path / "발송.result.xlsx")
     assert [r[5] for r in rows[1:]] == ["미전송", "미전송"]
 
@@ -152,12 +150,59 @@ def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
         data["error_codes"]
     )
     assert "샌드박스: http://127.0.0.1:" in out
-    from tests.conftest import read_rows
-
     summary = {row[0]: row[1] for row in read_rows(out_path, "요약") if row and row[0]}
     assert summary["방식"] == "발송(dispatch)"
     assert summary["보낸 곳"].startswith("샌드박스(로컬 모의 서버) http://127.0.0.1:")
     assert summary["성공"] == 21 and summary["확인필요"] == 1
+
+
+def test_practice_without_an_orders_file_knows_every_order_of_the_sheet(tmp_path: Path) -> None:
+    """`dispatch --sandbox` alone: every order of the sheet exists as PAYED, so every valid row ships; a second
+    run finds them dispatched (the practice store keeps its state beside the journal)."""
+    sheet = make_sheet(tmp_path, 3)
+    journal = tmp_path / "practice.sqlite3"
+    code, _, err = run("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
+    assert code == 0, err
+    assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["성공"] * 3
+    assert (tmp_path / "practice.sandbox.json").is_file()
+    code, _, err = run("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
+    assert code == 0, err
+    assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["이미처리"] * 3
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b"productOrderId,status\n2024050000000012,SHIPPED\n",
+            "2행: 주문 2024050000000012의 status 값 SHIPPED",
+        ),
+        (b"productOrderId,fault\n2024050000000012,explode\n", "fault 값 explode을(를) 알 수 없습니다"),
+        (b"productOrderId\n\xff\xfe2024\n", "UTF-8이 아닙니다"),
+        (None, "읽을 수 없습니다(파일이나 폴더가 없음)"),
+    ],
+    ids=["status", "fault", "not-utf8", "missing"],
+)
+def test_a_wrong_practice_orders_file_says_where_in_korean_only(
+    tmp_path: Path, content: bytes | None, expected: str
+) -> None:
+    orders = tmp_path / "orders.csv"
+    if content is not None:
+        orders.write_bytes(content)
+    journal = tmp_path / "j.sqlite3"
+    code, _, err = run(
+        "dispatch",
+        str(make_sheet(tmp_path, 1)),
+        "--sandbox",
+        "--sandbox-orders",
+        str(orders),
+        "--journal",
+        str(journal),
+    )
+    assert code == 2 and expected in err and "Traceback" not in err
+    assert not re.search(r"\b(unknown|use one of|cannot|No such)\b", err, re.IGNORECASE), err
+    code, _, err = run("sandbox", "--orders", str(orders))
+    assert code == 2 and expected in err
 
 
 def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> None:
@@ -195,8 +240,6 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
     assert proc.returncode == 1, err
     assert 0 < len(counts) < 300
     assert set(counts.values()) == {1}
-    from tests.conftest import read_rows
-
     rows = read_rows(tmp_path / "발송.result.xlsx")[1:]
     sent = {r[0] for r in rows if r[5] == "성공"}
     assert sent == set(counts)

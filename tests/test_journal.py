@@ -165,6 +165,40 @@ def test_a_journal_from_a_newer_batchship_is_refused(tmp_path: Path) -> None:
         open_journal(path, "x")
 
 
+def _not_a_database(journal: Path) -> None:
+    journal.parent.mkdir()
+    journal.write_bytes(b"this is no database, just text" * 100)
+
+
+def _folder_is_a_file(journal: Path) -> None:
+    journal.parent.write_text("x")
+
+
+def _journal_is_a_folder(journal: Path) -> None:
+    journal.mkdir(parents=True)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_not_a_database, "파일이 손상되었거나 저널 파일이 아님"),
+        (_folder_is_a_file, "같은 이름의 파일이 이미 있음"),
+        (_journal_is_a_folder, "파일을 만들거나 열 수 없음"),
+    ],
+    ids=["not-a-database", "folder-is-a-file", "is-a-folder"],
+)
+def test_a_journal_that_cannot_be_opened_says_why_in_korean_only(
+    tmp_path: Path, make: Callable[[Path], None], reason: str
+) -> None:
+    """SQLite's and the system's own texts are English: the reason is said in the catalogue's words."""
+    journal = tmp_path / "j" / "journal.sqlite3"
+    make(journal)
+    with pytest.raises(JournalError) as e:
+        open_journal(journal, "acct")
+    assert f"저널 {journal}을(를) 열 수 없습니다({reason})" in str(e.value)
+    assert e.value.render("en").startswith(f"Cannot open the journal {journal} (")
+
+
 def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str = "50") -> list[str]:
     return [
         sys.executable,

@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "output": {"i18n", "errors", "timefmt", "model", "domain", "ooxml", "sheets"},
     "naver": {"i18n", "errors", "domain", "__init__"},
     "journal": {"i18n", "errors", "timefmt", "domain"},
-    "sandbox": {"timefmt", "domain"},
+    "sandbox": {"i18n", "errors", "timefmt", "domain"},
     "services": {
         "i18n",
         "errors",

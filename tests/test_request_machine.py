@@ -3,11 +3,8 @@ what each item ends as, what was sent, and what the journal recorded for each at
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,68 +16,14 @@ from batchship.model import Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.retry import RetryPolicy
 from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.reconcile import reconcile_journal, screen
 from batchship.services.dispatch.request import Request, Step
-from tests.conftest import CREDS, order_id
+from tests.conftest import CREDS, HEADER, order_id, read_rows, run_job, write_xlsx
+from tests.naver_script import Answer, Naver, error, ok, ok_token, order
 
 DATE = "2024-05-05T10:00:00.000+09:00"
 ITEMS = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
 NO_WAIT = RetryPolicy(attempts=3, base_s=0.0, cap_s=0.0, sleep=lambda s: None, rng=random.Random(0))
-
-Answer = httpx.Response | type[Exception]
-
-
-def ok(ids: list[str], fails: list[dict[str, str]] | None = None) -> httpx.Response:
-    data = {"successProductOrderIds": ids, "failProductOrderInfos": fails or []}
-    return httpx.Response(200, json={"data": data, "traceId": "t-ok"})
-
-
-def error(status: int, code: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(
-        status, json={"code": code, "message": code, "traceId": f"t-{status}"}, headers=headers
-    )
-
-
-def order(pid: str, status: str, tracking: str = "") -> dict[str, Any]:
-    delivery = {"deliveryCompany": "CJGLS", "trackingNumber": tracking} if tracking else {}
-    return {"productOrder": {"productOrderId": pid, "productOrderStatus": status}, "delivery": delivery}
-
-
-class Naver:
-    """A scripted Commerce API: dispatch and query answers are taken in order (the last one repeats)."""
-
-    def __init__(
-        self,
-        dispatch: list[Answer] | Callable[[list[str]], httpx.Response],
-        query: list[Answer] | None = None,
-    ) -> None:
-        self.dispatch = dispatch
-        self.query = query or []
-        self.calls: dict[str, int] = {"token": 0, "dispatch": 0, "query": 0}
-        self.bodies: list[list[str]] = []
-
-    def _next(self, answers: list[Answer], n: int) -> httpx.Response:
-        answer = answers[min(n, len(answers) - 1)]
-        if isinstance(answer, type):
-            raise answer("scripted")
-        return answer
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path.endswith("/oauth2/token"):
-            self.calls["token"] += 1
-            return httpx.Response(
-                200, json={"access_token": f"tok{self.calls['token']}", "expires_in": 10800}
-            )
-        body = json.loads(request.content)
-        if path.endswith("/dispatch"):
-            ids = [i["productOrderId"] for i in body["dispatchProductOrders"]]
-            self.bodies.append(ids)
-            self.calls["dispatch"] += 1
-            if callable(self.dispatch):
-                return self.dispatch(ids)
-            return self._next(self.dispatch, self.calls["dispatch"] - 1)
-        self.calls["query"] += 1
-        return self._next(self.query, self.calls["query"] - 1)
 
 
 def run(
@@ -271,3 +214,47 @@ def test_a_stop_before_sending_sends_nothing() -> None:
     results = Request(ctx, list(ITEMS)).run()
     client.close()
     assert [r.status for r in results] == [Status.NOT_SENT] * 2 and naver.calls["dispatch"] == 0
+
+
+def test_104442_with_the_lookup_failing_stays_failed_with_navers_code() -> None:
+    """NAVER refuses 104442 and the lookup cannot tell whether the order is ours: FAILED 104442, never a guess."""
+    refused = ok([], [{"productOrderId": A, "code": "104442", "message": "상태"}])
+    statuses, request = run(Naver([refused], [error(500, "GW.INTERNAL_SERVER_ERROR")]), items=ITEMS[:1])
+    assert statuses == [Status.FAILED] and request.results[A].code == "104442"
+
+
+def test_reconciling_with_the_lookup_failing_leaves_the_attempts_unsettled(journal: JournalStore) -> None:
+    """An attempt an earlier run left pending, and the lookup fails: it stays pending, so its order is not sent
+    (the journal screen says UNKNOWN) until a later run can look it up."""
+    journal.begin(ITEMS[:1], "yesterday.xlsx")
+    naver = Naver([ok([A])], [error(500, "GW.INTERNAL_SERVER_ERROR")])
+    client = CommerceClient(CREDS, "http://naver.test/external", transport=httpx.MockTransport(naver))
+    try:
+        assert reconcile_journal(RunContext(client, retry=NO_WAIT, journal=journal), journal) == 0
+    finally:
+        client.close()
+    assert [a.product_order_id for a in journal.unsettled()] == [A]
+    to_send, settled = screen(list(ITEMS), journal, "ko")
+    assert [i.product_order_id for i in to_send] == [B]
+    assert [r.status for r in settled] == [Status.UNKNOWN] and naver.calls["dispatch"] == 0
+
+
+def test_a_token_refused_mid_run_stops_sending_and_says_why_on_every_row_left(tmp_path: Path) -> None:
+    """The first request meets 401 and the renewed token is refused (the secret was rotated mid-run): the run
+    raises AuthError after writing the result copy, where every row not sent says why; nothing else is sent."""
+    rows = [[order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(1, 5)]
+    sheet = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
+    naver = Naver([error(401, "GW.AUTHN")], token=[ok_token(), error(403, "GW.AUTHN")])
+    with pytest.raises(AuthError) as e:
+        run_job(
+            sheet,
+            "http://naver.test/external",
+            transport=httpx.MockTransport(naver),
+            batch_size=2,
+            concurrency=1,
+            retry=NO_WAIT,
+        )
+    assert naver.calls == {"token": 2, "dispatch": 1, "query": 0}
+    result = read_rows(tmp_path / "s.result.xlsx")
+    assert [r[5] for r in result[1:]] == ["미전송"] * 4
+    assert all("인증 토큰 요청을 거부했습니다" in str(r[7]) for r in result[1:]), e.value

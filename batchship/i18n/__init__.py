@@ -12,6 +12,7 @@ API, journal, options), `cli` (`--help` and the command line's own words).
 
 from __future__ import annotations
 
+import errno
 import locale
 import os
 from collections.abc import Mapping
@@ -71,6 +72,33 @@ class Msg:
 
     def render(self, lang: Lang) -> str:
         return t(self.key, lang, **dict(self.values))
+
+
+_OS_REASONS: Final = {
+    errno.ENOENT: "reason.not_found",
+    errno.EACCES: "reason.denied",
+    errno.EPERM: "reason.denied",
+    errno.EEXIST: "reason.exists",
+    errno.EISDIR: "reason.is_dir",
+    errno.ENOTDIR: "reason.not_dir",
+    errno.ENOSPC: "reason.no_space",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "reason.no_space",  # not on every system
+    errno.EROFS: "reason.read_only",
+    errno.ENAMETOOLONG: "reason.name_too_long",
+    errno.EBUSY: "reason.busy",
+    errno.EIO: "reason.io",
+}
+
+
+def os_reason(exc: BaseException) -> Msg:
+    """Why the system refused, in the catalogue's words (an OSError's own text is English whatever the
+    language, so it is never shown as is)."""
+    code = getattr(exc, "errno", None)
+    key = _OS_REASONS.get(code) if isinstance(code, int) else None
+    if key is not None:
+        return Msg.of(key)
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    return Msg.of("reason.other", name=name or type(exc).__name__)
 
 
 def choose_lang(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Lang:

@@ -246,4 +246,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "샌드박스 주문 파일 {path}을(를) 읽을 수 없습니다({reason}).",
         "en": "Cannot read the sandbox orders {path}: {reason}",
     },
+    "sandbox.orders_not_utf8": {
+        "ko": "샌드박스 주문 파일 {path}이(가) UTF-8이 아닙니다. UTF-8 CSV로 저장하세요.",
+        "en": "The sandbox orders {path} are not UTF-8. Save them as a UTF-8 CSV.",
+    },
+    "sandbox.orders_bad_value": {
+        "ko": "샌드박스 주문 파일 {path} {line}행: 주문 {pid}의 {column} 값 {value}을(를) 알 수 없습니다. "
+        "다음 중 하나를 쓰세요: {choices}.",
+        "en": "The sandbox orders {path}, line {line}: unknown {column} {value} for order {pid}. Use one of: "
+        "{choices}.",
+    },
 }

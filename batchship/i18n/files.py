@@ -5,6 +5,26 @@ from __future__ import annotations
 from typing import Final
 
 MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # -- why the system refused (an OSError, put into words: the system's own text is English)
+    "reason.not_found": {"ko": "파일이나 폴더가 없음", "en": "no such file or folder"},
+    "reason.denied": {
+        "ko": "권한이 없거나 다른 프로그램이 사용 중",
+        "en": "permission denied, or in use by another program",
+    },
+    "reason.exists": {"ko": "같은 이름의 파일이 이미 있음", "en": "a file of that name is already there"},
+    "reason.is_dir": {"ko": "폴더임", "en": "it is a folder"},
+    "reason.not_dir": {"ko": "경로 중간에 폴더가 아닌 것이 있음", "en": "a part of the path is not a folder"},
+    "reason.no_space": {"ko": "디스크 공간 부족", "en": "no space left on the disk"},
+    "reason.read_only": {"ko": "읽기 전용 위치", "en": "read-only location"},
+    "reason.name_too_long": {"ko": "이름이 너무 김", "en": "name too long"},
+    "reason.busy": {"ko": "사용 중", "en": "in use"},
+    "reason.io": {"ko": "입출력 오류", "en": "input/output error"},
+    "reason.cannot_open": {"ko": "파일을 만들거나 열 수 없음", "en": "the file cannot be created or opened"},
+    "reason.damaged": {
+        "ko": "파일이 손상되었거나 저널 파일이 아님",
+        "en": "the file is damaged or not a journal",
+    },
+    "reason.other": {"ko": "시스템 오류 {name}", "en": "system error {name}"},
     "file.not_found": {
         "ko": "파일을 찾을 수 없습니다: {path}. 경로와 파일 이름을 확인하세요.",
         "en": "File not found: {path}. Check the path and the file name.",

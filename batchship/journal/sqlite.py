@@ -23,7 +23,7 @@ from typing import Final
 
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
-from batchship.i18n import Msg
+from batchship.i18n import Msg, os_reason
 from batchship.journal.base import UNSETTLED, Attempt, AttemptState, Settlement
 from batchship.journal.runlock import RunLock
 from batchship.timefmt import format_naver_time, now_kst
@@ -90,7 +90,7 @@ class SqliteJournal:
             self._db.execute("PRAGMA synchronous=FULL")
             self._retry_locked(self._migrate)
         except (sqlite3.Error, OSError) as exc:
-            raise JournalError(Msg.of("journal.open_failed", path=path, reason=exc)) from exc
+            raise JournalError(Msg.of("journal.open_failed", path=path, reason=_reason(exc))) from exc
 
     @staticmethod
     def _retry_locked(step: Callable[[], object], seconds: float = 60.0) -> None:
@@ -142,7 +142,7 @@ class SqliteJournal:
         try:
             yield
         except sqlite3.Error as exc:
-            raise JournalError(Msg.of("journal.failed", path=self.path, reason=exc)) from exc
+            raise JournalError(Msg.of("journal.failed", path=self.path, reason=_reason(exc))) from exc
 
     def close(self) -> None:
         self.release()
@@ -256,3 +256,25 @@ class SqliteJournal:
         for a in rows:
             writer.writerow([getattr(a, name) for name in _FIELDS])
         return buffer.getvalue()
+
+
+_SQLITE_REASONS: Final = {
+    "SQLITE_CANTOPEN": "reason.cannot_open",
+    "SQLITE_BUSY": "reason.busy",
+    "SQLITE_LOCKED": "reason.busy",
+    "SQLITE_FULL": "reason.no_space",
+    "SQLITE_READONLY": "reason.read_only",
+    "SQLITE_CORRUPT": "reason.damaged",
+    "SQLITE_NOTADB": "reason.damaged",
+    "SQLITE_IOERR": "reason.io",
+    "SQLITE_PERM": "reason.denied",
+}
+
+
+def _reason(exc: BaseException) -> Msg:
+    """Why SQLite (or the system) refused, in the catalogue's words: SQLite's own text is English."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    key = _SQLITE_REASONS.get(name) or _SQLITE_REASONS.get("_".join(name.split("_")[:2]))
+    return Msg.of(key) if key else Msg.of("reason.other", name=name or type(exc).__name__)

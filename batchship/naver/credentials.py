@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from batchship.errors import ConfigError
-from batchship.i18n import Msg
+from batchship.i18n import Msg, os_reason
 from batchship.naver.auth import Credentials
 
 CLIENT_ID_ENV: Final = "NAVER_COMMERCE_CLIENT_ID"
@@ -32,7 +32,7 @@ def load_config_file(path: Path) -> dict[str, str]:
     except FileNotFoundError as exc:
         raise ConfigError(Msg.of("config.not_found", path=path)) from exc
     except OSError as exc:
-        raise ConfigError(Msg.of("config.unreadable", path=path, reason=exc.strerror or exc)) from exc
+        raise ConfigError(Msg.of("config.unreadable", path=path, reason=os_reason(exc))) from exc
     # POSIX permissions: on Windows the mode bits say nothing about who may read the file (ACLs do).
     if os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(Msg.of("config.too_open", path=path, mode=stat.filemode(info.st_mode)))
@@ -41,7 +41,7 @@ def load_config_file(path: Path) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(Msg.of("config.not_toml", path=path, error=type(exc).__name__)) from exc
     except OSError as exc:
-        raise ConfigError(Msg.of("config.unreadable", path=path, reason=exc.strerror or exc)) from exc
+        raise ConfigError(Msg.of("config.unreadable", path=path, reason=os_reason(exc))) from exc
     section = data.get("naver", data)
     return {k: str(v) for k, v in section.items() if isinstance(v, str | int)}
 

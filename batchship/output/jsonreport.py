@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from batchship.errors import OutputError
-from batchship.i18n import Msg
+from batchship.i18n import Msg, os_reason
 from batchship.model import Report
 
 
@@ -18,4 +18,4 @@ def write_json(path: Path, report: Report) -> None:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(Msg.of("file.write_failed", path=path, reason=exc.strerror or exc)) from exc
+        raise OutputError(Msg.of("file.write_failed", path=path, reason=os_reason(exc))) from exc

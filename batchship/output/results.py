@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from batchship.errors import OutputError
-from batchship.i18n import Lang, Msg, t
+from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.model import DONE, Report, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
@@ -236,7 +236,7 @@ def _atomic_write(out: Path, data: bytes) -> None:
         os.replace(tmp_name, out)
         tmp_name = None
     except OSError as exc:
-        raise OutputError(Msg.of("file.write_failed", path=out, reason=exc.strerror or exc)) from exc
+        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from batchship.errors import ConfigError
+from batchship.i18n import Msg, os_reason
 from batchship.timefmt import KST, format_naver_time
 
 DEMO_CLIENT_ID: Final = "batchship-demo"
@@ -176,29 +178,35 @@ class SandboxState:
 
 def load_orders_csv(path: Path) -> list[Order]:
     """Orders from a CSV with columns productOrderId, status, placeOrderStatus (and optionally
-    deliveryCompany, trackingNumber for orders already shipped, and fault: see `Order.fault`)."""
-    text = path.read_bytes().decode("utf-8-sig")
+    deliveryCompany, trackingNumber for orders already shipped, and fault: see `Order.fault`). A file that
+    cannot be read or holds an unknown value is a ConfigError saying where."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(Msg.of("sandbox.orders_unreadable", path=path, reason=os_reason(exc))) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(Msg.of("sandbox.orders_not_utf8", path=path)) from exc
     orders = []
-    for row in csv.DictReader(text.splitlines()):
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         pid = (row.get("productOrderId") or "").strip()
         if not pid:
             continue
         status = (row.get("status") or "PAYED").strip().upper()
-        if status not in STATUSES:
-            raise ValueError(f"{path}: unknown status {status!r} for {pid}; use one of {', '.join(STATUSES)}")
         fault = (row.get("fault") or "").strip()
-        if fault not in ORDER_FAULTS:
-            raise ValueError(
-                f"{path}: unknown fault {fault!r} for {pid}; use one of {', '.join(ORDER_FAULTS[1:])}"
-            )
+        for column, value, choices in (("status", status, STATUSES), ("fault", fault, ORDER_FAULTS)):
+            if value not in choices:
+                shown = ", ".join(c for c in choices if c)
+                where = {"path": path, "line": line, "pid": pid, "column": column}
+                raise ConfigError(Msg.of("sandbox.orders_bad_value", **where, value=value, choices=shown))
+        tracking = (row.get("trackingNumber") or "").strip()
         orders.append(
             Order(
                 pid,
                 status,
                 (row.get("placeOrderStatus") or "OK").strip().upper(),
                 delivery_company=(row.get("deliveryCompany") or "").strip(),
-                tracking_number=(row.get("trackingNumber") or "").strip(),
-                delivery_method="DELIVERY" if (row.get("trackingNumber") or "").strip() else "",
+                tracking_number=tracking,
+                delivery_method="DELIVERY" if tracking else "",
                 fault=fault,
             )
         )

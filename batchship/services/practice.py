@@ -11,8 +11,6 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from batchship.errors import ConfigError
-from batchship.i18n import Msg
 from batchship.journal import journal_path
 from batchship.naver.auth import Credentials
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
@@ -34,10 +32,7 @@ def practice_target(journal_url: str, orders_csv: Path | None = None) -> Iterato
     if state.exists():
         sandbox.load_state(state)
     elif orders_csv is not None:  # exactly these orders exist
-        try:
-            sandbox.add_orders(load_orders_csv(orders_csv))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(Msg.of("sandbox.orders_unreadable", path=orders_csv, reason=exc)) from exc
+        sandbox.add_orders(load_orders_csv(orders_csv))
     else:  # every order of the sheet exists, PAYED
         seed = sandbox.seed_payed
     sandbox.start()

@@ -22,7 +22,7 @@ from typing import Any, Final
 import pandas as pd
 
 from batchship.errors import SheetError
-from batchship.i18n import Msg
+from batchship.i18n import Msg, os_reason
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv
 from batchship.sheets.guards import LimitBreach, check_package, check_sheet
@@ -79,7 +79,7 @@ def _read_bytes(p: Path, limits: Limits) -> bytes:
     except FileNotFoundError as exc:
         raise SheetError(Msg.of("file.not_found", path=p)) from exc
     except OSError as exc:
-        raise SheetError(Msg.of("file.unreadable", path=p, reason=exc.strerror or exc)) from exc
+        raise SheetError(Msg.of("file.unreadable", path=p, reason=os_reason(exc))) from exc
     if not content:
         raise SheetError(Msg.of("file.empty", path=p))
     return content

@@ -16,7 +16,7 @@ from batchship.apps.cli.parser import PASSWORD_ENV
 from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
 from batchship.apps.cli.signals import stop_on_signals
 from batchship.errors import ConfigError, JournalError
-from batchship.i18n import Lang, Msg, t
+from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.model import Report
 from batchship.output.jsonreport import write_json
 from batchship.services.check import SheetOptions, run_check
@@ -139,7 +139,7 @@ def template(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     try:
         write_template(args.format, target)
     except OSError as exc:
-        raise ConfigError(Msg.of("cli.cannot_write", path=target, reason=exc.strerror or exc)) from exc
+        raise ConfigError(Msg.of("cli.cannot_write", path=target, reason=os_reason(exc))) from exc
     print(target, file=out)
     return 0
 
@@ -184,7 +184,7 @@ def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         try:
             args.out.write_text(text, encoding="utf-8-sig")
         except OSError as exc:
-            raise ConfigError(Msg.of("cli.cannot_write", path=args.out, reason=exc.strerror or exc)) from exc
+            raise ConfigError(Msg.of("cli.cannot_write", path=args.out, reason=os_reason(exc))) from exc
     else:
         out.write(text)
     return 0
@@ -205,10 +205,7 @@ def sandbox(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     )
     server = Sandbox(rate_limit=args.rate_limit, token_ttl=args.token_ttl, faults=faults, port=args.port)
     if args.orders:
-        try:
-            server.add_orders(load_orders_csv(args.orders))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(Msg.of("sandbox.orders_unreadable", path=args.orders, reason=exc)) from exc
+        server.add_orders(load_orders_csv(args.orders))
     if args.seed_from:
         server.seed_payed(pid for pid in load_sheet(args.seed_from).data["productOrderId"] if pid)
     stop = threading.Event()

@@ -162,6 +162,17 @@ def _send(
     return error
 
 
+def _request(ctx: RunContext, batch: list[DispatchItem]) -> tuple[list[RowResult], Request]:
+    """One request in a worker thread. An AuthError stops the run here, at once, so that no queued request
+    starts after it."""
+    request = Request(ctx, batch)
+    try:
+        return request.run(), request
+    except AuthError:
+        ctx.stop.set()
+        raise
+
+
 def _run_requests(
     ctx: RunContext,
     planned: Sequence[list[DispatchItem]],
@@ -175,14 +186,18 @@ def _run_requests(
     fatal: BatchshipError | None = None
     on_progress(Progress("sending", total=total))
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="dispatch") as pool:
-        futures = {pool.submit(Request(ctx, batch).run): batch for batch in planned}
+        futures = {pool.submit(_request, ctx, batch): batch for batch in planned}
         for future in as_completed(futures):
             try:
-                results = future.result()
+                results, request = future.result()
             except AuthError as exc:  # credentials or IP refused: nothing more can be sent
                 fatal = fatal or exc
-                ctx.stop.set()
-                results = [texts.not_sent(i, ctx.lang, reason=exc.msg) for i in futures[future]]
+                results, request = (
+                    [texts.not_sent(i, ctx.lang, reason=exc.msg) for i in futures[future]],
+                    None,
+                )
+            if fatal is not None and request is not None and not request.steps:  # stopped before sending
+                results = [texts.not_sent(i, ctx.lang, reason=fatal.msg) for i in futures[future]]
             by_row.update({r.row: r for r in results})
             done += len(results)
             refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
