@@ -7,19 +7,21 @@ import datetime as dt
 import io
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 
+from batchship.apps.cli import main
 from batchship.domain.plan import DispatchItem
 from batchship.model import Report, RowResult
 from batchship.naver.auth import Credentials
 from batchship.naver.client import CommerceClient
 from batchship.naver.retry import RetryPolicy
-from batchship.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from batchship.sandbox import Sandbox
+from batchship.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Order
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
 from batchship.services.dispatch.context import RunContext
@@ -34,6 +36,25 @@ NOW = dt.datetime(2024, 5, 5, 15, 0, 0, tzinfo=KST)
 def order_id(n: int) -> str:
     """A valid 16-digit product order number whose last digit is never 0."""
     return f"2024050{n:08d}{(n % 9) + 1}"
+
+
+def order_row(
+    i: int, *, date: str = "2024-05-05 10:00", tracking: Callable[[int], str] = lambda i: f"{6000000000 + i}"
+) -> list[str]:
+    """One valid parcel row for order `i`: CJ대한통운, tracking number 60000000NN."""
+    return [order_id(i), "택배", "CJ대한통운", tracking(i), date]
+
+
+def orders_sheet(
+    path: Path,
+    orders: int | Iterable[int],
+    *,
+    date: str = "2024-05-05 10:00",
+    tracking: Callable[[int], str] = lambda i: f"{6000000000 + i}",
+) -> Path:
+    """A shipping sheet at `path` with a valid parcel row for each order (`n`: orders 1 to n)."""
+    numbers = range(1, orders + 1) if isinstance(orders, int) else orders
+    return write_xlsx(path, [HEADER, *(order_row(i, date=date, tracking=tracking) for i in numbers)])
 
 
 def write_xlsx(
@@ -194,6 +215,30 @@ def run_job(
         now=now,
     )
     return run_dispatch(job)
+
+
+@pytest.fixture
+def sandbox_of() -> Iterator[Callable[..., Sandbox]]:
+    """Starts sandboxes on loopback that know the given orders (`n`: orders 1 to n), all PAYED; stops them
+    after the test."""
+    started: list[Sandbox] = []
+
+    def make(orders: int | Iterable[int] = 0, **kwargs: Any) -> Sandbox:
+        numbers = range(1, orders + 1) if isinstance(orders, int) else orders
+        sb = Sandbox(orders=[Order(order_id(i)) for i in numbers], **kwargs)
+        started.append(sb.start())
+        return sb
+
+    yield make
+    for sb in started:
+        sb.stop()
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """`batchship ARGV` in-process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
 
 
 def send(client: CommerceClient, items: list[DispatchItem], **context: Any) -> list[RowResult]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -10,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from batchship.apps.cli import build_parser, main
-from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xlsx
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from batchship.apps.cli import build_parser
+from tests.conftest import HEADER, cli, encrypt, order_id, write_csv, write_xlsx
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def mixed(tmp_path: Path) -> Path:
 
 def test_check_prints_a_summary_and_exits_1_when_rows_are_invalid(mixed: Path, tmp_path: Path) -> None:
     """Rows read, valid, invalid by code with meanings, and the result path; exit 1."""
-    code, out, err = run("check", str(mixed))
+    code, out, err = cli("check", str(mixed))
     assert code == 1
     assert err == ""
     assert out.splitlines() == [
@@ -59,7 +52,7 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
     """--lang en and --report: the JSON holds rows, every count, codes, and the result file."""
     report_path = tmp_path / "out" / "report.json"
     out_path = tmp_path / "custom.xlsx"
-    code, out, _ = run(
+    code, out, _ = cli(
         "check", str(mixed), "--lang", "en", "--report", str(report_path), "--out", str(out_path)
     )
     assert code == 1
@@ -86,12 +79,12 @@ def test_all_valid_exits_0_and_batch_size_plans_requests(tmp_path: Path) -> None
     """Every row valid: exit 0; 65 rows are 3 requests of 30, or 7 of at most 10 with --batch-size 10."""
     rows = [[order_id(i), "택배", "CJ", f"{i:012d}", ""] for i in range(1, 66)]
     path = write_csv(tmp_path / "s.csv", [HEADER, *rows])
-    code, out, _ = run("check", str(path))
+    code, out, _ = cli("check", str(path))
     assert code == 0
     assert "검사 통과     65" in out and "보낼 요청: 3건 (요청당 최대 30개)" in out
-    assert "보낼 요청: 7건 (요청당 최대 10개)" in run("check", str(path), "--batch-size", "10")[1]
+    assert "보낼 요청: 7건 (요청당 최대 10개)" in cli("check", str(path), "--batch-size", "10")[1]
     with pytest.raises(SystemExit):
-        run("check", str(path), "--batch-size", "31")
+        cli("check", str(path), "--batch-size", "31")
 
 
 def test_password_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +92,7 @@ def test_password_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     plain = write_xlsx(tmp_path / "p.xlsx", [HEADER, [order_id(1), "택배", "CJ", "123456789012"]])
     locked = encrypt(plain, tmp_path / "locked.xlsx", "Zq-secret-77")
     monkeypatch.setenv("BATCHSHIP_SHEET_PASSWORD", "Zq-secret-77")
-    code, out, err = run("check", str(locked))
+    code, out, err = cli("check", str(locked))
     assert code == 0
     assert "Zq-secret-77" not in out + err
 
@@ -121,7 +114,7 @@ def test_unprocessable_files_exit_2_with_one_paragraph(
     """A file that cannot be processed: exit 2, one paragraph on stderr, no traceback, nothing written."""
     path = tmp_path / name
     path.write_bytes(content)
-    code, out, err = run("check", str(path))
+    code, out, err = cli("check", str(path))
     assert code == 2
     assert out == ""
     assert expected in err
@@ -134,17 +127,17 @@ def test_protected_without_password_and_wrong_password(tmp_path: Path) -> None:
     """Protected workbook: without a password, or with the wrong one, exit 2 saying which."""
     plain = write_xlsx(tmp_path / "p.xlsx", [HEADER, [order_id(1), "택배", "CJ", "123456789012"]])
     locked = encrypt(plain, tmp_path / "locked.xlsx", "right")
-    code, _, err = run("check", str(locked), "--lang", "en")
+    code, _, err = cli("check", str(locked), "--lang", "en")
     assert (code, "password-protected" in err) == (2, True)
-    code, _, err = run("check", str(locked), "--password", "not-the-pw-81", "--lang", "en")
+    code, _, err = cli("check", str(locked), "--password", "not-the-pw-81", "--lang", "en")
     assert (code, "password for" in err and "is wrong" in err) == (2, True)
     assert "not-the-pw-81" not in err
 
 
 def test_missing_path_and_directory_exit_2(tmp_path: Path) -> None:
     """A path that does not exist, and a directory, exit 2 with their own messages."""
-    assert run("check", str(tmp_path / "없는파일.xlsx"))[2].startswith("batchship: 파일을 찾을 수 없습니다")
-    code, _, err = run("check", str(tmp_path))
+    assert cli("check", str(tmp_path / "없는파일.xlsx"))[2].startswith("batchship: 파일을 찾을 수 없습니다")
+    code, _, err = cli("check", str(tmp_path))
     assert code == 2 and "폴더입니다" in err
 
 
@@ -152,14 +145,14 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     """--debug is the only way to see a traceback."""
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"nonsense")
-    code, _, err = run("check", str(path), "--debug")
+    code, _, err = cli("check", str(path), "--debug")
     assert code == 2 and "Traceback" in err
 
 
 def test_result_path_equal_to_input_is_refused(mixed: Path) -> None:
     """--out pointing at the input itself is refused: the input is never modified."""
     before = mixed.read_bytes()
-    code, _, err = run("check", str(mixed), "--out", str(mixed))
+    code, _, err = cli("check", str(mixed), "--out", str(mixed))
     assert code == 2 and "입력 파일" in err
     assert mixed.read_bytes() == before
 

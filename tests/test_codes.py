@@ -8,29 +8,10 @@ from pathlib import Path
 import pytest
 
 from batchship.domain import codes
+from tests.reference import VENDORED, naver_table
 
 HERE = Path(__file__).parent
-VENDORED = HERE / "data" / "dispatch-api.md"
 SHARED = HERE.parent.parent / "shared" / "reference" / "dispatch-api.md"
-
-
-def _table(text: str, after: str) -> dict[str, str]:
-    segment = text[text.index(after) :]
-    rows: dict[str, str] = {}
-    started = False
-    for line in segment.splitlines():
-        if line.startswith("|코드|"):
-            started = True
-            continue
-        if not started:
-            continue
-        if line.startswith("|---"):
-            continue
-        if not line.startswith("|"):
-            break
-        cells = line.strip("|").split("|")
-        rows[cells[0].strip().strip("*")] = cells[1].strip()
-    return rows
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +29,13 @@ def test_vendored_page_is_the_shared_reference() -> None:
 
 def test_delivery_methods_match_the_reference(page: str) -> None:
     """All 11 delivery methods, with their Korean descriptions, nothing missing, nothing extra."""
-    assert _table(page, "**deliveryMethod**") == codes.DELIVERY_METHODS
+    assert naver_table(page, "**deliveryMethod**") == codes.DELIVERY_METHODS
     assert len(codes.DELIVERY_METHODS) == 11
 
 
 def test_couriers_match_the_reference(page: str) -> None:
     """Every courier of NAVER's table, including odd codes like GS더프레시 and 1004HOME."""
-    table = _table(page, "**deliveryCompanyCode**")
+    table = naver_table(page, "**deliveryCompanyCode**")
     assert table == codes.COURIERS
     assert len(table) > 190
     assert codes.COURIERS["GS더프레시"] == "GSTHEFRESH"
@@ -63,7 +44,7 @@ def test_couriers_match_the_reference(page: str) -> None:
 
 def test_error_codes_match_the_reference(page: str) -> None:
     """NAVER's item error codes are all known, with their descriptions."""
-    assert _table(page, "## 오류 코드 정의") == codes.NAVER_ERROR_CODES
+    assert naver_table(page, "## 오류 코드 정의") == codes.NAVER_ERROR_CODES
     assert codes.NAVER_ERROR_CODES["104121"] == "배송 송장 오류(기사용 송장)"
 
 

@@ -4,7 +4,7 @@ promise proven by the sandbox's own per-order counts."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +18,18 @@ from batchship.naver.ratelimit import RateLimiter
 from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import CREDS, HEADER, order_id, run_job, send, write_xlsx
+from tests.conftest import CREDS, HEADER, order_id, order_row, run_job, send, write_xlsx
 
 DATE = "2024-05-05T10:00:00.000+09:00"
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Callable[..., Sandbox]]:
-    started: list[Sandbox] = []
-
-    def make(n_orders: int = 0, **kwargs: Any) -> Sandbox:
-        sb = Sandbox(orders=[Order(order_id(i)) for i in range(1, n_orders + 1)], **kwargs)
-        started.append(sb.start())
-        return sb
-
-    yield make
-    for sb in started:
-        sb.stop()
+def sandbox(sandbox_of: Callable[..., Sandbox]) -> Callable[..., Sandbox]:
+    return sandbox_of
 
 
 def sheet(tmp_path: Path, n: int, **overrides: list[Any]) -> Path:
-    rows = [
-        [order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", "2024-05-05 10:00"] for i in range(1, n + 1)
-    ]
+    rows = [order_row(i) for i in range(1, n + 1)]
     for index, row in overrides.items():
         rows[int(index.removeprefix("r")) - 1] = row
     return write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])

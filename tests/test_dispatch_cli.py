@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import signal
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from batchship.apps.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, dispatch_env, order_id, read_rows, write_xlsx
+from tests.conftest import cli, dispatch_env, order_id, orders_sheet, read_rows
 
 ROOT = Path(__file__).parent.parent
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def make_sheet(tmp_path: Path, n: int) -> Path:
-    rows = [[order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(1, n + 1)]
-    return write_xlsx(tmp_path / "발송.xlsx", [HEADER, *rows])
+    return orders_sheet(tmp_path / "발송.xlsx", n, date="")
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 200)]) as sb:
-        yield sb
+def sandbox(sandbox_of: Callable[..., Sandbox]) -> Sandbox:
+    return sandbox_of(199)
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def test_missing_credentials_exit_2_naming_the_variables(
     """No credentials: exit 2 naming both variables and pointing at --sandbox; the result copy is not needed."""
     monkeypatch.delenv("NAVER_COMMERCE_CLIENT_ID", raising=False)
     monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET", raising=False)
-    code, _, err = run("dispatch", str(make_sheet(tmp_path, 2)))
+    code, _, err = cli("dispatch", str(make_sheet(tmp_path, 2)))
     assert code == 2
     assert "NAVER_COMMERCE_CLIENT_ID, NAVER_COMMERCE_CLIENT_SECRET" in err and "--sandbox" in err
 
@@ -62,7 +51,7 @@ def test_config_file_readable_by_others_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "naver.toml"
     config.write_text(f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n')
     config.chmod(0o644)
-    code, _, err = run("dispatch", str(make_sheet(tmp_path, 1)), "--config", str(config))
+    code, _, err = cli("dispatch", str(make_sheet(tmp_path, 1)), "--config", str(config))
     assert code == 2 and f"chmod 600 {config}" in err
     assert DEMO_CLIENT_SECRET not in err
 
@@ -74,7 +63,7 @@ def test_config_file_works_and_secrets_never_leak(tmp_path: Path, sandbox: Sandb
     config.chmod(0o600)
     report = tmp_path / "r.json"
     path = make_sheet(tmp_path, 3)
-    code, out, err = run(
+    code, out, err = cli(
         "dispatch",
         str(path),
         "--config",
@@ -103,7 +92,7 @@ def test_refused_credentials_exit_2_and_still_write_the_result(
     monkeypatch.setenv("NAVER_COMMERCE_CLIENT_ID", DEMO_CLIENT_ID)
     monkeypatch.setenv("NAVER_COMMERCE_CLIENT_SECRET", wrong)
     path = make_sheet(tmp_path, 2)
-    code, out, err = run("dispatch", str(path), "--base-url", sandbox.base_url, "--debug")
+    code, out, err = cli("dispatch", str(path), "--base-url", sandbox.base_url, "--debug")
     assert code == 2
     assert "NAVER가 인증 토큰 요청을 거부했습니다(HTTP 401 GW.AUTHN)" in err
     assert wrong not in out + err and wrong[7:] not in out + err
@@ -117,7 +106,7 @@ def test_env_base_url_and_dry_run_prints_a_sample_body(
 ) -> None:
     """BATCHSHIP_API_BASE_URL is honoured; --dry-run prints the first request body and calls nothing."""
     monkeypatch.setenv("BATCHSHIP_API_BASE_URL", sandbox.base_url)
-    code, out, _ = run("dispatch", str(make_sheet(tmp_path, 31)), "--dry-run", "--lang", "en")
+    code, out, _ = cli("dispatch", str(make_sheet(tmp_path, 31)), "--dry-run", "--lang", "en")
     assert code == 1  # rows not sent
     assert "Dry run: built 2 request(s) and sent nothing." in out
     assert '"productOrderId": "' + order_id(1) + '"' in out
@@ -129,7 +118,7 @@ def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
     """`dispatch --sandbox` on the sample data, as `make demo` runs it: successes (one confirmed by a lookup
     after a 504), our checks' rejections, NAVER's refusals, and an order cancelled while NAVER timed out."""
     out_path = tmp_path / "demo.xlsx"
-    code, out, err = run(
+    code, out, err = cli(
         "dispatch",
         str(ROOT / "sample_data" / "발송처리_샘플.xlsx"),
         "--sandbox",
@@ -161,11 +150,11 @@ def test_practice_without_an_orders_file_knows_every_order_of_the_sheet(tmp_path
     run finds them dispatched (the practice store keeps its state beside the journal)."""
     sheet = make_sheet(tmp_path, 3)
     journal = tmp_path / "practice.sqlite3"
-    code, _, err = run("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
+    code, _, err = cli("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
     assert code == 0, err
     assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["성공"] * 3
     assert (tmp_path / "practice.sandbox.json").is_file()
-    code, _, err = run("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
+    code, _, err = cli("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
     assert code == 0, err
     assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["이미처리"] * 3
 
@@ -190,7 +179,7 @@ def test_a_wrong_practice_orders_file_says_where_in_korean_only(
     if content is not None:
         orders.write_bytes(content)
     journal = tmp_path / "j.sqlite3"
-    code, _, err = run(
+    code, _, err = cli(
         "dispatch",
         str(make_sheet(tmp_path, 1)),
         "--sandbox",
@@ -201,7 +190,7 @@ def test_a_wrong_practice_orders_file_says_where_in_korean_only(
     )
     assert code == 2 and expected in err and "Traceback" not in err
     assert not re.search(r"\b(unknown|use one of|cannot|No such)\b", err, re.IGNORECASE), err
-    code, _, err = run("sandbox", "--orders", str(orders))
+    code, _, err = cli("sandbox", "--orders", str(orders))
     assert code == 2 and expected in err
 
 
@@ -231,9 +220,7 @@ def test_sigterm_finishes_in_flight_and_writes_the_result(tmp_path: Path) -> Non
             stderr=subprocess.PIPE,
             text=True,
         )
-        deadline = time.monotonic() + 30
-        while sb.calls().get("dispatch", 0) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert sb.wait_until(lambda calls, _: calls.get("dispatch", 0) >= 3), sb.calls()
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=60)
         counts = sb.dispatch_counts()
@@ -268,7 +255,7 @@ def test_sandbox_command_runs_as_a_process(tmp_path: Path, creds: None) -> None:
         url = found.group(1)
         assert proc.stdout.readline().strip() == f"BATCHSHIP_API_BASE_URL={url}"
         path = make_sheet(tmp_path, 2)
-        code, out, _ = run("dispatch", str(path), "--base-url", url, "--lang", "en")
+        code, out, _ = cli("dispatch", str(path), "--base-url", url, "--lang", "en")
         assert code == 1
         assert "SUCCESS     1" in out and "FAILED      1" in out and "104442" in out
     finally:

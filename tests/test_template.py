@@ -8,9 +8,10 @@ from pathlib import Path
 import openpyxl
 
 from batchship.apps.cli import main
-from batchship.output.template import HEADERS, dispatch_methods, template_csv, template_xlsx
+from batchship.output.template import template_csv, template_xlsx
 from batchship.services.check import run_check
 from tests.conftest import NOW, order_id
+from tests.reference import VENDORED, naver_table
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -24,25 +25,55 @@ def test_checked_in_templates_are_what_the_code_writes(tmp_path: Path) -> None:
     assert template_xlsx() == template_xlsx()  # reproducible
 
 
+#: What staff see, spelled out here rather than taken from the code under test.
+HEADERS = ("상품주문번호", "배송방법", "택배사", "송장번호", "발송일")
+#: The methods one ships with (NAVER's table without the return methods and UNKNOWN), in NAVER's order.
+SHIP_METHODS = [
+    ("택배, 등기, 소포", "DELIVERY"),
+    ("굿스플로 송장 출력", "GDFW_ISSUE_SVC"),
+    ("방문 수령", "VISIT_RECEIPT"),
+    ("직접 전달", "DIRECT_DELIVERY"),
+    ("퀵서비스", "QUICK_SVC"),
+    ("배송 없음", "NOTHING"),
+]
+
+
+def navers_couriers() -> list[tuple[str, str]]:
+    """(name, code) of every courier in NAVER's page (the vendored copy)."""
+    table = naver_table(VENDORED.read_text(encoding="utf-8"), "**deliveryCompanyCode**")
+    return [(name, code) for code, name in table.items()]
+
+
 def test_xlsx_template_prevents_the_usual_mistakes() -> None:
-    """Text-formatted number columns, drop-downs fed from 코드표, a 안내 sheet, frozen header."""
+    """Text-formatted number columns, drop-downs fed from 코드표 (every method one ships with and every courier
+    of NAVER's page, by Korean name with the code beside it), a 안내 sheet, frozen header."""
     wb = openpyxl.load_workbook(TEMPLATES / "dispatch_template.xlsx")
     assert wb.sheetnames == ["발송처리", "코드표", "안내"]
     ws = wb["발송처리"]
     assert tuple(c.value for c in ws[1]) == HEADERS
-    assert ws["A2"].number_format == "@" and ws["D500"].number_format == "@"
+    for column in ("A", "D"):  # order and tracking numbers: text, all the way down
+        assert {ws[f"{column}{r}"].number_format for r in (2, 500, 2001)} == {"@"}, column
     assert ws.freeze_panes == "A2"
-    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists == {
-        "B2:B2001": "코드표!$A$2:$A$7",
-        "C2:C2001": f"코드표!$D$2:$D${len(openpyxl.load_workbook(TEMPLATES / 'dispatch_template.xlsx')['코드표']['D'])}",
-    }
     codes = wb["코드표"]
-    assert [codes.cell(row=r, column=1).value for r in range(2, 8)] == [
-        name for name, _ in dispatch_methods()
+    methods = [(r[0], r[1]) for r in codes.iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
+    couriers = [
+        (r[0], r[1]) for r in codes.iter_rows(min_row=2, min_col=4, max_col=5, values_only=True) if r[0]
     ]
-    assert codes["D2"].value == "CJ대한통운" and codes["E2"].value == "CJGLS"
-    assert "상품주문번호" in [c.value for c in wb["안내"]["A"]]
+    assert methods == SHIP_METHODS
+    expected = navers_couriers()
+    assert len(expected) > 190 and ("GSTHEFRESH", "GS더프레시") in expected  # NAVER's odd row, kept as is
+    assert sorted(couriers) == sorted(expected)
+    assert couriers[:5] == [  # the everyday ones first
+        ("CJ대한통운", "CJGLS"),
+        ("롯데택배", "HYUNDAI"),
+        ("한진택배", "HANJIN"),
+        ("로젠택배", "KGB"),
+        ("우체국택배", "EPOST"),
+    ]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists == {"B2:B2001": "코드표!$A$2:$A$7", "C2:C2001": f"코드표!$D$2:$D${len(couriers) + 1}"}
+    guide = [c.value for c in wb["안내"]["A"]]
+    assert all(header in guide for header in HEADERS)
 
 
 def test_csv_template_opens_in_korean_excel() -> None:
@@ -58,7 +89,7 @@ def test_a_filled_template_with_korean_names_passes_check(tmp_path: Path) -> Non
     ws = wb["발송처리"]
     codes = wb["코드표"]
     couriers = [c.value for c in codes["D"][1:] if c.value]
-    methods = [name for name, _ in dispatch_methods()]
+    methods = [name for name, _ in SHIP_METHODS]
     for i, courier in enumerate(couriers):
         values = [order_id(i + 1), methods[i % len(methods)], courier, f"{5000000000 + i}", "2024-05-05"]
         for col, value in enumerate(values, start=1):

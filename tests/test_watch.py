@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,14 @@ import pytest
 from batchship.apps.cli import main
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import HEADER, dispatch_env, order_id, read_rows, write_xlsx
+from tests.conftest import dispatch_env, order_id, orders_sheet, read_rows
 
 ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 400)]) as sandbox:
-        yield sandbox
+def sb(sandbox_of: Callable[..., Sandbox]) -> Sandbox:
+    return sandbox_of(399)
 
 
 def env_for(sandbox: Sandbox) -> dict[str, str]:
@@ -32,8 +31,7 @@ def env_for(sandbox: Sandbox) -> dict[str, str]:
 
 
 def sheet_bytes(tmp_path: Path, first: int, n: int, name: str = "src.xlsx") -> bytes:
-    rows = [[order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(first, first + n)]
-    return write_xlsx(tmp_path / name, [HEADER, *rows]).read_bytes()
+    return orders_sheet(tmp_path / name, range(first, first + n), date="").read_bytes()
 
 
 def watch(inbox: Path, sandbox: Sandbox, *args: str) -> subprocess.Popen[str]:
@@ -46,40 +44,30 @@ def watch(inbox: Path, sandbox: Sandbox, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def test_a_file_written_slowly_is_taken_only_when_complete(tmp_path: Path, sb: Sandbox) -> None:
-    """A sheet copied in pieces, with pauses shorter than --settle, stays in INBOX until it is whole; then it
-    is dispatched, filed under done/, and its result copy and report appear in results/."""
+def test_a_dropped_sheet_is_dispatched_filed_and_reported(tmp_path: Path, sb: Sandbox) -> None:
+    """A sheet copied into INBOX under a temporary name and renamed (as copy tools do) is dispatched once it
+    has settled, filed under done/, and its result copy and report appear in results/; SIGTERM ends the watch
+    with exit 0. (When a file still being written is taken: `test_watcher.py`, with a fake clock.)"""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    data = sheet_bytes(tmp_path, 1, 10)
-    proc = watch(inbox, sb, "--settle", "1.5")
+    proc = watch(inbox, sb, "--settle", "0.5")
     try:
-        target = inbox / "오늘발송.xlsx"
-        pieces = [data[i : i + len(data) // 4 + 1] for i in range(0, len(data), len(data) // 4 + 1)]
-        for piece in pieces:
-            with target.open("ab") as fh:
-                fh.write(piece)
-            for _ in range(8):  # 0.8 s of watching between pieces
-                assert target.exists(), "taken while still being written"
-                assert list((inbox / "processing").glob("*")) == []  # a missing folder globs to nothing
-                time.sleep(0.1)
-        assert wait_for(lambda: (inbox / "done" / "오늘발송.xlsx").exists())
-        assert wait_for(lambda: (inbox / "results" / "오늘발송.result.xlsx").exists())
+        partial = inbox / "오늘발송.xlsx.part"
+        partial.write_bytes(sheet_bytes(tmp_path, 1, 10))
+        partial.rename(inbox / "오늘발송.xlsx")
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # waits for the watcher to say what it did
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "처리함: 오늘발송.xlsx: 성공=10" in out
-    assert (inbox / "results" / "오늘발송.report.json").exists()
+    assert line.startswith("처리함: 오늘발송.xlsx: 성공=10"), line + out + err
+    assert (inbox / "done" / "오늘발송.xlsx").exists()
+    assert sorted(p.name for p in (inbox / "results").iterdir()) == [
+        "batchship.log",
+        "오늘발송.report.json",
+        "오늘발송.result.xlsx",
+    ]
     assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 11)}
 
 
@@ -109,8 +97,6 @@ def test_once_ignores_lock_and_hidden_files_and_files_a_corrupt_one_under_failed
         assert (inbox / name).exists() or (inbox / name).is_symlink(), name
     assert (inbox / "sub" / "deep.xlsx").exists()
     reason = (inbox / "failed" / "bad.xlsx.error.txt").read_text(encoding="utf-8").strip()
-    import io
-
     err_check = io.StringIO()
     main(["check", str(inbox / "failed" / "bad.xlsx")], stdout=io.StringIO(), stderr=err_check)
     same_words = err_check.getvalue().removeprefix("batchship: ").strip()
@@ -150,7 +136,7 @@ def test_sigterm_mid_sheet_then_restart_completes_it(tmp_path: Path) -> None:
         orders=[Order(order_id(i)) for i in range(200, 300)], faults=Faults(latency_s=0.2)
     ) as sandbox:
         proc = watch(inbox, sandbox, "--settle", "0.2", "--batch-size", "5", "--rate-limit", "10")
-        assert wait_for(lambda: sandbox.calls().get("dispatch", 0) >= 3)
+        assert sandbox.wait_until(lambda calls, _: calls.get("dispatch", 0) >= 3), sandbox.calls()
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err

@@ -143,6 +143,17 @@ class Sandbox:
         with self.state.lock:
             return dict(self.state.calls)
 
+    def wait_until(
+        self, predicate: Callable[[dict[str, int], dict[str, int]], bool], timeout: float = 60.0
+    ) -> bool:
+        """Block until `predicate(calls, dispatch_counts)` holds (tried each time a call is counted), or
+        `timeout` seconds pass; whether it held. Tests wait on the sandbox with this instead of polling."""
+        state = self.state
+        with state.changed:
+            return state.changed.wait_for(
+                lambda: predicate(dict(state.calls), dict(state.dispatch_counts)), timeout
+            )
+
     def order(self, pid: str) -> Order | None:
         with self.state.lock:
             return self.state.orders.get(pid)
@@ -160,8 +171,7 @@ class Sandbox:
         return web.json_response(body, status=status, headers={"GNCP-GW-Trace-ID": trace, **(headers or {})})
 
     async def _token(self, request: web.Request) -> web.Response:
-        with self.state.lock:
-            self.state.calls["token"] += 1
+        self.state.count("token")
         form = await request.post()
         client_id = str(form.get("client_id", ""))
         timestamp = str(form.get("timestamp", ""))
@@ -209,28 +219,23 @@ class Sandbox:
         """Latency, auth and rate limit, common to the API endpoints."""
         if self.faults.latency_s:
             await asyncio.sleep(self.faults.latency_s)
-        with self.state.lock:
-            self.state.calls[name] += 1
+        self.state.count(name)
         client_id = self._authorise(request)
         if client_id is None:
             return self._error(401, "GW.AUTHN", "invalid or expired token")
         if not self._limits.take(client_id):
-            with self.state.lock:
-                self.state.calls["rate_limited"] += 1
+            self.state.count("rate_limited")
             return self._error(
                 429, "GW.RATE_LIMIT", "요청이 많아 처리할 수 없습니다.", self._limits.headers(client_id)
             )
         return client_id, self._limits.headers(client_id)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        with self.state.lock:
-            call = self.state.calls["dispatch_attempts"] + 1
-            self.state.calls["dispatch_attempts"] = call
+        call = self.state.count("dispatch_attempts")
         try:
             return await self._dispatch_call(request, call)
         finally:
-            with self.state.lock:
-                self.state.calls["dispatch_done"] += 1
+            self.state.count("dispatch_done")
 
     async def _dispatch_call(self, request: web.Request, call: int) -> web.StreamResponse:
         if self.faults.expire_tokens.strikes(call, self._rng):

@@ -138,6 +138,18 @@ class SandboxState:
     statuses: Counter[int] = field(default_factory=Counter)
     tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (client id, expiry)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Notified (under `lock`) each time a call is counted, so that a test can wait on it.
+    changed: threading.Condition = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    def count(self, name: str) -> int:
+        """One more call of `name`; its new count."""
+        with self.lock:
+            self.calls[name] += 1
+            self.changed.notify_all()
+            return self.calls[name]
 
     def save(self, path: Path) -> None:
         """Write the orders and dispatch counts to `path` (JSON, atomically)."""

@@ -18,7 +18,7 @@ journal makes sure nothing is sent twice. A stop request (SIGTERM, SIGINT) lets 
 flight finish, writes its result copy, leaves it in processing/ and ends the watch; the next start completes it.
 
 The watcher is a generator of `Event`s with a stop event; all the work on one file is the `process` function
-it is given (`pipeline.py` builds the real one; tests pass a fake, and a fake clock).
+it is given (`pipeline.py` builds the real one; tests pass a fake, and a fake clock and wait).
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ class Event:
 
 
 ProcessFn = Callable[[Path, Path, threading.Event], Report]
+#: Waits up to `seconds` or until the stop event is set; True when it is set.
+WaitFn = Callable[[threading.Event, float], bool]
+
+
+def wait_on(stop: threading.Event, seconds: float) -> bool:
+    return stop.wait(seconds)
 
 
 @dataclass(slots=True)
@@ -71,7 +77,8 @@ class _Seen:
 class Watcher:
     """inbox: the folder; process: runs one sheet (sheet path, results folder, stop event) -> Report;
     interval: seconds between scans; settle: seconds a file must stay unchanged; log: the run log file;
-    lang: of the notes written beside failed files; clock: monotonic seconds (tests pass a fake)."""
+    lang: of the notes written beside failed files; clock: monotonic seconds, and wait: the pause between
+    scans (tests pass a fake pair that moves time on without sleeping)."""
 
     inbox: Path
     process: ProcessFn
@@ -80,6 +87,7 @@ class Watcher:
     log: Path | None = None
     lang: Lang = "ko"
     clock: Callable[[], float] = time.monotonic
+    wait: WaitFn = wait_on
     _seen: dict[Path, _Seen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -162,7 +170,7 @@ class Watcher:
                 return
             yield Event("waiting", holder=holder)
             while not lock.try_acquire():
-                if stop.wait(self.interval):
+                if self.wait(stop, self.interval):
                     return
         try:
             owner.write_text(f"pid {os.getpid()}\n", encoding="utf-8")
@@ -189,7 +197,7 @@ class Watcher:
             ready = self.settled()
             if once and first and self.settle > 0:
                 first = False
-                stop.wait(self.settle)  # watch the files for one settle period
+                self.wait(stop, self.settle)  # watch the files for one settle period
                 continue
             for path in ready:
                 if stop.is_set():
@@ -202,7 +210,7 @@ class Watcher:
                 yield self._handle(moved, stop)
             if once:
                 return
-            stop.wait(self.interval)
+            self.wait(stop, self.interval)
 
     def _handle(self, path: Path, stop: threading.Event) -> Event:
         """Process one sheet that sits in processing/; file it under done/ or failed/."""
