@@ -107,7 +107,8 @@ def test_partial_success_in_one_request(tmp_path: Path, sandbox: Callable[..., S
         (Status.FAILED, "100001"),
     ]
     assert report.rows[1].message.startswith("NAVER가 거부했습니다(104442 상품 주문 상태 확인 필요)")
-    assert report.sent.failed_trace_ids
+    # the one request that carried the refusals, by the trace id NAVER (here the sandbox) gave it
+    assert [len(t) for t in report.sent.failed_trace_ids] == [32]
     assert report.exit_code == 1
 
 

@@ -34,10 +34,6 @@ class RunLock:
             on_wait()
         self._lock.acquire()
 
-    @property
-    def held(self) -> bool:
-        return self._lock.is_locked
-
     def release(self) -> None:
         if self._lock.is_locked:
             self._lock.release(force=True)

@@ -34,7 +34,6 @@ class RateLimiter:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self._ceiling = rate
         self.burst = burst if burst is not None else max(1.0, rate)
         self._tokens = self.burst
         self._clock = clock
@@ -42,7 +41,6 @@ class RateLimiter:
         self._updated = clock()
         self._lock = threading.Lock()
         self._paused_until = 0.0
-        self.waited_s = 0.0
 
     def _refill(self, now: float) -> None:
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
@@ -60,7 +58,6 @@ class RateLimiter:
                     return
                 if wait == 0.0:
                     wait = (1 - self._tokens) / self.rate
-            self.waited_s += wait
             self._sleep(wait)
 
     def observe(self, headers: Mapping[str, str]) -> None:

@@ -41,7 +41,6 @@ class Budget:
     def can_retry(self) -> bool:
         return self.attempts < self.policy.attempts and self._clock() - self._start < self.policy.total_s
 
-    def wait(self) -> float:
-        delay = self.policy.backoff(self.attempts)
-        self.policy.sleep(delay)
-        return delay
+    def wait(self) -> None:
+        """Sleep the backoff due after the attempts spent so far."""
+        self.policy.sleep(self.policy.backoff(self.attempts))

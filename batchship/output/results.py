@@ -104,7 +104,7 @@ def _safe(text: str) -> str:
 def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
     fmt = sheet.csv
     assert fmt is not None
-    text = decode_csv(sheet.content, fmt.encoding, fmt.bom)
+    text = decode_csv(sheet.content, fmt.encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.delimiter, strict=False)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator=fmt.newline)
@@ -313,7 +313,7 @@ def _raw_rows(sheet: Sheet, rows: set[int]) -> dict[int, list[Any]]:
         fmt = sheet.csv
         assert fmt is not None
         reader = csv.reader(
-            io.StringIO(decode_csv(sheet.content, fmt.encoding, fmt.bom), newline=""), delimiter=fmt.delimiter
+            io.StringIO(decode_csv(sheet.content, fmt.encoding), newline=""), delimiter=fmt.delimiter
         )
         for number, cells in enumerate(reader, start=1):
             if number in rows:

@@ -25,7 +25,6 @@ DEMO_CLIENT_SECRET: Final = "$2a$04$BatchshipSandboxDemo1u"
 DATE_FORMAT: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$")
 #: Couriers whose tracking numbers the sandbox checks as 10 to 14 digits; others: 8 to 30 letters/digits.
 DOMESTIC_COURIERS: Final = frozenset({"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN"})
-TRACKING_RULE: Final = "domestic couriers (CJGLS, HYUNDAI, HANJIN, KGB, EPOST, KDEXP, DAESIN): 10-14 digits; others: 8-30 letters and digits"
 STATUSES: Final = (
     "PAYMENT_WAITING",
     "PAYED",

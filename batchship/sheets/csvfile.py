@@ -61,7 +61,8 @@ def _refuse_mixed(content: bytes, p: Path) -> None:
             )
 
 
-def decode_csv(content: bytes, encoding: str, bom: bool) -> str:
+def decode_csv(content: bytes, encoding: str) -> str:
+    """The text of a CSV in `encoding`, without its byte-order mark."""
     text = content.decode(encoding)
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -83,7 +84,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
     encoding, bom = detect_csv_encoding(content, p)
-    text = decode_csv(content, encoding, bom)
+    text = decode_csv(content, encoding)
     if "\x00" in text:
         raise SheetError(Msg.of("file.not_text_csv", path=p))
     too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)

@@ -16,7 +16,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
         return
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
-    def handler(signum: int, frame: object) -> None:
+    def handler(_signum: int, _frame: object) -> None:
         stop.set()
 
     for sig in previous:
