@@ -4,6 +4,7 @@ no module or function grows past what a reader can hold, and every sentence exis
 from __future__ import annotations
 
 import ast
+import os
 import re
 import string
 import subprocess
@@ -169,6 +170,23 @@ def test_korean_sentences_carry_no_english_words() -> None:
             if not allowed.match(word):
                 odd.add(f"{key}: {word}")
     assert odd == set()
+
+
+def test_system_errors_are_put_into_the_catalogues_words() -> None:
+    """An OSError's own text is English whatever the language: `os_reason` says it in the catalogue's words,
+    for every errno a file operation commonly meets, and names the errno for the rest."""
+    import errno
+
+    from batchship.i18n import os_reason
+
+    for code in (errno.ENOENT, errno.EACCES, errno.ENOSPC, errno.EROFS, errno.EISDIR, errno.ENAMETOOLONG):
+        exc = OSError(code, os.strerror(code))
+        ko, en = os_reason(exc).render("ko"), os_reason(exc).render("en")
+        assert os.strerror(code) not in ko + en and not re.search(r"[A-Za-z]", ko), (code, ko)
+        assert re.fullmatch(r"[a-z][a-z /,-]+", en), (code, en)
+    odd = os_reason(OSError(errno.ECONNRESET, "Connection reset by peer"))
+    assert (odd.render("ko"), odd.render("en")) == ("시스템 오류 ECONNRESET", "system error ECONNRESET")
+    assert os_reason(ValueError("x")).render("ko") == "시스템 오류 ValueError"
 
 
 def test_language_choice_order() -> None:

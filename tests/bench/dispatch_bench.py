@@ -77,7 +77,7 @@ def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict
                 rate_limited = client.rate_limited
         finally:
             proc.terminate()
-            proc.wait(10)
+            proc.communicate(timeout=10)
     ok = sum(1 for r in results.values() if r.status.value == "SUCCESS")
     return {
         "orders": n,

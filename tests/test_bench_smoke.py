@@ -1,0 +1,50 @@
+"""`make bench` stays runnable: each of its parts run at toy sizes (its figures are measured by `make bench`
+itself, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bench import dispatch_bench, soak
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.bench.run",
+            "--rows",
+            "300",
+            "--skip-dispatch",
+            "--build",
+            str(tmp_path / "b"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # 1: toy sizes miss the ratios, which is not the point
+    figures = [line.split(" | ")[0].strip("| ") for line in proc.stdout.splitlines() if line.startswith("| ")]
+    assert figures[1:] == [
+        "bare pandas.read_excel(calamine, dtype=str)",
+        "batchship check, end to end",
+        "result copy, streaming writer",
+        "result copy, openpyxl round trip",
+        "peak memory of batchship check (max RSS)",
+    ]
+    report = (tmp_path / "bench-report.md").read_text(encoding="utf-8")
+    assert report.startswith("# batchship benchmark (check: 300 rows") and report.strip() in proc.stdout
+
+
+def test_the_soak_and_the_dispatch_throughput_run() -> None:
+    rows, ok = soak.run(sheets=1, rows=30)
+    assert ok and ("soak: orders dispatched twice", "0", "", "0") in rows
+    figures = dispatch_bench._run(60, None, 0.0, 100)
+    assert (figures["orders"], figures["succeeded"], figures["requests"]) == (60, 60, 2)
