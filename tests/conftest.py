@@ -145,9 +145,11 @@ def _korean(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test ever writes the user's real journal: each test gets its own (inherited by subprocesses)."""
+    """No test ever writes the user's real journal or crash logs: each test gets its own (inherited by
+    subprocesses)."""
     path = tmp_path_factory.mktemp("journal") / "journal.sqlite3"
     monkeypatch.setenv("BATCHSHIP_JOURNAL", str(path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(path.parent / "state"))
     return path
 
 

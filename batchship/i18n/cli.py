@@ -41,6 +41,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Cannot write {path} ({reason}).",
     },
     "cli.error": {"ko": "batchship: {message}", "en": "batchship: {message}"},
+    "cli.crash": {
+        "ko": "batchship: 예기치 못한 오류({error})로 멈췄습니다. 자세한 내용이 {log}에 있습니다. 이 파일을 "
+        "batchship 담당자에게 보내 주세요.",
+        "en": "batchship: stopped by an unexpected error ({error}). The details are in {log}; please send that "
+        "file to whoever looks after batchship.",
+    },
     "cli.no_history": {
         "ko": "{path}에 {ids}의 발송 기록이 없습니다",
         "en": "no attempts for {ids} in {path}",

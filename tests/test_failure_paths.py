@@ -1,0 +1,89 @@
+"""Failure paths found by probing (issue 11): each ends in a clear message and the right exit code, never a
+traceback, an abort or a wedged watcher."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from batchship.apps.cli import CRASH_EXIT, commands
+from batchship.sandbox import DEMO_CLIENT_SECRET
+from tests.conftest import HEADER, cli, dispatch_env, order_id, orders_sheet, read_rows, write_xlsx
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_output_piped_into_a_reader_that_leaves_breaks_nothing(tmp_path: Path) -> None:
+    """`batchship check x | head -c 1`: the reader goes away; batchship finishes its work (the result copy is
+    complete), exits with the check's own code, and prints no traceback or 'Exception ignored'."""
+    rows = [HEADER, *([order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(1, 400))]
+    sheet = write_xlsx(tmp_path / "s.xlsx", rows)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "batchship", "check", str(sheet)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader has gone before the first line
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 0, err
+    assert err == ""
+    assert len(read_rows(tmp_path / "s.result.xlsx")) == 400
+
+
+def test_dispatch_whose_reader_leaves_still_sends_every_row(tmp_path: Path, sandbox_of) -> None:  # type: ignore[no-untyped-def]
+    """The progress bar and the summary go to a closed pipe: no row is left unsent because of it."""
+    sb = sandbox_of(60)
+    sheet = orders_sheet(tmp_path / "s.xlsx", 60)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "batchship",
+            "dispatch",
+            str(sheet),
+            "--base-url",
+            sb.base_url,
+            "--batch-size",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dispatch_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 61)}
+    assert {r[5] for r in read_rows(tmp_path / "s.result.xlsx")[1:]} == {"성공"}
+
+
+def test_an_unforeseen_error_is_one_line_and_a_crash_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anything nobody foresaw: one line naming the crash log (exit 3); the log holds the traceback, with the
+    secrets removed; --debug shows the traceback too."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("NAVER_COMMERCE_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+
+    def broken(*_: object) -> int:
+        raise RuntimeError(f"something nobody foresaw, near {DEMO_CLIENT_SECRET}")
+
+    monkeypatch.setattr(commands, "check", broken)
+    code, out, err = cli("check", "whatever.xlsx")
+    assert (code, out) == (CRASH_EXIT, "")
+    assert err.count("\n") == 1 and "Traceback" not in err and "예기치 못한 오류(RuntimeError)" in err
+    log = Path(err.split("자세한 내용이 ")[1].split("에 있습니다")[0])
+    assert log.parent == tmp_path / "state" / "batchship" / "log"
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "something nobody foresaw" in text and DEMO_CLIENT_SECRET not in text
+    code, _, err = cli("check", "whatever.xlsx", "--debug", "--lang", "en")
+    assert code == CRASH_EXIT and "Traceback" in err and DEMO_CLIENT_SECRET not in err
+    assert (
+        err.strip().splitlines()[-1].startswith("batchship: stopped by an unexpected error (RuntimeError).")
+    )
