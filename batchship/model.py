@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from batchship.i18n import Lang, t
+from batchship.i18n import Lang, Msg, t
 
 
 class Status(enum.StrEnum):
@@ -79,7 +79,9 @@ class Report:
     mode: `check` or `dispatch`; source: the input file; sheet_name and header_row: where the rows came from;
     rows: one result per order row, in sheet order; lang: the language of the messages; dry_run: a dispatch
     that sent nothing; plan: the requests; sent: what a real dispatch did (None for check and dry run);
-    result_file, retry_file: what was written; journal: where attempts were recorded; duration_s: wall time.
+    result_file, retry_file: what was written; journal: where attempts were recorded; duration_s: wall time;
+    errors: why a dispatch stopped before the end or its result copy could not be written (the report still
+    says what happened to every row).
     """
 
     mode: Literal["check", "dispatch"]
@@ -95,6 +97,7 @@ class Report:
     retry_file: Path | None = None
     journal: str | None = None
     duration_s: float = 0.0
+    errors: list[Msg] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows by status, every status present (0 when none)."""
@@ -105,10 +108,17 @@ class Report:
         """Rows by error code (the first code of each row that has one), most frequent first."""
         return dict(Counter(r.code for r in self.rows if r.code).most_common())
 
+    def went_out(self) -> bool:
+        """Whether any order may have reached NAVER in this run (dispatched, or its outcome unknown)."""
+        return any(r.status in (Status.SUCCESS, Status.UNKNOWN) for r in self.rows)
+
     @property
     def exit_code(self) -> int:
         """0: every row is fine (valid in `check`; in `dispatch`, dispatched now or already before with the same
-        tracking number: the end state is the same); 1: some are not."""
+        tracking number: the end state is the same); 1: some are not; 2: the run stopped on an error (`errors`)
+        before any order went out (with some out: 1, so that what was done is never reported as nothing)."""
+        if self.errors:
+            return 1 if self.went_out() else 2
         if self.mode == "check":
             return 0 if all(r.status is Status.NOT_SENT for r in self.rows) else 1
         return 0 if all(r.status in DONE for r in self.rows) else 1
@@ -127,6 +137,7 @@ class Report:
             "result_file": str(self.result_file) if self.result_file else None,
             "retry_file": str(self.retry_file) if self.retry_file else None,
             "exit_code": self.exit_code,
+            "errors": [e.render(self.lang) for e in self.errors],
             "dry_run": self.dry_run,
             "batch_size": self.plan.batch_size,
             "requests_planned": self.plan.requests,

@@ -87,3 +87,81 @@ def test_an_unforeseen_error_is_one_line_and_a_crash_log(
     assert (
         err.strip().splitlines()[-1].startswith("batchship: stopped by an unexpected error (RuntimeError).")
     )
+
+
+def test_watch_given_a_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "inbox").write_text("x")
+    code, _, err = cli("watch", str(tmp_path / "inbox"), "--once", "--dry-run")
+    assert code == 2 and "폴더가 아닙니다" in err and "Traceback" not in err
+
+
+def test_a_sandbox_port_already_taken_says_how_to_fix_it() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = cli("sandbox", "--port", str(port))
+    assert code == 2, err
+    assert f"127.0.0.1:{port}에서 기다릴 수 없습니다(다른 프로그램이 이미 쓰는 포트)" in err
+
+
+def test_a_damaged_practice_store_state_says_how_to_start_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = tmp_path / "practice.sqlite3"
+    (tmp_path / "practice.sandbox.json").write_text('{"orders": [{"nonsense": 1}]}', encoding="utf-8")
+    code, _, err = cli(
+        "dispatch", str(orders_sheet(tmp_path / "s.xlsx", 2)), "--sandbox", "--journal", str(journal)
+    )
+    assert code == 2 and "practice.sandbox.json" in err and "이 파일을 지우면" in err
+
+
+def test_a_report_that_cannot_be_written_still_shows_the_summary(tmp_path: Path) -> None:
+    """`--report` through a file: the summary is printed, the reason on stderr, exit 2 (nothing was sent)."""
+    (tmp_path / "afile").write_text("x")
+    sheet = orders_sheet(tmp_path / "s.xlsx", 2)
+    code, out, err = cli("check", str(sheet), "--report", str(tmp_path / "afile" / "r.json"))
+    assert code == 2
+    assert "보고서 파일을 쓸 수 없습니다" in err and "같은 이름의 파일이 이미 있음" in err
+    assert "통과" in out and "s.result.xlsx" in out
+
+
+def test_the_report_is_written_on_exit_2_too(tmp_path: Path) -> None:
+    import json
+
+    code, _, err = cli("check", str(tmp_path / "없음.xlsx"), "--report", str(tmp_path / "r" / "r.json"))
+    data = json.loads((tmp_path / "r" / "r.json").read_text(encoding="utf-8"))
+    assert code == 2 and data["exit_code"] == 2 and data["mode"] == "check"
+    assert data["errors"] == [err.strip().removeprefix("batchship: ")]
+
+
+def test_a_result_copy_that_cannot_be_written_after_sending_still_reports_what_was_sent(
+    tmp_path: Path, sandbox_of, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Orders were dispatched, then the result copy cannot be written: exit 1 (not 2: orders went out), the
+    summary and the JSON report say every row was sent, the reason is on stderr."""
+    import json
+
+    sb = sandbox_of(3)
+    for name, value in dispatch_env().items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "afile").write_text("x")
+    sheet = orders_sheet(tmp_path / "s.xlsx", 3)
+    report = tmp_path / "r.json"
+    code, out, err = cli(
+        "dispatch",
+        str(sheet),
+        "--base-url",
+        sb.base_url,
+        "--out",
+        str(tmp_path / "afile" / "r.xlsx"),
+        "--report",
+        str(report),
+    )
+    assert code == 1, err
+    assert "결과 파일을 쓸 수 없습니다" in err and sb.dispatch_counts() == {order_id(i): 1 for i in (1, 2, 3)}
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["counts"]["SUCCESS"] == 3 and data["result_file"] is None and len(data["errors"]) == 1
+    assert "성공" in out

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from batchship.domain.plan import DispatchItem
-from batchship.errors import AuthError
+from batchship.errors import AuthError, JournalError
+from batchship.i18n import Msg
 from batchship.journal import AttemptState, JournalStore, open_journal
-from batchship.model import Status
+from batchship.model import RowResult, Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.retry import RetryPolicy
 from batchship.services.dispatch.context import RunContext
@@ -240,21 +242,80 @@ def test_reconciling_with_the_lookup_failing_leaves_the_attempts_unsettled(journ
 
 
 def test_a_token_refused_mid_run_stops_sending_and_says_why_on_every_row_left(tmp_path: Path) -> None:
-    """The first request meets 401 and the renewed token is refused (the secret was rotated mid-run): the run
-    raises AuthError after writing the result copy, where every row not sent says why; nothing else is sent."""
+    """The first request meets 401 and the renewed token is refused (the secret was rotated mid-run): nothing
+    else is sent; the report and the result copy say why on every row, and the run's error is in the report
+    (exit 2: no order went out)."""
     rows = [[order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(1, 5)]
     sheet = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
     naver = Naver([error(401, "GW.AUTHN")], token=[ok_token(), error(403, "GW.AUTHN")])
-    with pytest.raises(AuthError) as e:
-        run_job(
-            sheet,
-            "http://naver.test/external",
-            transport=httpx.MockTransport(naver),
-            batch_size=2,
-            concurrency=1,
-            retry=NO_WAIT,
-        )
+    report = run_job(
+        sheet,
+        "http://naver.test/external",
+        transport=httpx.MockTransport(naver),
+        batch_size=2,
+        concurrency=1,
+        retry=NO_WAIT,
+    )
     assert naver.calls == {"token": 2, "dispatch": 1, "query": 0}
+    assert [e.key for e in report.errors] == ["api.token_refused"] and report.exit_code == 2
     result = read_rows(tmp_path / "s.result.xlsx")
     assert [r[5] for r in result[1:]] == ["미전송"] * 4
-    assert all("인증 토큰 요청을 거부했습니다" in str(r[7]) for r in result[1:]), e.value
+    assert all("인증 토큰 요청을 거부했습니다" in str(r[7]) for r in result[1:])
+
+
+class FailingJournal:
+    """The real SQLite journal, whose `begin` or `finish` fails (as a full disk would) from call `at` on."""
+
+    def __init__(self, journal: JournalStore, method: str, at: int = 1) -> None:
+        self.journal, self.method, self.at, self.calls = journal, method, at, 0
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self.journal, name)
+        if name != self.method:
+            return real
+
+        def failing(*args: Any) -> Any:
+            self.calls += 1
+            if self.calls >= self.at:
+                raise JournalError(
+                    Msg.of("journal.failed", path="j.sqlite3", reason=Msg.of("reason.no_space"))
+                )
+            return real(*args)
+
+        return failing
+
+
+def run_with(naver: Naver, journal: Any) -> tuple[list[RowResult], RunContext]:
+    client = CommerceClient(CREDS, "http://naver.test/external", transport=httpx.MockTransport(naver))
+    ctx = RunContext(client, retry=NO_WAIT, journal=journal)
+    try:
+        return Request(ctx, list(ITEMS)).run(), ctx
+    finally:
+        client.close()
+
+
+def test_a_journal_that_cannot_record_before_sending_sends_nothing(journal: JournalStore) -> None:
+    naver = Naver([ok([A, B])])
+    results, ctx = run_with(naver, FailingJournal(journal, "begin"))
+    assert [r.status for r in results] == [Status.NOT_SENT] * 2 and naver.calls["dispatch"] == 0
+    assert "디스크 공간 부족" in results[0].message
+    assert ctx.stop.is_set() and ctx.fatal is not None and ctx.fatal.msg.key == "journal.failed"
+
+
+def test_a_journal_that_cannot_settle_keeps_what_naver_said_and_stops_the_run(journal: JournalStore) -> None:
+    """NAVER answered; the journal cannot record it: the rows still say what happened (A sent, B refused),
+    the run stops, and the attempts stay pending, so the next run looks them up before sending anything."""
+    naver = Naver([ok([A], [{"productOrderId": B, "code": "104121", "message": "기사용 송장"}])])
+    results, ctx = run_with(naver, FailingJournal(journal, "finish"))
+    assert [(r.status, r.code) for r in results] == [(Status.SUCCESS, ""), (Status.FAILED, "104121")]
+    assert ctx.stop.is_set() and ctx.fatal is not None
+    assert {a.product_order_id for a in journal.unsettled()} == {A, B}
+
+
+def test_a_journal_failing_after_an_unknown_outcome_leaves_the_rows_unknown(journal: JournalStore) -> None:
+    """A 504 (outcome unknown), and the journal fails before the lookup is recorded: UNKNOWN, never NOT_SENT."""
+    lookup = httpx.Response(200, json={"data": [order(A, "DELIVERING", "6000000001"), order(B, "PAYED")]})
+    naver = Naver([error(504, "GW.TIMEOUT.01")], [lookup])
+    results, _ = run_with(naver, FailingJournal(journal, "finish"))
+    assert results[0].status is Status.SUCCESS  # the lookup proved it before the journal failed
+    assert results[1].status is Status.UNKNOWN and "전달되었을 수 있습니다" in results[1].message

@@ -285,3 +285,68 @@ def test_a_file_taken_away_before_it_is_moved_is_skipped(tmp_path: Path) -> None
     watcher.settled = settled_then_deleted  # type: ignore[method-assign]
     time.at(5.0, stop.set)
     assert list(watcher.run(stop)) == [] and process.calls == []
+
+
+def test_a_sheet_the_watcher_died_with_twice_goes_to_failed_and_the_queue_goes_on(tmp_path: Path) -> None:
+    """A sheet left in processing/ by two watch processes that died with it in hand (its `.inhand` count says
+    so) is not tried a third time: it goes to failed/ with a note, and the next sheet is processed."""
+    watcher, time, process, stop = make(tmp_path, settle=0.0)
+    (watcher.inbox / "processing" / "killer.xlsx").write_bytes(b"x")
+    (watcher.inbox / "processing" / ".killer.xlsx.inhand").write_text("2\n", encoding="utf-8")
+    (watcher.inbox / "next.xlsx").write_bytes(b"x")
+    time.at(1.0, stop.set)
+    events = list(watcher.run(stop))
+    assert [e.kind for e in events] == ["failed", "processed"]
+    assert [name for _, name, _ in process.calls] == ["next.xlsx"]
+    assert names(watcher.inbox / "failed") == ["killer.xlsx", "killer.xlsx.error.txt"]
+    assert "2번 멈췄습니다" in (watcher.inbox / "failed" / "killer.xlsx.error.txt").read_text(
+        encoding="utf-8"
+    )
+    assert names(watcher.inbox / "processing") == []
+
+
+def test_the_in_hand_count_grows_only_while_a_sheet_is_in_hand(tmp_path: Path) -> None:
+    """While processed, a sheet's `.inhand` count is one more than before; once handled it is gone."""
+    watcher, time, process, stop = make(tmp_path, settle=0.0)
+    (watcher.inbox / "processing" / "again.xlsx").write_bytes(b"x")
+    marker = watcher.inbox / "processing" / ".again.xlsx.inhand"
+    marker.write_text("1\n", encoding="utf-8")
+    seen: list[str] = []
+    process.outcomes["again.xlsx"] = lambda _: seen.append(marker.read_text(encoding="utf-8").strip())
+    time.at(1.0, stop.set)
+    list(watcher.run(stop))
+    assert seen == ["2"] and not marker.exists() and names(watcher.inbox / "done") == ["again.xlsx"]
+
+
+def test_an_unforeseen_error_files_the_sheet_with_a_crash_log_and_the_queue_goes_on(tmp_path: Path) -> None:
+    watcher, time, process, stop = make(tmp_path, settle=0.0)
+    (watcher.inbox / "odd.xlsx").write_bytes(b"x")
+    (watcher.inbox / "fine.xlsx").write_bytes(b"x")
+    os.utime(watcher.inbox / "odd.xlsx", (1, 1))
+    process.outcomes["odd.xlsx"] = RuntimeError("nobody foresaw this")
+    time.at(1.0, stop.set)
+    events = list(watcher.run(stop))
+    assert [e.kind for e in events] == ["failed", "processed"]
+    note = (watcher.inbox / "failed" / "odd.xlsx.error.txt").read_text(encoding="utf-8")
+    assert "예기치 못한 오류(RuntimeError)" in note
+    log = Path(note.split("자세한 내용이 ")[1].split("에 있습니다")[0])
+    assert "nobody foresaw this" in log.read_text(encoding="utf-8")
+
+
+def test_a_run_that_stopped_on_its_own_leaves_the_sheet_to_be_resumed(tmp_path: Path) -> None:
+    """The dispatch stopped early (the journal failed): not the sheet's fault; it stays in processing/."""
+    watcher, time, process, stop = make(tmp_path, settle=0.0)
+    (watcher.inbox / "a.xlsx").write_bytes(b"x")
+    why = Msg.of("journal.failed", path="j", reason=Msg.of("reason.no_space"))
+    real = process.__call__
+
+    def stopped_early(sheet: Path, results: Path, stop_: threading.Event) -> Report:
+        report = real(sheet, results, stop_)
+        report.errors.append(why)
+        return report
+
+    watcher.process = stopped_early
+    time.at(1.0, stop.set)
+    events = list(watcher.run(stop))
+    assert [(e.kind, e.error) for e in events] == [("failed", why)]
+    assert names(watcher.inbox / "processing") == ["a.xlsx"] and names(watcher.inbox / "failed") == []

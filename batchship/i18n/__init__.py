@@ -87,6 +87,7 @@ _OS_REASONS: Final = {
     errno.ENAMETOOLONG: "reason.name_too_long",
     errno.EBUSY: "reason.busy",
     errno.EIO: "reason.io",
+    errno.EADDRINUSE: "reason.port_in_use",
 }
 
 

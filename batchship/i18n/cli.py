@@ -252,6 +252,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "샌드박스 주문 파일 {path}을(를) 읽을 수 없습니다({reason}).",
         "en": "Cannot read the sandbox orders {path}: {reason}",
     },
+    "sandbox.cannot_listen": {
+        "ko": "샌드박스가 {host}:{port}에서 기다릴 수 없습니다({reason}). --port로 다른 포트를 주거나, --port를 빼서 "
+        "빈 포트를 쓰세요.",
+        "en": "The sandbox cannot listen on {host}:{port} ({reason}). Give another --port, or leave --port out "
+        "to take a free one.",
+    },
+    "sandbox.state_unreadable": {
+        "ko": "연습 스토어 상태 파일 {path}을(를) 읽을 수 없습니다({reason}). 이 파일을 지우면 연습 스토어가 처음 "
+        "상태로 돌아갑니다.",
+        "en": "Cannot read the practice store's state {path} ({reason}). Delete the file to start the practice "
+        "store afresh.",
+    },
     "sandbox.orders_not_utf8": {
         "ko": "샌드박스 주문 파일 {path}이(가) UTF-8이 아닙니다. UTF-8 CSV로 저장하세요.",
         "en": "The sandbox orders {path} are not UTF-8. Save them as a UTF-8 CSV.",

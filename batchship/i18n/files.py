@@ -24,6 +24,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "파일이 손상되었거나 저널 파일이 아님",
         "en": "the file is damaged or not a journal",
     },
+    "reason.port_in_use": {"ko": "다른 프로그램이 이미 쓰는 포트", "en": "the port is already in use"},
+    "reason.not_json": {"ko": "JSON 형식이 아님", "en": "not valid JSON"},
     "reason.other": {"ko": "시스템 오류 {name}", "en": "system error {name}"},
     "file.not_found": {
         "ko": "파일을 찾을 수 없습니다: {path}. 경로와 파일 이름을 확인하세요.",
@@ -157,6 +159,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "{path} mixes UTF-8 lines and CP949/EUC-KR lines (line {utf8_line} is UTF-8, "
         "line {cp949_line} CP949). Save it again in one encoding (Excel: 'CSV UTF-8 "
         "(Comma delimited)').",
+    },
+    "file.report_write_failed": {
+        "ko": "보고서 파일을 쓸 수 없습니다: {path} ({reason}). 경로와 권한을 확인하세요.",
+        "en": "Cannot write the report file {path} ({reason}). Check the path and the permissions.",
     },
     "file.write_failed": {
         "ko": "결과 파일을 쓸 수 없습니다: {path} ({reason}). 폴더가 있는지, 파일이 엑셀에서 열려 있지 않은지 확인하세요.",

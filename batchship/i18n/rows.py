@@ -174,6 +174,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "중단 요청으로 보내지 않았습니다. 다시 실행하면 이 행을 보냅니다.",
         "en": "Not sent: the run was stopped. Run again to send this row.",
     },
+    "dispatch.journal_failed_unknown": {
+        "ko": "저널에 기록하지 못해 발송을 멈췄습니다({reason}). 이 주문은 NAVER에 전달되었을 수 있습니다. 저널 "
+        "문제를 해결한 뒤 다시 실행하면 먼저 주문을 조회해 확인하고, 보내지 않은 경우에만 보냅니다.",
+        "en": "Sending stopped because the journal could not record ({reason}). This order may have reached "
+        "NAVER. Fix the journal and run again: the order is looked up first and sent only if it was not.",
+    },
     "dispatch.dry_run": {
         "ko": "미리보기(--dry-run): 검사를 통과했고, 보내지 않았습니다.",
         "en": "Dry run: passed the checks, not sent.",

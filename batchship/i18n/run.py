@@ -93,6 +93,27 @@ MESSAGES.update(EXTRA)
 
 WATCH: Final[dict[str, dict[str, str]]] = {
     "watch.log_failed": {"ko": "실패: {message}", "en": "failed: {message}"},
+    "watch.died_with_it": {
+        "ko": "batchship watch가 이 파일을 처리하다 {n}번 멈췄습니다. 다시 시도하지 않고 failed/로 옮겼습니다. 파일을 "
+        "확인하세요. 고친 뒤 다시 넣으면 이미 보낸 주문은 다시 보내지 않습니다.",
+        "en": "batchship watch died {n} times while processing this file, so it was moved to failed/ instead of "
+        "being tried again. Check the file; once fixed, drop it in again: orders already sent are not sent "
+        "twice.",
+    },
+    "watch.crashed": {
+        "ko": "예기치 못한 오류({error})로 이 파일을 처리하지 못했습니다. 자세한 내용이 {log}에 있습니다. 다시 넣으면 "
+        "이미 보낸 주문은 다시 보내지 않습니다.",
+        "en": "This file could not be processed: an unexpected error ({error}). The details are in {log}. If you "
+        "drop it in again, orders already sent are not sent twice.",
+    },
+    "watch.not_a_folder": {
+        "ko": "{path}은(는) 폴더가 아닙니다. 감시할 폴더를 지정하세요(없으면 새로 만듭니다).",
+        "en": "{path} is not a folder. Give the folder to watch (it is created if missing).",
+    },
+    "watch.cannot_create": {
+        "ko": "감시 폴더 {path}을(를) 만들 수 없습니다({reason}).",
+        "en": "Cannot create the watched folder {path} ({reason}).",
+    },
     "watch.log_error": {
         "ko": "오류(다음 실행에서 다시 시도): {message}",
         "en": "error (tried again next run): {message}",

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 from batchship.errors import OutputError
 from batchship.i18n import Msg, os_reason
 from batchship.model import Report
 
 
-def write_json(path: Path, report: Report) -> None:
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def write_json(path: Path, report: Report | dict[str, Any]) -> None:
+    """Write the report (or, when a run could not start, a small dict saying why) to `path`, atomically,
+    creating missing folders."""
+    data = report.to_dict() if isinstance(report, Report) else report
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(Msg.of("file.write_failed", path=path, reason=os_reason(exc))) from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(Msg.of("file.report_write_failed", path=path, reason=os_reason(exc))) from exc

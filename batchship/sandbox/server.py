@@ -40,6 +40,8 @@ from typing import Any
 import bcrypt
 from aiohttp import web
 
+from batchship.errors import ConfigError
+from batchship.i18n import Msg, os_reason
 from batchship.sandbox.rules import apply, lookup, take_order_faults
 from batchship.sandbox.state import (
     DATE_FORMAT,
@@ -348,8 +350,12 @@ class Sandbox:
         self._thread = threading.Thread(target=self._run, name="batchship-sandbox", daemon=True)
         self._thread.start()
         self._started.wait(10)
-        if self._startup_error is not None:
-            raise self._startup_error
+        error = self._startup_error
+        if isinstance(error, OSError):
+            where = {"host": self.host, "port": self.port, "reason": os_reason(error)}
+            raise ConfigError(Msg.of("sandbox.cannot_listen", **where)) from error
+        if error is not None:
+            raise error
         return self
 
     def _run(self) -> None:

@@ -180,11 +180,20 @@ class SandboxState:
             }
 
     def load(self, path: Path) -> None:
-        """Go on from a state `save` wrote (replaces the orders held now)."""
-        data = json.loads(path.read_text(encoding="utf-8"))
+        """Go on from a state `save` wrote (replaces the orders held now); a ConfigError saying how to start
+        afresh when it cannot be read."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            orders = {o["product_order_id"]: Order(**o) for o in data["orders"]}
+            counts = Counter({str(k): int(v) for k, v in data.get("dispatchCounts", {}).items()})
+        except OSError as exc:
+            raise ConfigError(Msg.of("sandbox.state_unreadable", path=path, reason=os_reason(exc))) from exc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = Msg.of("reason.not_json")
+            raise ConfigError(Msg.of("sandbox.state_unreadable", path=path, reason=reason)) from exc
         with self.lock:
-            self.orders = {o["product_order_id"]: Order(**o) for o in data["orders"]}
-            self.dispatch_counts = Counter(data.get("dispatchCounts", {}))
+            self.orders = orders
+            self.dispatch_counts = counts
 
 
 def load_orders_csv(path: Path) -> list[Order]:

@@ -15,7 +15,8 @@ from typing import TextIO, cast
 
 from batchship.apps.cli import commands
 from batchship.apps.cli.parser import PASSWORD_ENV, build_parser
-from batchship.apps.cli.streams import SafeStream, crash_report, silence_if_broken
+from batchship.apps.cli.streams import SafeStream, silence_if_broken
+from batchship.apps.crash import crash_report
 from batchship.errors import BatchshipError
 from batchship.i18n import Lang, choose_lang, t
 
@@ -60,13 +61,16 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
         return commands.redact(text, secrets)
 
     try:
-        if args.command in ("dispatch", "watch"):
-            return int(getattr(commands, args.command)(args, out, lang, secrets))
+        if args.command == "dispatch":
+            return commands.dispatch(args, out, lang, secrets, err)
+        if args.command == "watch":
+            return commands.watch(args, out, lang, secrets)
         return int(getattr(commands, args.command)(args, out, lang))
     except BatchshipError as exc:
         if args.debug:
             err.write(redact(traceback.format_exc()))
         print(redact(t("cli.error", lang, message=exc.msg)), file=err)
+        commands.failure_report(args, exc, lang)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from batchship.apps.cli.parser import PASSWORD_ENV
 from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
 from batchship.apps.cli.signals import stop_on_signals
-from batchship.errors import ConfigError, JournalError
+from batchship.errors import BatchshipError, ConfigError, JournalError, OutputError
 from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.model import Report
 from batchship.output.jsonreport import write_json
@@ -34,11 +34,37 @@ def sheet_options(args: argparse.Namespace, lang: Lang) -> SheetOptions:
     return SheetOptions(sheet=args.sheet_name, password=password, lang=lang, limits=limits)
 
 
-def _finish(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+def _finish(report: Report, args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
+    """Write the JSON report, print the summary (always: what happened is never left unsaid) and why the run
+    stopped early (on `err`), and give the exit code."""
+    failed: OutputError | None = None
     if args.report:
-        write_json(args.report, report)
-    print_summary(report, out, {"report": str(args.report)} if args.report else None)
+        try:
+            write_json(args.report, report)
+        except OutputError as exc:
+            failed = exc
+    print_summary(report, out, {"report": str(args.report)} if args.report and not failed else None)
+    for error in report.errors:
+        print(t("cli.error", report.lang, message=error), file=err or out)
+    if failed is not None:
+        failed.exit_code = 1 if report.went_out() else 2  # orders that went out are never reported as none
+        raise failed
     return report.exit_code
+
+
+def failure_report(args: argparse.Namespace, error: BatchshipError, lang: Lang) -> None:
+    """`--report` when the run could not start (exit 2): the command, the file and why, so that a script
+    reading reports always finds one."""
+    if not getattr(args, "report", None):
+        return
+    data = {
+        "mode": args.command,
+        "source": str(getattr(args, "sheet_path", "") or ""),
+        "exit_code": error.exit_code,
+        "errors": [error.render(lang)],
+    }
+    with contextlib.suppress(OutputError):
+        write_json(args.report, data)
 
 
 def check(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
@@ -71,7 +97,9 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
     yield Target(base_url_from_env(args.base_url), credentials)
 
 
-def dispatch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
+def dispatch(
+    args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str], err: TextIO | None = None
+) -> int:
     from batchship.services.dispatch import DispatchJob, DispatchOptions, run_dispatch
 
     options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
@@ -95,7 +123,7 @@ def dispatch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[st
 
         print(t("run.dry_run", lang, requests=report.plan.requests), file=out)
         print(json.dumps(report.plan.sample_request or {}, ensure_ascii=False, indent=2), file=out)
-    return _finish(report, args, out)
+    return _finish(report, args, out, err)
 
 
 def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
@@ -109,7 +137,13 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
             sheet_options(args, lang), options, target, None if args.dry_run else _journal(args)
         )
         watcher = Watcher(
-            args.inbox, process, interval=args.interval, settle=max(0.0, args.settle), log=args.log, lang=lang
+            args.inbox,
+            process,
+            interval=args.interval,
+            settle=max(0.0, args.settle),
+            log=args.log,
+            lang=lang,
+            redact=lambda text: redact(text, secrets),
         )
         stop = threading.Event()
         worst = 0

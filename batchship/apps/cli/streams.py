@@ -1,18 +1,9 @@
-"""Output that can never stop a run, and the last resort for what nobody foresaw.
-
-`SafeStream` wraps stdout/stderr: when the reader has gone (`batchship check x | head`, a closed terminal),
-writes are dropped instead of raising in the middle of a dispatch. `crash_report` writes the traceback of an
-unexpected error (secrets removed) to a crash log and returns its path, so the user sees one line.
-"""
+"""Output that can never stop a run: `SafeStream` wraps stdout/stderr; when the reader has gone (`batchship
+check x | head`, a closed terminal), writes are dropped instead of raising in the middle of a dispatch."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import sys
-import tempfile
-import traceback
-from pathlib import Path
 from typing import Any, TextIO
 
 
@@ -58,26 +49,3 @@ def silence_if_broken(stream: SafeStream, real: TextIO) -> None:
         os.dup2(devnull, real.fileno())
     except (OSError, ValueError, AttributeError):
         pass
-
-
-def crash_report(exc: BaseException, redact: Any, folder: Path | None = None) -> Path | None:
-    """Write the traceback of `exc` (through `redact`, which removes secrets) to a new crash log; its path, or
-    None when no folder would take it."""
-    import platformdirs
-
-    text = redact("".join(traceback.format_exception(exc)))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"crash-{stamp}-{os.getpid()}.txt"
-    header = f"batchship crash {stamp}\nargv: {redact(' '.join(sys.argv))}\n\n"
-    candidates = (
-        [folder] if folder else [Path(platformdirs.user_log_dir("batchship")), Path(tempfile.gettempdir())]
-    )
-    for candidate in candidates:
-        try:
-            candidate.mkdir(parents=True, exist_ok=True)
-            path = candidate / name
-            path.write_text(header + text, encoding="utf-8")
-            return path
-        except OSError:
-            continue
-    return None

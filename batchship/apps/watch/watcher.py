@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from batchship.errors import BatchshipError, SheetError
-from batchship.i18n import Lang, Msg, t
+from batchship.apps.crash import crash_report
+from batchship.errors import BatchshipError, ConfigError, SheetError
+from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.journal.runlock import RunLock
 from batchship.model import Report, Status
 from batchship.sheets.loader import SUFFIXES
@@ -42,6 +43,9 @@ SUBFOLDERS: Final = ("processing", "done", "failed", "results")
 LOCK_NAME: Final = ".batchship-watch.lock"
 OWNER_NAME: Final = ".batchship-watch.owner"
 TEMP_SUFFIXES: Final = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download", "~")
+#: Beside a sheet in processing/, `.NAME.inhand` counts the watch processes that died with it in hand.
+INHAND_SUFFIX: Final = ".inhand"
+MAX_DEATHS: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,8 @@ class Watcher:
     """inbox: the folder; process: runs one sheet (sheet path, results folder, stop event) -> Report;
     interval: seconds between scans; settle: seconds a file must stay unchanged; log: the run log file;
     lang: of the notes written beside failed files; clock: monotonic seconds, and wait: the pause between
-    scans (tests pass a fake pair that moves time on without sleeping)."""
+    scans (tests pass a fake pair that moves time on without sleeping); redact: removes secrets from crash
+    logs."""
 
     inbox: Path
     process: ProcessFn
@@ -88,12 +93,18 @@ class Watcher:
     lang: Lang = "ko"
     clock: Callable[[], float] = time.monotonic
     wait: WaitFn = wait_on
+    redact: Callable[[str], str] = str
     _seen: dict[Path, _Seen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inbox = self.inbox.resolve()
-        for name in SUBFOLDERS:
-            (self.inbox / name).mkdir(parents=True, exist_ok=True)
+        if self.inbox.exists() and not self.inbox.is_dir():
+            raise ConfigError(Msg.of("watch.not_a_folder", path=self.inbox))
+        try:
+            for name in SUBFOLDERS:
+                (self.inbox / name).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(Msg.of("watch.cannot_create", path=self.inbox, reason=os_reason(exc))) from exc
         if self.log is None:
             self.log = self.inbox / "results" / "batchship.log"
 
@@ -213,19 +224,43 @@ class Watcher:
             self.wait(stop, self.interval)
 
     def _handle(self, path: Path, stop: threading.Event) -> Event:
-        """Process one sheet that sits in processing/; file it under done/ or failed/."""
+        """Process one sheet that sits in processing/, counting the processes that died with it in hand: after
+        MAX_DEATHS it is filed under failed/ instead (one file never stops the queue for good)."""
+        marker = path.with_name(f".{path.name}{INHAND_SUFFIX}")
+        deaths = _count(marker)
+        if deaths >= MAX_DEATHS:
+            marker.unlink(missing_ok=True)
+            return self._fail(path, Msg.of("watch.died_with_it", n=deaths))
+        marker.write_text(f"{deaths + 1}\n", encoding="utf-8")
+        try:
+            return self._handle_once(path, stop)
+        finally:
+            marker.unlink(missing_ok=True)
+
+    def _fail(self, path: Path, why: Msg) -> Event:
+        """File the sheet under failed/ with a note saying why."""
+        moved = self._move(path, "failed")
+        note = moved.with_name(moved.name + ".error.txt")
+        note.write_text(why.render(self.lang) + "\n", encoding="utf-8")
+        self._log(moved.name, None, t("watch.log_failed", self.lang, message=why))
+        return Event("failed", moved, error=why)
+
+    def _handle_once(self, path: Path, stop: threading.Event) -> Event:
+        """Process one sheet; file it under done/ or failed/, or leave it in processing/ to be resumed."""
         results = self.inbox / "results"
         try:
             report = self.process(path, results, stop)
         except SheetError as exc:
-            moved = self._move(path, "failed")
-            note = moved.with_name(moved.name + ".error.txt")
-            note.write_text(exc.render(self.lang) + "\n", encoding="utf-8")
-            self._log(moved.name, None, t("watch.log_failed", self.lang, message=exc.msg))
-            return Event("failed", moved, error=exc.msg)
+            return self._fail(path, exc.msg)
         except BatchshipError as exc:  # credentials, journal, output: not the file's fault; retry later
             self._log(path.name, None, t("watch.log_error", self.lang, message=exc.msg))
             return Event("failed", path, error=exc.msg)
+        except Exception as exc:  # nobody foresaw it: a crash log, the sheet to failed/, the queue goes on
+            log = crash_report(exc, self.redact)
+            return self._fail(path, Msg.of("watch.crashed", error=type(exc).__name__, log=log or "-"))
+        if report.errors:  # the run stopped early (credentials, journal): resumed on the next start
+            self._log(path.name, report, t("watch.log_error", self.lang, message=report.errors[0]))
+            return Event("failed", path, report, error=report.errors[0])
         if stop.is_set():
             self._log(path.name, report, t("watch.log_stopped", self.lang))
             return Event("stopped", path, report)
@@ -243,6 +278,13 @@ class Watcher:
         assert self.log is not None
         with self.log.open("a", encoding="utf-8") as fh:
             fh.write(line.replace("\n", " ") + "\n")
+
+
+def _count(marker: Path) -> int:
+    try:
+        return int(marker.read_text(encoding="utf-8").strip() or 0)
+    except (OSError, ValueError):
+        return 0
 
 
 def _read(path: Path) -> str:

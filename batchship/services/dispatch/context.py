@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from batchship.errors import NotAppliedError, OutcomeUnknownError
+from batchship.errors import BatchshipError, NotAppliedError, OutcomeUnknownError
 from batchship.i18n import Lang, Msg
 from batchship.journal import JournalStore, Settlement
 from batchship.naver.client import CommerceClient, OrderState
@@ -47,6 +47,13 @@ class RunContext:
     journal: JournalStore | None = None
     source: str = ""
     counters: Counters = field(default_factory=Counters)
+    #: Why the run stopped on its own (the journal failed), set by the request that met it.
+    fatal: BatchshipError | None = None
+
+    def fail(self, error: BatchshipError) -> None:
+        """Stop the run: no request starts after this; the first error is the one reported."""
+        self.fatal = self.fatal or error
+        self.stop.set()
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         if self.journal is not None and settlements:

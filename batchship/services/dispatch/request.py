@@ -11,6 +11,9 @@ What each failure means decides the next step (see `naver/client.py` for the cla
   sent again (RETRY); anything else is UNKNOWN with what the lookup saw;
 - rejected as a whole (400) (SPLIT): split in halves until the rows that cause it are found.
 - credentials refused (AuthError): the attempts are settled as not applied and the error goes up: the run stops.
+- the journal fails (JournalError: disk full, a damaged file): the run stops (`ctx.fail`), since nothing may be
+  sent that cannot be recorded. What is known stays known; an item whose attempt was recorded as pending but not
+  settled is UNKNOWN (the next run looks it up before sending anything), one not yet recorded is NOT_SENT.
 Every attempt is journaled as pending before the request leaves and settled when its answer is known.
 """
 
@@ -20,7 +23,14 @@ import enum
 from dataclasses import dataclass, field
 
 from batchship.domain.plan import DispatchItem
-from batchship.errors import ApiError, AuthError, NotAppliedError, OutcomeUnknownError, RejectedError
+from batchship.errors import (
+    ApiError,
+    AuthError,
+    JournalError,
+    NotAppliedError,
+    OutcomeUnknownError,
+    RejectedError,
+)
 from batchship.i18n import Msg, t
 from batchship.journal import AttemptState, Settlement
 from batchship.model import RowResult, Status
@@ -62,6 +72,8 @@ class Request:
     error: ApiError | None = None
     reason: Msg | None = None
     steps: list[Step] = field(default_factory=list)
+    #: Orders whose attempt is recorded as pending and not yet settled in the journal.
+    open_attempts: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.pending = list(self.items)
@@ -79,10 +91,26 @@ class Request:
             Step.RECONCILE: self._reconcile,
             Step.SPLIT: self._split,
         }
-        while step is not Step.DONE:
-            self.steps.append(step)
-            step = handlers[step]()
+        try:
+            while step is not Step.DONE:
+                self.steps.append(step)
+                step = handlers[step]()
+        except JournalError as exc:
+            self._journal_failed(exc)
         return [self.results[i.product_order_id] for i in self.items]
+
+    def _journal_failed(self, exc: JournalError) -> None:
+        """The journal cannot record: stop the run; say what is known, and what is not."""
+        self.ctx.fail(exc)
+        lang = self.ctx.lang
+        for item in self.items:
+            if item.product_order_id in self.results:
+                continue
+            if item.product_order_id in self.open_attempts:  # recorded as pending: it may have gone out
+                message = t("dispatch.journal_failed_unknown", lang, reason=exc.msg)
+                self.results[item.product_order_id] = texts.row(item, Status.UNKNOWN, message)
+            else:
+                self.results[item.product_order_id] = texts.not_sent(item, lang, reason=exc.msg)
 
     # -- steps -------------------------------------------------------------------------------------------------
 
@@ -94,6 +122,7 @@ class Request:
         if ctx.journal is not None:
             ids = ctx.journal.begin(self.pending, ctx.source)
             self.attempts = {i.product_order_id: a for i, a in zip(self.pending, ids, strict=True)}
+            self.open_attempts.update(self.attempts)
         self.response, self.error = None, None
         try:
             self.response = ctx.client.dispatch(self.pending)
@@ -205,7 +234,11 @@ class Request:
         self.ctx.counters.trace(exc.trace_id)
 
     def _record(self, settled: list[RowResult], trace: str, keep: set[str] | None = None) -> None:
-        """Journal each result; results of orders not in `keep` are final for this request."""
+        """Journal each result; results of orders not in `keep` are final for this request (and known before
+        the journal is written, so that a journal failure does not lose them)."""
+        for r in settled:
+            if keep is None or r.product_order_id not in keep:
+                self.results[r.product_order_id] = r
         self.ctx.settle(
             [
                 Settlement(
@@ -215,9 +248,7 @@ class Request:
                 if r.product_order_id in self.attempts
             ]
         )
-        for r in settled:
-            if keep is None or r.product_order_id not in keep:
-                self.results[r.product_order_id] = r
+        self.open_attempts.difference_update(r.product_order_id for r in settled)
 
     def _settle_all(self, state: AttemptState, exc: ApiError | None = None, code: str = "") -> None:
         lang = self.ctx.lang
@@ -234,6 +265,7 @@ class Request:
                 if i.product_order_id in self.attempts
             ]
         )
+        self.open_attempts.difference_update(i.product_order_id for i in self.pending)
 
     def _already_shipped(self, items: list[DispatchItem], settled: list[RowResult]) -> list[RowResult]:
         """NAVER said 104442 (not PAYED): if the order is shipped with exactly our courier and tracking number

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
-from batchship.errors import ApiError, AuthError, BatchshipError
+from batchship.errors import AuthError, BatchshipError, OutputError
 from batchship.i18n import t
 from batchship.journal import JournalStore, open_journal
 from batchship.model import DispatchStats, Plan, Report, RowResult, Status
@@ -78,8 +78,10 @@ def account_key(credentials: Credentials) -> str:
 def run_dispatch(
     job: DispatchJob, *, stop: threading.Event | None = None, on_progress: ProgressFn = ignore
 ) -> Report:
-    """Validate, send, and write the result copy. The copy is written whenever the sheet was read, even when
-    sending could not go on (an AuthError is raised after it is written)."""
+    """Validate, send, and write the result copy. Errors before the sheet is read are raised (nothing can have
+    happened); after that, the report always comes back, every row saying what happened to it, and
+    `report.errors` says why the run stopped early (credentials refused, the journal failing) or why the result
+    copy could not be written."""
     started = time.monotonic()
     sheet, validation, rows = prepare(job.sheet, job.sheet_options, job.now)
     lang = job.sheet_options.lang
@@ -104,14 +106,18 @@ def run_dispatch(
                 job.target.seed([r.product_order_id for r in rows if r.product_order_id])
             error = _send(job, items, report, by_row, stop or threading.Event(), on_progress)
     report.rows = [by_row[r.row] for r in rows]
-    report.duration_s = round(time.monotonic() - started, 3)
-    report.result_file = job.out or default_result_path(sheet.path)
-    write_result(sheet, report, report.result_file)
-    if not job.options.dry_run:
-        report.retry_file = write_retry(sheet, report, report.result_file)
-    on_progress(Progress("finished", done=len(items), total=len(items)))
     if error is not None:
-        raise error
+        report.errors.append(error.msg)
+    report.duration_s = round(time.monotonic() - started, 3)
+    target = job.out or default_result_path(sheet.path)
+    try:
+        write_result(sheet, report, target)
+        report.result_file = target
+        if not job.options.dry_run:
+            report.retry_file = write_retry(sheet, report, target)
+    except OutputError as exc:  # what was sent stays sent: the report (and the summary) still say it
+        report.errors.append(exc.msg)
+    on_progress(Progress("finished", done=len(items), total=len(items)))
     return report
 
 
@@ -148,7 +154,7 @@ def _send(
             planned = list(batches(to_send, job.options.batch_size))
             report.plan.requests = len(planned)
             error = _run_requests(ctx, planned, by_row, job.options.concurrency, on_progress)
-        except (AuthError, ApiError) as exc:  # credentials refused, or NAVER unreachable for the token
+        except BatchshipError as exc:  # credentials refused, NAVER unreachable for the token, journal failing
             waiting = [i for i in items if by_row[i.row].status is Status.NOT_SENT]
             by_row.update({i.row: texts.not_sent(i, lang, reason=exc.msg) for i in waiting})
             error = exc
@@ -196,8 +202,9 @@ def _run_requests(
                     [texts.not_sent(i, ctx.lang, reason=exc.msg) for i in futures[future]],
                     None,
                 )
-            if fatal is not None and request is not None and not request.steps:  # stopped before sending
-                results = [texts.not_sent(i, ctx.lang, reason=fatal.msg) for i in futures[future]]
+            why = fatal or ctx.fatal
+            if why is not None and request is not None and not request.steps:  # stopped before sending
+                results = [texts.not_sent(i, ctx.lang, reason=why.msg) for i in futures[future]]
             by_row.update({r.row: r for r in results})
             done += len(results)
             refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
@@ -213,4 +220,4 @@ def _run_requests(
                     rate_limited=ctx.client.rate_limited,
                 )
             )
-    return fatal
+    return fatal or ctx.fatal
