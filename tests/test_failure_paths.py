@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,47 @@ def test_a_result_copy_that_cannot_be_written_after_sending_still_reports_what_w
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["counts"]["SUCCESS"] == 3 and data["result_file"] is None and len(data["errors"]) == 1
     assert "성공" in out
+
+
+LONG = "발" * 82  # 246 bytes: with `.xlsx`, a legal name of 251 bytes
+
+
+def test_a_long_legal_file_name_gets_shortened_result_names(tmp_path: Path) -> None:
+    """`<name>.result.xlsx` would be 258 bytes: the derived names are shortened (extension kept, a unique mark
+    added)."""
+    sheet = orders_sheet(tmp_path / f"{LONG}.xlsx", 2, date="")
+    code, _, err = cli("check", str(sheet))
+    assert code == 0, err
+    (result,) = [p for p in tmp_path.iterdir() if p.name.endswith(".result.xlsx")]
+    assert len(result.name.encode()) <= 255 and result.name.startswith("발" * 70) and "~" in result.name
+    assert [p.name for p in tmp_path.glob(".*")] == []
+
+
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    sheet = orders_sheet(tmp_path / "s.xlsx", 2, date="")
+    stale = [tmp_path / ".s.result.xlsx.deadbeef.tmp", tmp_path / ".s.result.xlsx.0a1b2c3d.tmp"]
+    for path in stale:
+        path.write_bytes(b"left by a killed run")
+    other = tmp_path / ".someone-else.tmp"
+    other.write_bytes(b"not ours")
+    assert cli("check", str(sheet))[0] == 0
+    assert [p.name for p in tmp_path.glob(".*")] == [other.name]
+
+
+def test_a_long_legal_file_name_does_not_wedge_the_watcher(tmp_path: Path) -> None:
+    """The real per-file pipeline (a dry run) on a sheet whose derived names would be too long: processed,
+    filed under done/, result copy and report in results/ under shortened names."""
+    from batchship.apps.watch.pipeline import dispatching
+    from batchship.apps.watch.watcher import Watcher
+    from batchship.services.check import SheetOptions
+    from batchship.services.dispatch import DispatchOptions, Target
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    orders_sheet(inbox / f"{LONG}.xlsx", 2, date="")
+    process = dispatching(SheetOptions(), DispatchOptions(dry_run=True), Target("http://unused.test"), None)
+    events = list(Watcher(inbox, process, settle=0.0).run(threading.Event(), once=True))
+    assert [e.kind for e in events] == ["processed"]
+    assert [p.name for p in (inbox / "done").iterdir()] == [f"{LONG}.xlsx"]
+    written = sorted(p.name.rsplit("~", 1)[-1] for p in (inbox / "results").iterdir() if "~" in p.name)
+    assert [w[8:] for w in written] == [".report.json", ".result.xlsx"]

@@ -10,6 +10,7 @@ from typing import Any
 from batchship.errors import OutputError
 from batchship.i18n import Msg, os_reason
 from batchship.model import Report
+from batchship.output.results import fit_name
 
 
 def write_json(path: Path, report: Report | dict[str, Any]) -> None:
@@ -17,7 +18,7 @@ def write_json(path: Path, report: Report | dict[str, Any]) -> None:
     creating missing folders."""
     data = report.to_dict() if isinstance(report, Report) else report
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(fit_name("." + path.name, ".tmp"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")

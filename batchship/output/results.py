@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
+import hashlib
 import io
 import os
 import tempfile
@@ -39,11 +41,28 @@ _TONES: Final = {
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: The longest file name most file systems take (ext4, NTFS, APFS), in bytes of UTF-8.
+MAX_NAME_BYTES: Final = 255
+
+
+def fit_name(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
+    """`stem + tail`, or, when that is longer than a file name may be, the stem cut short (on a character
+    boundary) with `~` and 8 hex digits of the whole stem's hash before `tail`: still unique, tail kept."""
+    name = stem + tail
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    mark = "~" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    room = limit - len((mark + tail).encode("utf-8"))
+    short = stem.encode("utf-8")[: max(0, room)].decode("utf-8", errors="ignore")
+    return short + mark + tail
+
+
 def default_result_path(source: Path) -> Path:
-    """`<name>.result.xlsx` beside the input (`.csv` for CSV, `.xlsm` for a macro workbook)."""
+    """`<name>.result.xlsx` beside the input (`.csv` for CSV, `.xlsm` for a macro workbook), shortened if the
+    name would be too long."""
     suffix = source.suffix.lower()
     new_suffix = suffix if suffix in (".csv", ".xlsm") else ".xlsx"
-    return source.with_name(f"{source.stem}.result{new_suffix}")
+    return source.with_name(fit_name(source.stem, f".result{new_suffix}"))
 
 
 def result_headers(lang: Lang) -> tuple[str, str, str]:
@@ -225,10 +244,16 @@ def _encrypt(data: bytes, password: str) -> bytes:
 
 
 def _atomic_write(out: Path, data: bytes) -> None:
+    """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
+    killed run left behind are removed first."""
     tmp_name = None
+    prefix = "." + fit_name(out.name, ".", MAX_NAME_BYTES - 20)  # mkstemp adds 8 characters and `.tmp`
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        for stale in out.parent.glob(glob.escape(prefix) + "*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=out.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -248,8 +273,8 @@ def retry_path(result: Path) -> Path:
     name = result.name
     for suffix in (".result.xlsx", ".result.xlsm", ".result.csv"):
         if name.endswith(suffix):
-            return result.with_name(name[: -len(suffix)] + ".retry.xlsx")
-    return result.with_name(result.stem + ".retry.xlsx")
+            return result.with_name(fit_name(name[: -len(suffix)], ".retry.xlsx"))
+    return result.with_name(fit_name(result.stem, ".retry.xlsx"))
 
 
 def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:

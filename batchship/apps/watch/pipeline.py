@@ -9,7 +9,7 @@ from pathlib import Path
 from batchship.apps.watch.watcher import ProcessFn, Watcher
 from batchship.model import Report
 from batchship.output.jsonreport import write_json
-from batchship.output.results import default_result_path
+from batchship.output.results import default_result_path, fit_name
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
 
@@ -17,7 +17,7 @@ from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, ru
 def result_paths(results: Path, sheet: Path) -> tuple[Path, Path]:
     """Where the result copy and the JSON report of a sheet go (never overwriting earlier ones)."""
     result = Watcher.free_name(results, default_result_path(sheet).name)
-    report = Watcher.free_name(results, f"{sheet.stem}.report.json")
+    report = Watcher.free_name(results, fit_name(sheet.stem, ".report.json"))
     return result, report
 
 

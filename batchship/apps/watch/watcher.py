@@ -36,6 +36,7 @@ from batchship.errors import BatchshipError, ConfigError, SheetError
 from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.journal.runlock import RunLock
 from batchship.model import Report, Status
+from batchship.output.results import fit_name
 from batchship.sheets.loader import SUFFIXES
 from batchship.timefmt import now_kst
 
@@ -158,7 +159,7 @@ class Watcher:
         stamp = now_kst().strftime("%Y%m%d-%H%M%S")
         for n in range(1000):
             extra = f"-{n}" if n else ""
-            candidate = folder / f"{stem}.{stamp}{extra}{suffix}"
+            candidate = folder / fit_name(stem, f".{stamp}{extra}{suffix}")
             if not candidate.exists():
                 return candidate
         raise FileExistsError(target)
@@ -226,7 +227,7 @@ class Watcher:
     def _handle(self, path: Path, stop: threading.Event) -> Event:
         """Process one sheet that sits in processing/, counting the processes that died with it in hand: after
         MAX_DEATHS it is filed under failed/ instead (one file never stops the queue for good)."""
-        marker = path.with_name(f".{path.name}{INHAND_SUFFIX}")
+        marker = path.with_name(fit_name("." + path.name, INHAND_SUFFIX))
         deaths = _count(marker)
         if deaths >= MAX_DEATHS:
             marker.unlink(missing_ok=True)
@@ -240,7 +241,7 @@ class Watcher:
     def _fail(self, path: Path, why: Msg) -> Event:
         """File the sheet under failed/ with a note saying why."""
         moved = self._move(path, "failed")
-        note = moved.with_name(moved.name + ".error.txt")
+        note = moved.with_name(fit_name(moved.name, ".error.txt"))
         note.write_text(why.render(self.lang) + "\n", encoding="utf-8")
         self._log(moved.name, None, t("watch.log_failed", self.lang, message=why))
         return Event("failed", moved, error=why)
