@@ -82,7 +82,48 @@ def test_billion_laughs_in_a_worksheet(tmp_path: Path) -> None:
     head = f'<!DOCTYPE lolz [<!ENTITY lol0 "lol">{lol}]>'
     body = '<row r="1"><c r="A1" t="inlineStr"><is><t>상품주문번호 &lol9;</t></is></c></row>'
     path = with_part(base_xlsx(tmp_path), tmp_path / "bomb.xlsx", SHEET, sheet_xml(body, head))
-    refused(path, "읽을 수 없습니다")
+    refused(path, "문서 형식 선언(DOCTYPE/ENTITY)이 있습니다")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c>'
+        '<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+        '<row r="1"><c r = "XFD1048576"><v>1</v></c></row>',
+        "<row r='1'><c r='XFD1048576'><v>1</v></c></row>",
+        '<row r="1"><c r="&#88;FD1048576"><v>1</v></c></row>',
+        '<row r="1"><c s="0" r="XFD1048576"><v>1</v></c></row>',
+        '<row r="1"><c\nr="XFD1048576"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><c r="Z1048576"><v>1</v></c></row>',
+        '<row r="1">'
+        + "<c><v>1</v></c>" * 16384
+        + "</row>"
+        + '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+    ],
+    ids=[
+        "prefixed",
+        "spaced",
+        "single-quoted",
+        "character-reference",
+        "not-first",
+        "newline",
+        "cell-row",
+        "implicit",
+    ],
+)
+def test_a_far_cell_written_any_valid_way_is_seen(tmp_path: Path, body: str) -> None:
+    """However a valid worksheet writes a cell at the far corner (namespace prefixes, odd white space and
+    quoting, character references, attribute order, cells without references), the guard sees the extent
+    and refuses the file quickly instead of letting the reader allocate the whole rectangle."""
+    xml = sheet_xml(body, dimension="A1")
+    if body.startswith("<x:"):
+        xml = xml.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=").replace(
+            b"</worksheet>", b"</x:worksheet>"
+        )
+        xml = xml.replace(b"<dimension", b"<x:dimension").replace(b"sheetData>", b"x:sheetData>")
+    path = with_part(base_xlsx(tmp_path), tmp_path / "far.xlsx", SHEET, xml)
+    refused(path, "1048576행까지" if "Z1048576" in body else "XFD1048576 셀까지")
 
 
 @pytest.mark.timeout(60)
@@ -92,7 +133,7 @@ def test_quadratic_blowup_and_external_entities(tmp_path: Path) -> None:
     head = f'<!DOCTYPE q [<!ENTITY a "{big}"><!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY net SYSTEM "http://127.0.0.1:9/x.dtd">]>'
     body = '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "&a;" * 5000 + "&xxe;&net;</t></is></c></row>"
     path = with_part(base_xlsx(tmp_path), tmp_path / "quad.xlsx", SHEET, sheet_xml(body, head))
-    message = refused(path, "읽을 수 없습니다")
+    message = refused(path, "문서 형식 선언(DOCTYPE/ENTITY)이 있습니다")
     assert "root:" not in message
     workbook_bomb = with_part(
         base_xlsx(tmp_path),

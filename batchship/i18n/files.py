@@ -143,6 +143,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "reads. In Excel, press Ctrl+End to find the last cell, delete the empty rows and "
         "columns below and right of your data, and save.",
     },
+    "file.declaration": {
+        "ko": "{where}: 워크시트에 문서 형식 선언(DOCTYPE/ENTITY)이 있습니다. 엑셀이 만든 파일에는 없는 것이라 읽지 "
+        "않습니다. 엑셀에서 열어 새 파일로 저장하세요.",
+        "en": "{where}: the worksheet carries a document type declaration (DOCTYPE/ENTITY), which no file Excel "
+        "writes has, so it is not read. Open it in Excel and save it as a new file.",
+    },
+    "file.not_xml": {
+        "ko": "{where}: 워크시트가 올바른 XML이 아닙니다(손상된 파일). 엑셀에서 열어 새 파일로 저장하세요.",
+        "en": "{where}: the worksheet is not well-formed XML (a damaged file). Open it in Excel and save it as a "
+        "new file.",
+    },
     "file.line_too_long": {
         "ko": "{path}의 {line}행이 {limit:,}자를 넘습니다. 발송 시트의 한 줄이 이렇게 길 수 없습니다: 파일을 확인하세요.",
         "en": "Line {line} of {path} is longer than {limit:,} characters, which no shipping "

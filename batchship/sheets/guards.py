@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from typing import Final
+from xml.parsers import expat
 from zlib import error as zlib_error
 
 from batchship.ooxml.parts import XlsxError, column_index, column_letter
@@ -52,23 +53,80 @@ def check_package(zf: zipfile.ZipFile, limits: Limits) -> None:
             raise LimitBreach("size_lies", part=info.filename)
 
 
-_ROW_NUMBERS = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-#: Cell references with two or three letters (column AA and beyond); "r=" after white space is a cell's
-#: reference wherever it stands among the attributes (rows carry digits only, `ref=` does not match).
-_WIDE_COLUMNS = re.compile(rb'\sr="([A-Z]{2,3})\d')
+#: The usual way of writing rows and cells, as Excel and every library write them: the reference first.
+_ROW_NUMBERS = re.compile(rb'<row r="(\d+)"')
+#: The row of every cell (a cell may name a row far below the one it sits in: the reader believes the cell).
+_CELL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
+#: Cell references with two or three letters (column AA and beyond).
+_WIDE_COLUMNS = re.compile(rb'<c r="([A-Z]{2,3})\d')
+#: Anything the fast scan could misread: a row or cell whose first attribute is not `r="` after one space,
+#: a prefixed row or cell (`<x:row>`; Excel's own `<x14:...>` extensions are other tags), a declaration or
+#: comment (`<!`).
+_UNUSUAL = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r=")|<[A-Za-z_][\w.-]*:(?:c|row)(?=[\s>/])|<!')
+_ODD_REFERENCE = re.compile(rb'\sr="[^"&]*&')
+
+
+def _usual(xml: bytes) -> bool:
+    """Whether every row and cell carries its reference first, written ` r="..."` without character
+    references, with no prefixed tags and no declarations: then the fast scan sees every reference. Two
+    searches at C speed."""
+    if _UNUSUAL.search(xml):
+        return False
+    return b"&" not in xml or not _ODD_REFERENCE.search(xml)
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
     """(last row, last column) a worksheet's cells reach, 1-based, or more: the rectangle a reader will
-    allocate. Columns A to Z are not scanned one by one (26 stands for them), which keeps this fast on the
-    usual narrow sheets."""
-    rows = _ROW_NUMBERS.findall(xml)
-    last_row = max((int(r) for r in set(rows)), default=0)
-    if not last_row:
-        last_row = xml.count(b"<row")
+    allocate. The usual sheet is scanned fast (columns A to Z are not told apart: 26 stands for them);
+    anything else is read by a real XML parser (`_parsed_extent`), so that no way of writing a far cell goes
+    unseen."""
+    if not _usual(xml):
+        return _parsed_extent(xml)
+    numbers = set(_ROW_NUMBERS.findall(xml)) | set(_CELL_ROWS.findall(xml))
+    last_row = int(max(numbers, key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0")), default=b"0"))
     wide = set(_WIDE_COLUMNS.findall(xml))
     last_col = max((column_index(c.decode()) + 1 for c in wide), default=26)
     return last_row, last_col
+
+
+_REF: Final = re.compile(r"^([A-Z]{1,3})(\d*)$")
+
+
+def _parsed_extent(xml: bytes) -> tuple[int, int]:
+    """The extent as an XML parser sees it: any namespace prefix, quoting or character reference; a row or
+    cell without a reference follows the one before it. A document type declaration is refused (no worksheet
+    has one, and entities could hide what a cell says)."""
+    state = {"row": 0, "col": 0, "last_row": 0, "last_col": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            r = attrs.get("r", "")
+            state["row"] = int(r) if r.isdigit() else state["row"] + 1
+            state["col"] = 0
+        elif local == "c":
+            match = _REF.match(attrs.get("r", "").strip().upper())
+            if match:
+                state["col"] = column_index(match.group(1)) + 1
+                if match.group(2):
+                    state["row"] = max(state["row"], int(match.group(2)))
+            else:
+                state["col"] += 1
+            state["last_col"] = max(state["last_col"], state["col"])
+        state["last_row"] = max(state["last_row"], state["row"])
+
+    def refuse(*_: object) -> None:
+        raise LimitBreach("declaration")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise LimitBreach("not_xml", error=expat.ErrorString(exc.code)) from exc
+    return state["last_row"], max(state["last_col"], 1)
 
 
 def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
