@@ -82,7 +82,7 @@ def test_billion_laughs_in_a_worksheet(tmp_path: Path) -> None:
     head = f'<!DOCTYPE lolz [<!ENTITY lol0 "lol">{lol}]>'
     body = '<row r="1"><c r="A1" t="inlineStr"><is><t>상품주문번호 &lol9;</t></is></c></row>'
     path = with_part(base_xlsx(tmp_path), tmp_path / "bomb.xlsx", SHEET, sheet_xml(body, head))
-    refused(path, "문서 형식 선언(DOCTYPE/ENTITY)이 있습니다")
+    refused(path, "문서 형식 선언이 있습니다")
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_quadratic_blowup_and_external_entities(tmp_path: Path) -> None:
     head = f'<!DOCTYPE q [<!ENTITY a "{big}"><!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY net SYSTEM "http://127.0.0.1:9/x.dtd">]>'
     body = '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "&a;" * 5000 + "&xxe;&net;</t></is></c></row>"
     path = with_part(base_xlsx(tmp_path), tmp_path / "quad.xlsx", SHEET, sheet_xml(body, head))
-    message = refused(path, "문서 형식 선언(DOCTYPE/ENTITY)이 있습니다")
+    message = refused(path, "문서 형식 선언이 있습니다")
     assert "root:" not in message
     workbook_bomb = with_part(
         base_xlsx(tmp_path),

@@ -144,13 +144,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "columns below and right of your data, and save.",
     },
     "file.declaration": {
-        "ko": "{where}: 워크시트에 문서 형식 선언(DOCTYPE/ENTITY)이 있습니다. 엑셀이 만든 파일에는 없는 것이라 읽지 "
-        "않습니다. 엑셀에서 열어 새 파일로 저장하세요.",
+        "ko": "{where}: 워크시트에 문서 형식 선언이 있습니다. 엑셀이 만든 파일에는 없는 것이라 읽지 않습니다. 엑셀에서 "
+        "열어 새 파일로 저장하세요.",
         "en": "{where}: the worksheet carries a document type declaration (DOCTYPE/ENTITY), which no file Excel "
         "writes has, so it is not read. Open it in Excel and save it as a new file.",
     },
     "file.not_xml": {
-        "ko": "{where}: 워크시트가 올바른 XML이 아닙니다(손상된 파일). 엑셀에서 열어 새 파일로 저장하세요.",
+        "ko": "{where}: 워크시트 내용이 손상되었습니다. 엑셀에서 열어 새 파일로 저장하세요.",
         "en": "{where}: the worksheet is not well-formed XML (a damaged file). Open it in Excel and save it as a "
         "new file.",
     },
