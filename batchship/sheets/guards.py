@@ -55,22 +55,23 @@ def check_package(zf: zipfile.ZipFile, limits: Limits) -> None:
 
 #: The usual way of writing rows and cells, as Excel and every library write them: the reference first.
 _ROW_NUMBERS = re.compile(rb'<row r="(\d+)"')
-#: The row of every cell (a cell may name a row far below the one it sits in: the reader believes the cell).
-_CELL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
 #: Cell references with two or three letters (column AA and beyond).
 _WIDE_COLUMNS = re.compile(rb'<c r="([A-Z]{2,3})\d')
-#: Anything the fast scan could misread: a row or cell whose first attribute is not `r="` after one space,
-#: a prefixed row or cell (`<x:row>`; Excel's own `<x14:...>` extensions are other tags), a declaration or
-#: comment (`<!`).
-_UNUSUAL = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r=")|<[A-Za-z_][\w.-]*:(?:c|row)(?=[\s>/])|<!')
-_ODD_REFERENCE = re.compile(rb'\sr="[^"&]*&')
+#: Anything the fast scan could misread (each a search at C speed): a cell or row whose first attribute is not
+#: `r="` after one space; a prefixed cell or row (`<x:row>`; Excel's own `<x14:...>` extensions are other
+#: tags); a declaration or comment (`<!`); a character reference in a cell's reference.
+_UNUSUAL: Final = (
+    re.compile(rb'<c(?=[\s>/])(?! r=")'),
+    re.compile(rb'<row(?=[\s>/])(?! r=")'),
+    re.compile(rb":(?:c|row)[\s>/]"),
+)
+_ODD_REFERENCE = re.compile(rb'<c r="[^"&]*&')
 
 
 def _usual(xml: bytes) -> bool:
     """Whether every row and cell carries its reference first, written ` r="..."` without character
-    references, with no prefixed tags and no declarations: then the fast scan sees every reference. Two
-    searches at C speed."""
-    if _UNUSUAL.search(xml):
+    references, with no prefixed cells or rows and no declarations: then the fast scan sees every reference."""
+    if b"<!" in xml or any(pattern.search(xml) for pattern in _UNUSUAL):
         return False
     return b"&" not in xml or not _ODD_REFERENCE.search(xml)
 
@@ -82,8 +83,12 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     unseen."""
     if not _usual(xml):
         return _parsed_extent(xml)
-    numbers = set(_ROW_NUMBERS.findall(xml)) | set(_CELL_ROWS.findall(xml))
-    last_row = int(max(numbers, key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0")), default=b"0"))
+    last_row = max((int(r) for r in set(_ROW_NUMBERS.findall(xml))), default=0)
+    # A cell may name a row below the one it sits in (the reader believes the cell). Only cells whose row
+    # has at least as many digits as the last row's can name a later one: those few are read.
+    digits = len(str(last_row)) if last_row else 1
+    far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,})"' % digits, xml)
+    last_row = max([last_row, *(int(r) for r in set(far))])
     wide = set(_WIDE_COLUMNS.findall(xml))
     last_col = max((column_index(c.decode()) + 1 for c in wide), default=26)
     return last_row, last_col
