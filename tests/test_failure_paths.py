@@ -210,3 +210,23 @@ def test_a_long_legal_file_name_does_not_wedge_the_watcher(tmp_path: Path) -> No
     assert [p.name for p in (inbox / "done").iterdir()] == [f"{LONG}.xlsx"]
     written = sorted(p.name.rsplit("~", 1)[-1] for p in (inbox / "results").iterdir() if "~" in p.name)
     assert [w[8:] for w in written] == [".report.json", ".result.xlsx"]
+
+
+def test_one_order_number_repeated_down_a_sheet_gets_a_short_message(tmp_path: Path) -> None:
+    """5,000 copies of one number: each row names three rows and counts the rest, in both languages; the run
+    stays linear (the quadratic messages took 1.1 GB here; see `make bench` for 100,000 copies)."""
+    from batchship.services.check import SheetOptions, run_check
+
+    rows = [
+        HEADER,
+        *(["2024050000000012", "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(5000)),
+    ]
+    sheet = write_xlsx(tmp_path / "dup.xlsx", rows)
+    report = run_check(sheet)
+    assert {r.code for r in report.rows} == {"104131"}
+    assert report.rows[0].message == (
+        "상품주문번호 '2024050000000012'가 이 시트에 5000번 나옵니다(행 2, 3, 4 외 4,997행). 한 번만 남기세요."
+    )
+    english = run_check(sheet, SheetOptions(lang="en"), out=tmp_path / "en.xlsx")
+    assert "(rows 2, 3, 4 and 4,997 more)" in english.rows[-1].message
+    assert max(len(str(r[7])) for r in read_rows(tmp_path / "dup.result.xlsx")[1:]) < 200

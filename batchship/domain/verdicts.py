@@ -12,6 +12,8 @@ from batchship.i18n import Lang, t
 from batchship.model import RowResult, Status
 
 MESSAGE_SEPARATOR = " / "
+#: Rows named in a duplicate's message; the rest are counted ("23, 33, 41 외 99,997행").
+LISTED_ROWS = 3
 
 
 def _suggestion(codes: list[str], label: Callable[[str], str], lang: Lang) -> str:
@@ -20,14 +22,20 @@ def _suggestion(codes: list[str], label: Callable[[str], str], lang: Lang) -> st
     return t("row.suggestion", lang, names=t("word.or", lang).join(label(c) for c in codes))
 
 
-def row_message(code: str, row: pd.Series, lang: Lang, duplicates: dict[str, list[int]]) -> str:
-    """The sentence for one problem of one row: what is wrong, the value seen, what to do."""
+def rows_text(rows: list[int], lang: Lang) -> str:
+    """The first few rows, and how many more: one order number repeated 100,000 times makes a short message."""
+    shown = ", ".join(str(r) for r in rows[:LISTED_ROWS])
+    more = len(rows) - LISTED_ROWS
+    return t("row.rows_more", lang, rows=shown, more=more) if more > 0 else shown
+
+
+def row_message(code: str, row: pd.Series, lang: Lang, duplicates: dict[str, tuple[int, str]]) -> str:
+    """The sentence for one problem of one row: what is wrong, the value seen, what to do. `duplicates`: for
+    each repeated order number, how many times and the rows' text (built once per number)."""
     values: dict[str, object] = {}
     if code in ("BS102", "BS103", "104131"):
         values["value"] = row["productOrderId"]
-        rows = duplicates.get(row["productOrderId"], [])
-        values["count"] = len(rows)
-        values["rows"] = ", ".join(str(r) for r in rows)
+        values["count"], values["rows"] = duplicates.get(row["productOrderId"], (0, ""))
     elif code in ("BS201", "BS202"):
         values["value"] = row["deliveryMethod"]
         values["suggestion"] = _suggestion(suggest_method(row["deliveryMethod"]), method_label, lang)
@@ -46,12 +54,12 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
     frame = validation.frame
     ok_message = t("row.CHECK_OK", lang)
-    duplicates: dict[str, list[int]] = {}
+    duplicates: dict[str, tuple[int, str]] = {}
     if any("104131" in codes for codes in validation.errors.values()):
         ids = frame["productOrderId"]
         dup = frame[(ids != "") & ids.duplicated(keep=False)]
         for pid, rows in dup.groupby("productOrderId")["row"]:
-            duplicates[str(pid)] = [int(r) for r in rows]
+            duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
     results = []
     for idx, row_number, pid in zip(frame.index, frame["row"], frame["productOrderId"], strict=True):
         codes = validation.errors.get(idx)

@@ -128,6 +128,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Tracking number '{value}' was stored as a number longer than Excel's 15 digits and may "
         "be truncated. Format the column as Text and enter the tracking number again.",
     },
+    "row.rows_more": {"ko": "{rows} 외 {more:,}행", "en": "{rows} and {more:,} more"},
     "row.104131": {
         "ko": "상품주문번호 '{value}'가 이 시트에 {count}번 나옵니다(행 {rows}). 한 번만 남기세요.",
         "en": "Product order number '{value}' appears {count} times in this sheet (rows {rows}). "

@@ -143,8 +143,9 @@ def main() -> int:
 
         dispatch_rows, dispatch_ok = dispatch_bench.run()
         soak_rows, soak_ok = soak.run()
-        rows += dispatch_rows + soak_rows + scale.run()
-        ok = ok and dispatch_ok and soak_ok
+        duplicate_rows, duplicates_ok = scale.duplicates()
+        rows += dispatch_rows + soak_rows + duplicate_rows + scale.run()
+        ok = ok and dispatch_ok and soak_ok and duplicates_ok
     lines = [
         f"# batchship benchmark (check: {args.rows:,} rows, {counts['INVALID']:,} invalid)",
         "",

@@ -73,6 +73,31 @@ def run(
     return rows_out
 
 
+def duplicates(sizes: tuple[int, int] = (10_000, 100_000)) -> tuple[list[tuple[str, str, str, str]], bool]:
+    """One order number repeated down a whole sheet, checked at two sizes: linear time means the larger takes
+    at most about `larger / smaller` times as long (the floor: 10x for 10x the rows; quadratic would be 100x)."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    seconds = []
+    for n in sizes:
+        path = BUILD / f"duplicates_{n}.csv"
+        if not path.exists():
+            with path.open("w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["상품주문번호", "배송방법", "택배사", "송장번호", "발송일"])
+                writer.writerows(
+                    ["2024050000000012", "택배", "CJ대한통운", f"{6000000000 + i}", ""] for i in range(n)
+                )
+        seconds.append(measure(["check", str(path), "--out", str(BUILD / f"duplicates_{n}.result.csv")])[0])
+    ratio, floor = seconds[1] / seconds[0], sizes[1] / sizes[0]
+    row = (
+        f"check, one order number {sizes[0]:,} / {sizes[1]:,} times",
+        f"{seconds[0]:.1f} s / {seconds[1]:.1f} s",
+        f"{ratio:.1f}x for {floor:.0f}x the rows ({ratio / floor:.0%} of linear)",
+        "<= 100% of linear",
+    )
+    return [row], ratio <= floor
+
+
 if __name__ == "__main__":
     for row in run():
         print(" | ".join(row))
