@@ -230,3 +230,65 @@ def test_one_order_number_repeated_down_a_sheet_gets_a_short_message(tmp_path: P
     english = run_check(sheet, SheetOptions(lang="en"), out=tmp_path / "en.xlsx")
     assert "(rows 2, 3, 4 and 4,997 more)" in english.rows[-1].message
     assert max(len(str(r[7])) for r in read_rows(tmp_path / "dup.result.xlsx")[1:]) < 200
+
+
+INJECTIONS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.invalid","y")',
+    "=SUM(1,1)",
+    "+1+1",
+    "@SUM(1)",
+]
+
+
+def _formulas(path: Path) -> list[bytes]:
+    """Every cell formula in a workbook's worksheets (chart series references are not cells)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return [f for n in sheets for f in re.findall(rb"<(?:\w+:)?f[\s>][^<]*", zf.read(n))]
+
+
+@pytest.mark.parametrize("kind", ["xls", "xlsx"])
+def test_no_result_or_retry_cell_is_ever_a_live_formula(tmp_path: Path, kind: str) -> None:
+    """Formula-like text in the user's cells, in a header and in the file's own name comes out as text in the
+    result copy (every path: streaming xlsx, legacy .xls through openpyxl), its 요약 sheet and the retry file."""
+    from tests.conftest import write_xls
+
+    header = [*HEADER, "=SUM(1,1)"]
+    rows = [header] + [
+        [order_id(i), "택배", "CJ대한통운", text if i % 2 else f"{6000000000 + i}", "", text]
+        for i, text in enumerate(INJECTIONS, start=1)
+    ]
+    name = tmp_path / f'=HYPERLINK("x","y").{kind}'
+    if kind == "xls":
+        write_xls(name, rows)
+    else:  # the user's text, stored as text (as Excel stores '=... typed with a leading apostrophe)
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "발송처리"
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                cell.data_type = "s"
+        wb.save(name)
+        assert _formulas(name) == []
+    code, _, err = cli("check", str(name))
+    assert code == 1, err
+    result = tmp_path / '=HYPERLINK("x","y").result.xlsx'
+    assert _formulas(result) == []
+    assert {r[0] for r in read_rows(result, "요약") if r[0]} >= {"파일"} and any(
+        '=HYPERLINK("x","y")' in str(v) for r in read_rows(result, "요약") for v in r
+    )
+    texts = {str(v) for r in read_rows(result) for v in r if v}
+    assert set(INJECTIONS) <= texts and "=SUM(1,1)" in texts
+    # the retry file, from a dispatch that sends nothing (a dry run writes none: use the practice store)
+    code, _, err = cli("dispatch", str(name), "--sandbox", "--journal", str(tmp_path / "j.sqlite3"))
+    retry = tmp_path / '=HYPERLINK("x","y").retry.xlsx'
+    assert retry.exists(), err
+    assert _formulas(retry) == [] and read_rows(retry)[0][5] == "=SUM(1,1)"

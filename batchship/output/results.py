@@ -161,6 +161,7 @@ def _openpyxl_bytes(sheet: Sheet, new: NewCells) -> bytes:
             ws_new = wb.create_sheet(title=name[:31])
             for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False):
                 ws_new.append(list(row))
+                _as_text(ws_new[ws_new.max_row])
         ws = wb[sheet.sheet_name[:31]]
     else:
         keep_vba = sheet.path.suffix.lower() == ".xlsm"
@@ -191,6 +192,13 @@ def _openpyxl_bytes(sheet: Sheet, new: NewCells) -> bytes:
     return out.getvalue()
 
 
+def _as_text(cells: Any) -> None:
+    """openpyxl makes every string starting with `=` a formula: the user's own text stays text."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _openpyxl_summary(wb: Any, summary: SummaryTable) -> None:
     """The 요약 sheet and its chart through openpyxl (same layout as `ooxml.summary_sheet.sheet_xml`)."""
     from openpyxl.chart import BarChart, Reference
@@ -206,7 +214,7 @@ def _openpyxl_summary(wb: Any, summary: SummaryTable) -> None:
     ws["A1"].font = bold
     for i, (label, value) in enumerate(summary.facts):
         ws.cell(row=FACTS_ROW + i, column=1, value=label).font = bold
-        ws.cell(row=FACTS_ROW + i, column=2, value=value)
+        _as_text([ws.cell(row=FACTS_ROW + i, column=2, value=value)])  # a file name can look like a formula
     first_status, codes_header = layout(summary)
     for col, text in ((1, summary.labels["status"]), (2, summary.labels["count"])):
         ws.cell(row=STATUS_ROW, column=col, value=text).font = bold
@@ -299,6 +307,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
     else:
         keep = list(range(width))
     ws.append([headers[i] for i in keep] + list(result_headers(report.lang)))
+    _as_text(ws[1])
     tracking_col = sheet.columns.get("trackingNumber")
     text_cols = {
         keep.index(sheet.columns[n]) + 1 for n in ("productOrderId", "trackingNumber") if n in sheet.columns
@@ -315,9 +324,8 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
                 values.append(cells[i] if i < len(cells) and cells[i] != "" else None)
         values += [result.status.label(report.lang), result.code, result.message]
         ws.append(values)
+        _as_text(ws[ws.max_row])
         for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # the user's own text stays text, never a formula
             if cell.column in text_cols:
                 cell.number_format = "@"
     for cell in ws[1]:
