@@ -292,3 +292,21 @@ def test_no_result_or_retry_cell_is_ever_a_live_formula(tmp_path: Path, kind: st
     retry = tmp_path / '=HYPERLINK("x","y").retry.xlsx'
     assert retry.exists(), err
     assert _formulas(retry) == [] and read_rows(retry)[0][5] == "=SUM(1,1)"
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/pay-order/seller/product-orders/dispatch", "/v1/pay-order/seller/product-orders/query"]
+)
+def test_the_sandbox_answers_deeply_nested_json_with_a_400(sandbox_of, path: str) -> None:  # type: ignore[no-untyped-def]
+    """900 KB of `[`: NAVER's stand-in says 400 (a bad request), not 500 with a RecursionError."""
+    from batchship.naver.client import CommerceClient
+    from tests.conftest import CREDS
+
+    sb = sandbox_of(1)
+    with CommerceClient(CREDS, sb.base_url) as client:
+        client.authenticate()
+        response = client._http.post(
+            path, content=b"[" * 900_000, headers={"Content-Type": "application/json"}
+        )
+    assert response.status_code == 400 and response.json()["code"] == "4000"
+    assert 500 not in sb.snapshot()["statuses"]

@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hmac
-import json
 import random
 import secrets
 import threading
@@ -268,7 +267,7 @@ class Sandbox:
                     return self._error(
                         400, "4000", "Pattern.dispatchProductOrders.dispatchDate: 날짜 형식 오류", headers
                     )
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: deeply nested JSON
             return self._error(400, "4000", f"잘못된 요청 파라미터: {exc}", headers)
 
         if self.faults.storm_429.strikes(call, self._rng):
@@ -308,7 +307,7 @@ class Sandbox:
             ids = [str(i) for i in body["productOrderIds"]]
             if not 1 <= len(ids) <= 300:
                 raise ValueError("productOrderIds: 1 to 300")
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: deeply nested JSON
             return self._error(400, "4000", f"잘못된 요청 파라미터: {exc}", headers)
         data = lookup(self.state, ids)
         trace = uuid.uuid4().hex
