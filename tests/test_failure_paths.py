@@ -310,3 +310,30 @@ def test_the_sandbox_answers_deeply_nested_json_with_a_400(sandbox_of, path: str
         )
     assert response.status_code == 400 and response.json()["code"] == "4000"
     assert 500 not in sb.snapshot()["statuses"]
+
+
+def test_a_sheet_reaching_the_last_column_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    """Columns used up to XFD: no room for the three result columns (Excel would drop them), so the sheet is
+    refused with a message, before a dispatch sends anything; up to XFA the results still fit (XFB-XFD)."""
+    import openpyxl
+
+    for last, fits in (("XFD", False), ("XFA", True)):
+        path = tmp_path / f"wide-{last}.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "발송처리"
+        for row in [HEADER, [order_id(1), "택배", "CJ대한통운", "6000000001", ""]]:
+            ws.append(row)
+        ws[f"{last}1"] = "메모"
+        wb.save(path)
+        code, _, err = cli("check", str(path))
+        if fits:
+            assert code == 0, err
+            assert read_rows(tmp_path / f"wide-{last}.result.xlsx")[0][-3:] == (
+                "처리결과",
+                "오류코드",
+                "오류메시지",
+            )
+        else:
+            assert code == 2 and "XFD열까지 쓰고 있어 결과 열 3개를 붙일 자리가 없습니다" in err

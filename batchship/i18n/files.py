@@ -143,6 +143,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "reads. In Excel, press Ctrl+End to find the last cell, delete the empty rows and "
         "columns below and right of your data, and save.",
     },
+    "file.no_room": {
+        "ko": "{where}: {last}열까지 쓰고 있어 엑셀의 마지막 열까지 결과 열 3개를 붙일 자리가 없습니다. 쓰지 않는 열을 "
+        "지우고 저장한 뒤 다시 실행하세요.",
+        "en": "{where} uses columns up to {last}, too close to Excel's last column to add the three result "
+        "columns. Delete the columns you do not need, save, and run again.",
+    },
     "file.declaration": {
         "ko": "{where}: 워크시트에 문서 형식 선언이 있습니다. 엑셀이 만든 파일에는 없는 것이라 읽지 않습니다. 엑셀에서 "
         "열어 새 파일로 저장하세요.",

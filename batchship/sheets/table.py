@@ -272,7 +272,19 @@ def collect(
     frame = pd.DataFrame(data)
     for name in FIELDS:
         frame[name] = frame[name].astype(object)
+    _room_for_results(header, last_column, where)
     return frame, last_column
+
+
+#: Excel's last column (XFD), 0-based.
+LAST_COLUMN: Final = 16_383
+
+
+def _room_for_results(header: _Header, last_column: int, where: Msg) -> None:
+    """The three result columns go after the last used one: refuse, before anything is sent, a sheet with no
+    room left for them (Excel would drop them when repairing the file)."""
+    if header.result_columns is None and last_column + 3 > LAST_COLUMN:
+        raise SheetError(Msg.of("file.no_room", where=where, last=ooxml.column_letter(last_column)))
 
 
 def short(exc: BaseException) -> str:
