@@ -336,4 +336,4 @@ def test_a_sheet_reaching_the_last_column_is_refused_before_anything_is_sent(tmp
                 "오류메시지",
             )
         else:
-            assert code == 2 and "XFD열까지 쓰고 있어 결과 열 3개를 붙일 자리가 없습니다" in err
+            assert code == 2 and "XFD열까지 쓰고 있어 엑셀의 마지막 열까지 결과 열 3개를 붙일 자리가 없습니다" in err
