@@ -81,7 +81,8 @@ class Report:
     that sent nothing; plan: the requests; sent: what a real dispatch did (None for check and dry run);
     result_file, retry_file: what was written; journal: where attempts were recorded; duration_s: wall time;
     errors: why a dispatch stopped before the end or its result copy could not be written (the report still
-    says what happened to every row).
+    says what happened to every row); result_rebuilt: the result copy was rebuilt through openpyxl (an .xls, or
+    an xlsx that could not be patched in place), so some of the original's formatting may be missing.
     """
 
     mode: Literal["check", "dispatch"]
@@ -98,6 +99,7 @@ class Report:
     journal: str | None = None
     duration_s: float = 0.0
     errors: list[Msg] = field(default_factory=list)
+    result_rebuilt: bool = False
 
     def counts(self) -> dict[str, int]:
         """Rows by status, every status present (0 when none)."""
@@ -136,6 +138,7 @@ class Report:
             "error_codes": self.error_codes(),
             "result_file": str(self.result_file) if self.result_file else None,
             "retry_file": str(self.retry_file) if self.retry_file else None,
+            "result_rebuilt": self.result_rebuilt,
             "exit_code": self.exit_code,
             "errors": [e.render(self.lang) for e in self.errors],
             "dry_run": self.dry_run,

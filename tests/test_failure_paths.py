@@ -336,4 +336,39 @@ def test_a_sheet_reaching_the_last_column_is_refused_before_anything_is_sent(tmp
                 "오류메시지",
             )
         else:
-            assert code == 2 and "XFD열까지 쓰고 있어 엑셀의 마지막 열까지 결과 열 3개를 붙일 자리가 없습니다" in err
+            assert (
+                code == 2
+                and "XFD열까지 쓰고 있어 엑셀의 마지막 열까지 결과 열 3개를 붙일 자리가 없습니다" in err
+            )
+
+
+def test_a_prefixed_worksheet_is_read_and_its_result_rebuilt_and_says_so(tmp_path: Path) -> None:
+    """A valid worksheet whose tags carry a namespace prefix (`<x:row>`, `<x:c>`): the guard reads it with
+    the XML parser, the rows are checked, and the result copy is rebuilt through openpyxl, which the terminal
+    summary, the JSON report and the 요약 sheet all say."""
+    import json
+    import re
+    import zipfile
+
+    base = orders_sheet(tmp_path / "base.xlsx", 2, date="")
+    path = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = text.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=").replace(
+                    "</worksheet>", "</x:worksheet>"
+                )
+                text = re.sub(r"<(/?)(?!x:)([A-Za-z]+)([\s>/])", r"<\1x:\2\3", text.split("?>", 1)[-1])
+                data = text.encode()
+            zout.writestr(info, data)
+    assert b"<x:row" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    code, out, err = cli("check", str(path), "--report", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "호환 방식으로 새로 만들었습니다" in out
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["result_rebuilt"] is True
+    result = tmp_path / "prefixed.result.xlsx"
+    assert [r[5] for r in read_rows(result)[1:]] == ["미전송", "미전송"]
+    facts = {r[0]: r[1] for r in read_rows(result, "요약") if r[0]}
+    assert facts["작성 방식"].startswith("호환 방식으로 새로 만듦")

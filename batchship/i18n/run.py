@@ -25,6 +25,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "summary.mode": {"ko": "방식", "en": "mode"},
     "summary.target": {"ko": "보낸 곳", "en": "sent to"},
     "summary.rows": {"ko": "주문 행", "en": "order rows"},
+    "summary.written": {"ko": "작성 방식", "en": "written"},
+    "summary.rebuilt": {
+        "ko": "호환 방식으로 새로 만듦(원본의 서식 일부가 빠졌을 수 있음)",
+        "en": "rebuilt in compatibility mode (some of the original's formatting may be missing)",
+    },
     "summary.status": {"ko": "처리결과", "en": "result"},
     "summary.count": {"ko": "행 수", "en": "rows"},
     "summary.code": {"ko": "오류코드", "en": "error code"},
@@ -68,6 +73,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "text.retry": {"ko": "재시도 파일", "en": "retry file"},
     "text.journal": {"ko": "저널", "en": "journal"},
     "text.report": {"ko": "보고서", "en": "report"},
+    "text.rebuilt": {
+        "ko": "결과 파일은 호환 방식으로 새로 만들었습니다: 원본의 서식 일부가 빠졌을 수 있습니다.",
+        "en": "The result file was rebuilt in compatibility mode: some of the original's formatting may be missing.",
+    },
 }
 
 EXTRA: Final[dict[str, dict[str, str]]] = {

@@ -90,7 +90,9 @@ def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
 
 
 def write_result(sheet: Sheet, report: Report, out: Path) -> None:
-    """Write the result copy of `sheet` with `report`'s verdicts to `out`, atomically."""
+    """Write the result copy of `sheet` with `report`'s verdicts to `out`, atomically. An xlsx is patched in
+    place; when that cannot be done (and for .xls), the copy is rebuilt through openpyxl, and
+    `report.result_rebuilt` and the 요약 sheet say so. Any failure is an OutputError."""
     if out.resolve() == sheet.path.resolve():
         raise OutputError(Msg.of("file.out_is_input", path=out))
     new = NewCells(
@@ -101,18 +103,29 @@ def write_result(sheet: Sheet, report: Report, out: Path) -> None:
         summary=summarise(report) if sheet.kind != "csv" else None,
         autofilter=sheet.kind != "csv",
     )
-    if sheet.kind == "csv":
-        data = _csv_bytes(sheet, new)
-    elif sheet.kind == "xlsx" and sheet.sheet_part is not None:
-        try:
-            data = patch_workbook(sheet.content, sheet.sheet_part, new)
-        except XlsxError:
-            data = _openpyxl_bytes(sheet, new)
-    else:
-        data = _openpyxl_bytes(sheet, new)
-    if sheet.password and sheet.kind != "csv":
-        data = _encrypt(data, sheet.password)
+    try:
+        data = _result_bytes(sheet, report, new)
+        if sheet.password and sheet.kind != "csv":
+            data = _encrypt(data, sheet.password)
+    except OutputError:
+        raise
+    except Exception as exc:  # openpyxl, msoffcrypto: whatever they raise, the caller gets one kind of error
+        raise OutputError(Msg.of("file.result_failed", path=out, error=type(exc).__name__)) from exc
     _atomic_write(out, data)
+
+
+def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
+    if sheet.kind == "csv":
+        return _csv_bytes(sheet, new)
+    if sheet.kind == "xlsx" and sheet.sheet_part is not None:
+        try:
+            return patch_workbook(sheet.content, sheet.sheet_part, new)
+        except XlsxError:
+            pass
+    report.result_rebuilt = True
+    if new.summary is not None:
+        new.summary.facts.append((t("summary.written", report.lang), t("summary.rebuilt", report.lang)))
+    return _openpyxl_bytes(sheet, new)
 
 
 def _safe(text: str) -> str:

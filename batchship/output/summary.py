@@ -126,4 +126,6 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
     written = [(label, path) for label, path in written if path]
     if written:
         lines += _table([[label, path] for label, path in written], set())
+    if report.result_rebuilt and report.result_file:
+        lines.append(t("text.rebuilt", lang))
     return lines
