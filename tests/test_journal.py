@@ -24,6 +24,7 @@ from batchship.sandbox import DEMO_CLIENT_ID, Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
 from tests.conftest import (
     HEADER,
+    cli,
     dispatch_env,
     order_id,
     orders_sheet,
@@ -331,3 +332,28 @@ def test_sample_sheet_twice_with_one_journal(tmp_path: Path) -> None:
     assert len(sent_first) == 21
     assert {r.row for r in second.rows if r.status is Status.ALREADY_DISPATCHED} == sent_first
     assert second.counts()["SUCCESS"] == 0
+
+
+def test_a_journal_damaged_in_the_middle_stops_before_sending_and_says_so(
+    tmp_path: Path, sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages in the middle of the journal overwritten (a disk fault): the run cannot screen the sheet against
+    it, so nothing is sent; every row says why, the result copy is written, exit 2, no traceback."""
+    journal = tmp_path / "j.sqlite3"
+    dispatch(orders_sheet(tmp_path / "first.xlsx", 60), sb, journal)
+    with sqlite3.connect(journal) as db:  # fold the WAL in, so the damage hits the pages read
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(journal.read_bytes())
+    page = 4096
+    assert len(data) >= 4 * page
+    data[page : len(data) - page] = b"\xa5" * (len(data) - 2 * page)
+    journal.write_bytes(bytes(data))
+    calls = sb.calls().get("dispatch", 0)
+    for name, value in dispatch_env().items():
+        monkeypatch.setenv(name, value)
+    sheet = orders_sheet(tmp_path / "second.xlsx", 3, tracking=lambda i: f"{7000000000 + i}")
+    code, out, err = cli("dispatch", str(sheet), "--base-url", sb.base_url, "--journal", str(journal))
+    assert code == 2, out + err
+    assert "Traceback" not in err and "저널" in err and sb.calls().get("dispatch", 0) == calls
+    rows = read_rows(tmp_path / "second.result.xlsx")[1:]
+    assert {r[5] for r in rows} == {"미전송"} and all("저널" in str(r[7]) for r in rows)
