@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -342,27 +343,33 @@ def test_a_sheet_reaching_the_last_column_is_refused_before_anything_is_sent(tmp
             )
 
 
+def prefixed_copy(src: Path, dst: Path, styles: Callable[[bytes], bytes] = lambda b: b) -> Path:
+    """A copy of an xlsx whose worksheet's tags all carry the prefix `x:` (valid, and read the same)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode().split("?>", 1)[-1]
+                text = text.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=")
+                text = re.sub(r"<(/?)(?!x:)([A-Za-z]+)([\s>/])", r"<\1x:\2\3", text)
+                data = text.encode()
+            elif info.filename == "xl/styles.xml":
+                data = styles(data)
+            zout.writestr(info, data)
+    return dst
+
+
 def test_a_prefixed_worksheet_is_read_and_its_result_rebuilt_and_says_so(tmp_path: Path) -> None:
     """A valid worksheet whose tags carry a namespace prefix (`<x:row>`, `<x:c>`): the guard reads it with
     the XML parser, the rows are checked, and the result copy is rebuilt through openpyxl, which the terminal
     summary, the JSON report and the 요약 sheet all say."""
     import json
-    import re
     import zipfile
 
-    base = orders_sheet(tmp_path / "base.xlsx", 2, date="")
-    path = tmp_path / "prefixed.xlsx"
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                text = text.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=").replace(
-                    "</worksheet>", "</x:worksheet>"
-                )
-                text = re.sub(r"<(/?)(?!x:)([A-Za-z]+)([\s>/])", r"<\1x:\2\3", text.split("?>", 1)[-1])
-                data = text.encode()
-            zout.writestr(info, data)
+    path = prefixed_copy(orders_sheet(tmp_path / "base.xlsx", 2, date=""), tmp_path / "prefixed.xlsx")
     assert b"<x:row" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     code, out, err = cli("check", str(path), "--report", str(tmp_path / "r.json"))
     assert code == 0, err
@@ -372,3 +379,44 @@ def test_a_prefixed_worksheet_is_read_and_its_result_rebuilt_and_says_so(tmp_pat
     assert [r[5] for r in read_rows(result)[1:]] == ["미전송", "미전송"]
     facts = {r[0]: r[1] for r in read_rows(result, "요약") if r[0]}
     assert facts["작성 방식"].startswith("호환 방식으로 새로 만듦")
+
+
+def test_journal_export_into_a_missing_folder_creates_it(
+    tmp_path: Path, sandbox_of, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_job
+
+    sb = sandbox_of(2)
+    journal = tmp_path / "j.sqlite3"
+    run_job(orders_sheet(tmp_path / "s.xlsx", 2), sb.base_url, journal=journal)
+    out = tmp_path / "new" / "folder" / "attempts.csv"
+    code, _, err = cli(
+        "journal", "export", "--since", "2000-01-01", "--journal", str(journal), "--out", str(out)
+    )
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8-sig").count(order_id(1)) == 1
+    (tmp_path / "afile").write_text("x")
+    code, _, err = cli(
+        "journal",
+        "export",
+        "--since",
+        "2000-01-01",
+        "--journal",
+        str(journal),
+        "--out",
+        str(tmp_path / "afile" / "x.csv"),
+    )
+    assert code == 2 and "같은 이름의 파일이 이미 있음" in err
+
+
+def test_a_result_copy_openpyxl_cannot_build_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    """A workbook the reader takes but openpyxl cannot rebuild (a font size that is not a number, and prefixed
+    tags that make the writer rebuild rather than patch): one clear message, exit 2, no traceback."""
+    path = prefixed_copy(
+        orders_sheet(tmp_path / "base.xlsx", 2, date=""),
+        tmp_path / "odd.xlsx",
+        styles=lambda b: b.replace(b'<sz val="11" />', b'<sz val="eleven" />'),
+    )
+    code, out, err = cli("check", str(path))
+    assert code == 2, out + err
+    assert "결과 파일" in err and "만들지 못했습니다(TypeError)" in err and "Traceback" not in err

@@ -357,3 +357,22 @@ def test_a_journal_damaged_in_the_middle_stops_before_sending_and_says_so(
     assert "Traceback" not in err and "저널" in err and sb.calls().get("dispatch", 0) == calls
     rows = read_rows(tmp_path / "second.result.xlsx")[1:]
     assert {r[5] for r in rows} == {"미전송"} and all("저널" in str(r[7]) for r in rows)
+
+
+def test_a_full_disk_at_commit_is_a_journal_error_in_words(tmp_path: Path) -> None:
+    """SQLite's own "database or disk is full" at COMMIT (the file may not grow: `max_page_count`, as a full
+    disk): a JournalError saying 디스크 공간 부족, never SQLite's English text or a traceback."""
+    journal = open_journal(tmp_path / "j.sqlite3", "acct")
+    try:
+        db = journal._db  # type: ignore[attr-defined]
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        items = [
+            DispatchItem(i + 2, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE)
+            for i in range(500)
+        ]
+        with pytest.raises(JournalError) as e:
+            journal.begin(items, "s.xlsx")
+    finally:
+        journal.close()
+    assert "기록하지 못했습니다(디스크 공간 부족)" in str(e.value) and "disk is full" not in str(e.value)

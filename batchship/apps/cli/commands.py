@@ -216,6 +216,7 @@ def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         text = store.export_csv(since.strftime("%Y-%m-%dT00:00:00"))
     if args.out:
         try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(text, encoding="utf-8-sig")
         except OSError as exc:
             raise ConfigError(Msg.of("cli.cannot_write", path=args.out, reason=os_reason(exc))) from exc
