@@ -376,3 +376,27 @@ def test_a_full_disk_at_commit_is_a_journal_error_in_words(tmp_path: Path) -> No
     finally:
         journal.close()
     assert "기록하지 못했습니다(디스크 공간 부족)" in str(e.value) and "disk is full" not in str(e.value)
+
+
+def test_a_journal_another_program_keeps_locked_stops_before_sending(
+    tmp_path: Path, sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the journal's database locked past the wait (here 0.5 s instead of 60): nothing
+    is sent, every row says why in words, the result copy is written, the report carries the error."""
+    from batchship.journal.sqlite import SqliteJournal
+
+    journal = tmp_path / "j.sqlite3"
+    dispatch(orders_sheet(tmp_path / "first.xlsx", 2), sb, journal)
+    monkeypatch.setattr(SqliteJournal, "busy_timeout_s", 0.5)
+    holder = sqlite3.connect(journal, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        calls = sb.calls().get("dispatch", 0)
+        report = dispatch(orders_sheet(tmp_path / "second.xlsx", [3, 4]), sb, journal)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert report.exit_code == 2 and sb.calls().get("dispatch", 0) == calls
+    assert [e.key for e in report.errors] == ["journal.open_failed"]
+    assert all(r.status is Status.NOT_SENT and "(사용 중)" in r.message for r in report.rows), report.rows[0]

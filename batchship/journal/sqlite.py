@@ -76,6 +76,9 @@ def _attempt(row: Sequence[object]) -> Attempt:
 class SqliteJournal:
     """An open SQLite journal (a `JournalStore`). Thread-safe: one connection behind a lock."""
 
+    #: How long to wait for another program holding the database (a DB browser, a backup) before giving up.
+    busy_timeout_s: float = 60.0
+
     def __init__(self, path: Path, account: str) -> None:
         self.path = path
         self.location = str(path)
@@ -85,18 +88,19 @@ class SqliteJournal:
         self._run_lock = RunLock(path.with_name(path.name + ".lock"))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(
+                path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
             self._retry_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
             self._db.execute("PRAGMA synchronous=FULL")
             self._retry_locked(self._migrate)
         except (sqlite3.Error, OSError) as exc:
             raise JournalError(Msg.of("journal.open_failed", path=path, reason=_reason(exc))) from exc
 
-    @staticmethod
-    def _retry_locked(step: Callable[[], object], seconds: float = 60.0) -> None:
+    def _retry_locked(self, step: Callable[[], object]) -> None:
         """Run `step`, waiting while another process holds the database (switching to WAL and creating the
         schema need it briefly to themselves, and SQLite does not always wait on its own for those)."""
-        deadline = time.monotonic() + seconds
+        deadline = time.monotonic() + self.busy_timeout_s
         while True:
             try:
                 step()
