@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -87,7 +88,8 @@ def test_config_file_works_and_secrets_never_leak(tmp_path: Path, sandbox: Sandb
 def test_refused_credentials_exit_2_and_still_write_the_result(
     tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A secret NAVER refuses: exit 2, nothing sent, every row 미전송 in the result copy, secret not shown."""
+    """A secret NAVER refuses: exit 2, nothing sent, every row 미전송 in the result copy, secret not shown,
+    nothing journaled."""
     wrong = "$2a$04$WrongSecretWrongSecreu"
     monkeypatch.setenv("NAVER_COMMERCE_CLIENT_ID", DEMO_CLIENT_ID)
     monkeypatch.setenv("NAVER_COMMERCE_CLIENT_SECRET", wrong)
@@ -99,6 +101,8 @@ def test_refused_credentials_exit_2_and_still_write_the_result(
     assert sandbox.dispatch_counts() == {}
     rows = read_rows(tmp_path / "발송.result.xlsx")
     assert [r[5] for r in rows[1:]] == ["미전송", "미전송"]
+    # credentials are proven before anything is journaled: a run that sent nothing leaves nothing pending
+    assert not Path(os.environ["BATCHSHIP_JOURNAL"]).exists()
 
 
 def test_env_base_url_and_dry_run_prints_a_sample_body(

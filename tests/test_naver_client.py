@@ -31,15 +31,23 @@ def client_for(naver: Naver | httpx.MockTransport, creds: Credentials = CREDS) -
 
 
 def test_a_malformed_secret_is_refused_before_anything_is_sent() -> None:
-    """A secret that is not a bcrypt salt: AuthError saying how to fix it; no token request left the machine."""
+    """A secret that cannot sign (not a bcrypt salt, or one character off): AuthError naming where the secret
+    came from and saying how to fix it; no token request left the machine."""
     naver = Naver([ok([A])])
     with (
         client_for(naver, Credentials(DEMO_CLIENT_ID, "not-a-salt")) as client,
         pytest.raises(AuthError) as e,
     ):
         client.authenticate()
-    assert "커머스 API센터에서 다시 복사하세요" in str(e.value)
+    assert "NAVER_COMMERCE_CLIENT_SECRET의 클라이언트 시크릿으로 서명할 수 없습니다" in str(e.value)
     assert naver.calls["token"] == 0
+    # off by its last character (it still looks like $2a$04$ and 22 more), from a config file: named
+    secret = DEMO_CLIENT_SECRET[:-1] + "v"
+    creds = Credentials(DEMO_CLIENT_ID, secret, source="/etc/batchship/naver.toml")
+    with client_for(naver, creds) as client, pytest.raises(AuthError) as e:
+        client.authenticate()
+    assert str(e.value).startswith("/etc/batchship/naver.toml의 클라이언트 시크릿으로 서명할 수 없습니다")
+    assert "한 글자라도 다르면" in str(e.value) and secret not in str(e.value) and naver.calls["token"] == 0
 
 
 @pytest.mark.parametrize(

@@ -36,9 +36,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     # -- the Commerce API
     "api.secret_malformed": {
-        "ko": "클라이언트 시크릿의 형식이 올바르지 않습니다($2a$04$로 시작하는 29자). 커머스 API센터에서 다시 복사하세요.",
-        "en": "The client secret is malformed (29 characters starting with $2a$04$). Copy it again from the "
-        "Commerce API center.",
+        "ko": "{source}의 클라이언트 시크릿으로 서명할 수 없습니다: 모양이 맞아 보여도 한 글자라도 다르면(특히 마지막 "
+        "글자) 쓸 수 없습니다. 커머스 API센터에서 시크릿을 다시 복사해 넣으세요. 아무것도 보내지 않았습니다.",
+        "en": "The client secret in {source} cannot sign requests: even when it looks right, one wrong character "
+        "(often the last) makes it unusable. Copy the secret again from the Commerce API center. Nothing was "
+        "sent.",
     },
     "api.token_refused": {
         "ko": "NAVER가 인증 토큰 요청을 거부했습니다(HTTP {status} {code}). {source}의 애플리케이션 ID와 시크릿을 "

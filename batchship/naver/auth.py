@@ -22,16 +22,19 @@ from batchship.errors import AuthError
 from batchship.i18n import Msg
 
 TOKEN_PATH: Final = "/v1/oauth2/token"
+#: Where credentials come from when no config file is given.
+CLIENT_SECRET_SOURCE: Final = "NAVER_COMMERCE_CLIENT_ID / NAVER_COMMERCE_CLIENT_SECRET"
 #: Renew when less than this remains (NAVER hands out the same token until then anyway).
 RENEW_MARGIN_S: Final = 30 * 60
 
 
-def client_secret_sign(client_id: str, client_secret: str, timestamp_ms: int) -> str:
-    """NAVER's signature: base64 of the bcrypt hash of `client_id_timestamp` salted with the secret."""
+def client_secret_sign(client_id: str, client_secret: str, timestamp_ms: int, source: str = "") -> str:
+    """NAVER's signature: base64 of the bcrypt hash of `client_id_timestamp` salted with the secret. `source`:
+    where the secret came from, named when it cannot sign."""
     try:
         hashed = bcrypt.hashpw(f"{client_id}_{timestamp_ms}".encode(), client_secret.encode())
     except ValueError as exc:
-        raise AuthError(Msg.of("api.secret_malformed")) from exc
+        raise AuthError(Msg.of("api.secret_malformed", source=source or CLIENT_SECRET_SOURCE)) from exc
     return base64.b64encode(hashed).decode("ascii")
 
 
@@ -44,7 +47,7 @@ class Credentials:
     client_secret: str = field(repr=False)
     account_id: str | None = None
     #: where they came from, said when NAVER refuses them: a file path or the environment variables' names
-    source: str = "NAVER_COMMERCE_CLIENT_ID / NAVER_COMMERCE_CLIENT_SECRET"
+    source: str = CLIENT_SECRET_SOURCE
 
     @property
     def token_type(self) -> str:
@@ -99,7 +102,9 @@ class TokenAuth(httpx.Auth):
             "client_id": creds.client_id,
             "timestamp": str(timestamp),
             "grant_type": "client_credentials",
-            "client_secret_sign": client_secret_sign(creds.client_id, creds.client_secret, timestamp),
+            "client_secret_sign": client_secret_sign(
+                creds.client_id, creds.client_secret, timestamp, creds.source
+            ),
             "type": creds.token_type,
         }
         if creds.account_id:
