@@ -420,3 +420,44 @@ def test_a_result_copy_openpyxl_cannot_build_is_a_message_not_a_crash(tmp_path: 
     code, out, err = cli("check", str(path))
     assert code == 2, out + err
     assert "결과 파일" in err and "만들지 못했습니다(TypeError)" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_result_and_retry_files_get_the_permissions_of_any_new_file(tmp_path: Path, umask: int) -> None:
+    """Written through a private temporary file, they still end with what the umask gives any new file (644
+    under 022), so staff can open what the watcher wrote on a shared folder; like the JSON report beside them."""
+    import stat
+
+    sheet = orders_sheet(tmp_path / "s.xlsx", 2, date="")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import os, sys; os.umask({umask}); from batchship.apps.cli import main; "
+            "sys.exit(main(sys.argv[1:]))",
+            "dispatch",
+            str(sheet),
+            "--sandbox",
+            "--journal",
+            str(tmp_path / "j.sqlite3"),
+            "--sandbox-orders",
+            str(write_csv_orders(tmp_path)),
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    for name in ("s.result.xlsx", "s.retry.xlsx", "r.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+
+
+def write_csv_orders(folder: Path) -> Path:
+    """Practice orders: order 1 exists and is PAYED, order 2 does not (so a retry file is written)."""
+    path = folder / "orders.csv"
+    path.write_text(f"productOrderId,status\n{order_id(1)},PAYED\n", encoding="utf-8")
+    return path

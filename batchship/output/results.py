@@ -41,6 +41,14 @@ _TONES: Final = {
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The process umask, read once at import (reading it means setting it, which is not thread-safe later).
+_UMASK: Final = _read_umask()
 #: The longest file name most file systems take (ext4, NTFS, APFS), in bytes of UTF-8.
 MAX_NAME_BYTES: Final = 255
 
@@ -279,6 +287,8 @@ def _atomic_write(out: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
+            os.chmod(tmp_name, 0o666 & ~_UMASK)
         os.replace(tmp_name, out)
         tmp_name = None
     except OSError as exc:
