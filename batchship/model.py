@@ -110,6 +110,13 @@ class Report:
         """Rows by error code (the first code of each row that has one), most frequent first."""
         return dict(Counter(r.code for r in self.rows if r.code).most_common())
 
+    def label(self, status: Status) -> str:
+        """A status in words, the same everywhere the report is shown: in `check` (and a dry run) a row that
+        is not sent passed the checks, and says so."""
+        if status is Status.NOT_SENT and (self.mode == "check" or self.dry_run):
+            return t("text.passed", self.lang)
+        return status.label(self.lang)
+
     def went_out(self) -> bool:
         """Whether any order may have reached NAVER in this run (dispatched, or its outcome unknown)."""
         return any(r.status in (Status.SUCCESS, Status.UNKNOWN) for r in self.rows)

@@ -376,7 +376,7 @@ def test_a_prefixed_worksheet_is_read_and_its_result_rebuilt_and_says_so(tmp_pat
     assert "호환 방식으로 새로 만들었습니다" in out
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["result_rebuilt"] is True
     result = tmp_path / "prefixed.result.xlsx"
-    assert [r[5] for r in read_rows(result)[1:]] == ["미전송", "미전송"]
+    assert [r[5] for r in read_rows(result)[1:]] == ["검사 통과", "검사 통과"]
     facts = {r[0]: r[1] for r in read_rows(result, "요약") if r[0]}
     assert facts["작성 방식"].startswith("호환 방식으로 새로 만듦")
 

@@ -93,7 +93,7 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
 
     assert [ws1.cell(row=2, column=c).value for c in (8, 9, 10)] == ["처리결과", "오류코드", "오류메시지"]
     assert ws1["H2"].font.b and ws1["H2"].fill.fgColor.rgb == "FF305496"  # styled like its neighbours
-    assert [ws1[f"H{r}"].value for r in (3, 4, 5)] == ["미전송", "검증오류", "미전송"]
+    assert [ws1[f"H{r}"].value for r in (3, 4, 5)] == ["검사 통과", "검증오류", "검사 통과"]
     assert ws1["I4"].value == "104119"
     assert ws1["J3"].value == "검사 통과: 전송할 수 있습니다."
     assert ws1["H3"].fill.fgColor.rgb == "FFC6EFCE"
@@ -115,7 +115,7 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
     assert cells["방식"][0] == "검사만(check)"
     assert cells["보낸 곳"][0] == "없음(보내지 않음)"
     assert cells["주문 행"][0] == "3"
-    assert cells["미전송"][0] == 2 and cells["검증오류"][0] == 1 and cells["성공"][0] == 0
+    assert cells["검사 통과"][0] == 2 and cells["검증오류"][0] == 1 and cells["성공"][0] == 0
     assert cells["104119"][:2] == (1, "택배사 코드 확인")
     (chart,) = summary._charts
     assert type(chart).__name__ == "BarChart"
@@ -127,7 +127,7 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
         "검증오류",
         "이미처리",
         "확인필요",
-        "미전송",
+        "검사 통과",
     ]
 
 
@@ -166,7 +166,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
         "error_code",
         "error_message",
     )
-    assert rows[1][5:] == ("NOT_SENT", None, "Passed all checks: ready to send.")
+    assert rows[1][5:] == ("passed checks", None, "Passed all checks: ready to send.")
     assert report.exit_code == 0
 
 
@@ -215,7 +215,7 @@ def test_csv_with_bom_keeps_its_bom(tmp_path: Path) -> None:
     run_check(src, now=NOW)
     data = default_result_path(src).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert "미전송" in data.decode("utf-8-sig")
+    assert "검사 통과" in data.decode("utf-8-sig")
 
 
 def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
@@ -233,7 +233,7 @@ def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
         "택배",
         "CJ대한통운",
         "123456789012",
-        "미전송",
+        "검사 통과",
         None,
         "검사 통과: 전송할 수 있습니다.",
     )
@@ -247,7 +247,7 @@ def test_protected_input_gives_a_protected_result(tmp_path: Path) -> None:
     run_check(src, SheetOptions(password="pw-1234"), now=NOW)
     out = default_result_path(src)
     assert out.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # an encrypted (OLE) container
-    assert read_rows(out, password="pw-1234")[1][5] == "미전송"
+    assert read_rows(out, password="pw-1234")[1][5] == "검사 통과"
 
 
 def _replace_part(path: Path, part: str, data: bytes) -> None:
@@ -283,7 +283,7 @@ def test_unusual_worksheet_xml_rows_without_numbers_spans_and_styled_cells_beyon
     assert [r.row for r in report.rows] == [2, 4]
     rows = read_rows(default_result_path(src))
     assert rows[0][:6] == ("상품주문번호", "택배사", "송장번호", "처리결과", "오류코드", "오류메시지")
-    assert rows[1][3:5] == ("미전송", None)
+    assert rows[1][3:5] == ("검사 통과", None)
     assert rows[3][3:5] == ("검증오류", "104120")
     with zipfile.ZipFile(default_result_path(src)) as zf:
         xml = zf.read("xl/worksheets/sheet1.xml").decode()

@@ -87,13 +87,12 @@ def result_columns(sheet: Sheet) -> tuple[int, int, int]:
 
 
 def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
-    lang = report.lang
     out = {}
     for r in report.rows:
         tone = _TONES[r.status]
         if report.mode == "check" and r.status is Status.NOT_SENT:
             tone = "good"
-        out[r.row] = (tone, (r.status.label(lang), r.code, r.message))
+        out[r.row] = (tone, (report.label(r.status), r.code, r.message))
     return out
 
 
@@ -345,7 +344,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
                 values.append(str(texts.at[row_number, "trackingNumber"]))
             else:
                 values.append(cells[i] if i < len(cells) and cells[i] != "" else None)
-        values += [result.status.label(report.lang), result.code, result.message]
+        values += [report.label(result.status), result.code, result.message]
         ws.append(values)
         _as_text(ws[ws.max_row])
         for cell in ws[ws.max_row]:

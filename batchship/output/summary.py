@@ -41,7 +41,7 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
         (t("summary.rows", lang), str(len(report.rows))),
     ]
     counts = report.counts()
-    statuses = [(s.label(lang), counts[s.value]) for s in Status]
+    statuses = [(report.label(s), counts[s.value]) for s in Status]
     codes = [(code, code_meaning(code, lang), n) for code, n in report.error_codes().items()]
     labels = {
         k: t(f"summary.{k}", lang) for k in ("sheet_name", "status", "count", "code", "meaning", "chart")
@@ -89,9 +89,7 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
     status_rows = [[t("text.status", lang), t("text.count", lang)]]
     for s in Status:
         if counts[s.value]:
-            label = (
-                t("text.passed", lang) if report.mode == "check" and s is Status.NOT_SENT else s.label(lang)
-            )
+            label = report.label(s)
             status_rows.append([label, str(counts[s.value])])
     lines += ["", *_table(status_rows, {1})]
     codes = list(report.error_codes().items())

@@ -297,4 +297,4 @@ def _read(path: Path) -> str:
 
 def counts_text(report: Report) -> str:
     """`성공=21 실패=4`: the non-zero counts by status, in the report's language."""
-    return " ".join(f"{Status(k).label(report.lang)}={v}" for k, v in report.counts().items() if v)
+    return " ".join(f"{report.label(Status(k))}={v}" for k, v in report.counts().items() if v)
