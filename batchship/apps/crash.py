@@ -3,7 +3,6 @@ removed), and the user sees one line naming it. Shared by the faces."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -12,6 +11,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from batchship.timefmt import now_kst
+
 
 def crash_report(exc: BaseException, redact: Callable[[str], str], folder: Path | None = None) -> Path | None:
     """Write the traceback of `exc` (through `redact`, which removes secrets) to a new crash log; its path, or
@@ -19,7 +20,7 @@ def crash_report(exc: BaseException, redact: Callable[[str], str], folder: Path 
     import platformdirs
 
     text = redact("".join(traceback.format_exception(exc)))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = now_kst().strftime("%Y%m%d-%H%M%S")
     name = f"crash-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:6]}.txt"
     header = f"batchship crash {stamp}\nargv: {redact(' '.join(sys.argv))}\n\n"
     candidates = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from batchship.model import Report
 from batchship.output.jsonreport import write_json
 from batchship.services.check import SheetOptions, run_check
 from batchship.sheets.limits import DEFAULT_LIMITS
+from batchship.timefmt import now_kst
 
 if TYPE_CHECKING:
     from batchship.services.dispatch import Target
@@ -209,7 +209,7 @@ def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     from batchship.journal import open_journal
 
     url = _existing_journal(args)
-    since = parse_date(args.since, False, dt.datetime.now(dt.UTC))
+    since = parse_date(args.since, False, now_kst())
     if since is None:
         raise ConfigError(Msg.of("cli.since_not_date", value=args.since))
     with open_journal(url, account="") as store:
