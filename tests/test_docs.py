@@ -76,7 +76,10 @@ def test_readme_demo_session_is_real(tmp_path: Path) -> None:
 
     real_paths = {v: k for k, v in swaps.items()}
     real_paths[str(tmp_path / "demo.retry.xlsx")] = "--retry"
+    real_paths[str(tmp_path / "journal.sandbox.json")] = "--store"
     shown_paths[shown_paths_retry(shown_paths)] = "--retry"
+    journal = next(p for p, option in shown_paths.items() if option == "--journal")
+    shown_paths[journal.replace(".sqlite3", ".sandbox.json")] = "--store"
     assert norm(out.getvalue(), real_paths) == norm("\n".join(expected), shown_paths)
 
 

@@ -58,3 +58,57 @@ def test_every_time_a_person_reads_is_korean_time(tmp_path: Path) -> None:
     assert abs(taken - before) < dt.timedelta(minutes=1)
     log = crash_report(RuntimeError("x"), str, tmp_path / "logs")
     assert log is not None and log.name.startswith(f"crash-{before:%Y%m%d}")
+
+
+SAMPLE = Path(__file__).parent.parent / "sample_data"
+
+
+def test_a_practice_run_that_fails_before_sending_leaves_the_store_alone(tmp_path: Path) -> None:
+    """The trap: a first run with a wrong --sandbox-orders path (or a forgotten password) saved an empty store,
+    and every later run then said 100001 (order not found) for every row. Now a run that sends nothing saves
+    nothing, the store says what it holds, and the next run, with the right path, ships the sample."""
+    import shutil
+
+    sheet = tmp_path / "오늘발송.xlsx"
+    shutil.copy(SAMPLE / "발송처리_샘플.xlsx", sheet)
+    journal = tmp_path / "저널.sqlite3"
+    code, _, err = cli(
+        "dispatch",
+        str(sheet),
+        "--sandbox",
+        "--sandbox-orders",
+        str(tmp_path / "sandbox_orders.csv"),
+        "--journal",
+        str(journal),
+    )
+    assert code == 2 and "sandbox_orders.csv" in err
+    assert not (tmp_path / "저널.sandbox.json").exists()
+    code, out, err = cli(
+        "dispatch",
+        str(sheet),
+        "--sandbox",
+        "--sandbox-orders",
+        str(SAMPLE / "sandbox_orders.csv"),
+        "--journal",
+        str(journal),
+    )
+    assert code == 1, err
+    assert "연습 스토어" in out and "주문 29건(발송된 주문 0건)" in out
+    assert any(line.split()[:2] == ["성공", "21"] for line in out.splitlines()), out
+
+
+def test_a_second_practice_sheet_adds_its_orders_to_the_saved_store(tmp_path: Path) -> None:
+    """The default practice store already exists (an earlier sheet): a new sheet's orders are added as PAYED
+    and ship, instead of being 'not found'; the earlier orders keep their state; --sandbox-reset empties it."""
+    from tests.conftest import orders_sheet
+
+    journal = tmp_path / "j.sqlite3"
+    first = orders_sheet(tmp_path / "first.xlsx", [1, 2])
+    assert cli("dispatch", str(first), "--sandbox", "--journal", str(journal))[0] == 0
+    second = orders_sheet(tmp_path / "second.xlsx", [2, 3])
+    code, out, err = cli("dispatch", str(second), "--sandbox", "--journal", str(journal))
+    assert code == 0, out + err
+    assert "주문 2건(발송된 주문 2건)" in out
+    assert [r[5] for r in read_rows(tmp_path / "second.result.xlsx")[1:]] == ["이미처리", "성공"]
+    code, out, _ = cli("dispatch", str(second), "--sandbox", "--sandbox-reset", "--journal", str(journal))
+    assert code == 0 and "주문 0건(발송된 주문 0건)" in out  # emptied; the journal still knows what was sent

@@ -179,11 +179,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "로컬 샌드박스를 시작해 시트의 주문을 넣고 그곳으로 발송합니다(인증 정보 불필요)",
         "en": "start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
     },
+    "help.sandbox_reset": {
+        "ko": "--sandbox와 함께: 저널 옆에 저장된 연습 스토어를 비우고 시작합니다",
+        "en": "with --sandbox: empty the practice store kept beside the journal first",
+    },
     "help.sandbox_orders": {
-        "ko": "--sandbox와 함께: 샌드박스가 아는 주문(CSV productOrderId,status,...). 처음에만 쓰고, 그 뒤에는 "
-        "저널 옆에 저장된 샌드박스 상태를 씁니다",
-        "en": "with --sandbox: the orders the sandbox knows (CSV productOrderId,status,...) instead of the "
-        "sheet's; used the first time, after which the sandbox's state is kept beside the journal",
+        "ko": "--sandbox와 함께: 연습 스토어에 둘 주문(CSV productOrderId,status,...; 예: sample_data/sandbox_orders.csv). "
+        "시트의 주문 대신 이 주문만 있고, 저장된 스토어에 없는 주문은 추가됩니다",
+        "en": "with --sandbox: the orders the practice store holds (CSV productOrderId,status,...; e.g. "
+        "sample_data/sandbox_orders.csv) instead of the sheet's; those a saved store lacks are added",
     },
     "help.inbox": {"ko": "지켜볼 폴더", "en": "the folder to watch"},
     "help.once": {

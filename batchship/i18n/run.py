@@ -13,6 +13,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "다른 batchship 실행이 같은 저널로 보내는 중입니다. 끝날 때까지 기다립니다...",
         "en": "Another batchship run is sending with this journal; waiting for it to finish...",
     },
+    "run.practice_store": {
+        "ko": "연습 스토어 {path}: 주문 {orders}건(발송된 주문 {shipped}건). 시트의 주문 중 처음 보는 것은 결제 완료로 "
+        "추가합니다. 비우려면 --sandbox-reset을 쓰세요.",
+        "en": "practice store {path}: {orders} orders ({shipped} dispatched). Orders of the sheet it does not "
+        "know yet are added as paid. To empty it, use --sandbox-reset.",
+    },
+    "run.practice_store_csv": {
+        "ko": "연습 스토어 {path}: 주문 {orders}건(발송된 주문 {shipped}건). --sandbox-orders의 주문만 있습니다. "
+        "비우려면 --sandbox-reset을 쓰세요.",
+        "en": "practice store {path}: {orders} orders ({shipped} dispatched), those of --sandbox-orders only. "
+        "To empty it, use --sandbox-reset.",
+    },
     "run.sandbox": {
         "ko": "샌드박스: {url} (로컬 모의 서버, NAVER가 아님)",
         "en": "sandbox: {url} (a local stand-in, not NAVER)",

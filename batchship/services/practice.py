@@ -2,7 +2,8 @@
 
 The sandbox's side (orders, what was dispatched) lives beside the journal as `<journal>.sandbox.json`, as
 NAVER's does between runs: a second practice run finds the first one's orders dispatched. The first time, the
-orders come from `orders_csv` when given, else every order of the sheet exists as PAYED.
+orders come from `orders_csv` when given, else every order of the sheet exists as PAYED; later runs add the
+orders they name that the store does not know yet.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from batchship.i18n import Msg
 from batchship.journal import journal_path
 from batchship.naver.auth import Credentials
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
@@ -24,21 +26,40 @@ def state_path(journal_url: str) -> Path:
 
 
 @contextlib.contextmanager
-def practice_target(journal_url: str, orders_csv: Path | None = None) -> Iterator[Target]:
-    """A running sandbox as a dispatch `Target`; its state is saved when the block ends."""
+def practice_target(
+    journal_url: str, orders_csv: Path | None = None, *, reset: bool = False
+) -> Iterator[Target]:
+    """A running sandbox as a dispatch `Target` (its `note` says what the store holds and where it lives).
+
+    The store goes on from its saved state; orders of `orders_csv` it does not know yet are added (the others
+    keep their state), and without `orders_csv` every order of the sheet it does not know is added as PAYED.
+    `reset` empties it first. The state is saved only when something was sent to it, so a run that failed
+    before sending (a wrong path, a forgotten password) leaves the store as it was."""
     sandbox = Sandbox(rate_limit=None)
     state = state_path(journal_url)
-    seed = None
+    if reset:
+        state.unlink(missing_ok=True)
     if state.exists():
         sandbox.load_state(state)
-    elif orders_csv is not None:  # exactly these orders exist
-        sandbox.add_orders(load_orders_csv(orders_csv))
-    else:  # every order of the sheet exists, PAYED
+    known = {pid for pid in sandbox.snapshot()["orders"]}
+    seed = None
+    if orders_csv is not None:
+        sandbox.add_orders(o for o in load_orders_csv(orders_csv) if o.product_order_id not in known)
+    else:
         seed = sandbox.seed_payed
+    snapshot = sandbox.snapshot()
+    note = Msg.of(
+        "run.practice_store" if orders_csv is None else "run.practice_store_csv",
+        path=state,
+        orders=len(snapshot["orders"]),
+        shipped=sum(1 for n in snapshot["dispatchCounts"].values() if n),
+    )
     sandbox.start()
     try:
-        yield Target(sandbox.base_url, Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET), seed=seed)
+        credentials = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+        yield Target(sandbox.base_url, credentials, seed=seed, note=note)
     finally:
         sandbox.stop()
-        state.parent.mkdir(parents=True, exist_ok=True)
-        sandbox.save_state(state)
+        if sandbox.calls().get("dispatch_attempts", 0):
+            state.parent.mkdir(parents=True, exist_ok=True)
+            sandbox.save_state(state)

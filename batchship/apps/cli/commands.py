@@ -87,8 +87,10 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
     from batchship.services.practice import practice_target
 
     if getattr(args, "sandbox", False) and not args.dry_run:
-        with practice_target(_journal(args), args.sandbox_orders) as target:
+        with practice_target(_journal(args), args.sandbox_orders, reset=args.sandbox_reset) as target:
             print(t("run.sandbox", lang, url=target.base_url), file=out)
+            if target.note is not None:
+                print(target.note.render(lang), file=out)
             yield target
         return
     credentials = None if args.dry_run else load_credentials(args.config)

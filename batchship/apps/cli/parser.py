@@ -161,6 +161,7 @@ def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help=b.h("quiet"))
     p.add_argument("--sandbox", action="store_true", help=b.h("sandbox_flag"))
     p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
+    p.add_argument("--sandbox-reset", action="store_true", help=b.h("sandbox_reset"))
 
 
 def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ import httpx
 
 from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.errors import AuthError, BatchshipError, OutputError
-from batchship.i18n import t
+from batchship.i18n import Msg, t
 from batchship.journal import JournalStore, open_journal
 from batchship.model import DispatchStats, Plan, Report, RowResult, Status
 from batchship.naver.auth import Credentials
@@ -49,12 +49,14 @@ class DispatchOptions:
 class Target:
     """Where to send. base_url and credentials: the Commerce API (credentials may be None for a dry run);
     transport: an httpx transport to use instead of the network (tests); seed: told the sheet's order numbers
-    before anything is sent (the practice sandbox uses it to know the orders)."""
+    before anything is sent (the practice sandbox uses it to know the orders); note: what a face should say
+    about the target before the run (the practice store's contents)."""
 
     base_url: str
     credentials: Credentials | None = None
     transport: httpx.BaseTransport | None = None
     seed: Callable[[list[str]], None] | None = None
+    note: Msg | None = None
 
 
 @dataclass(frozen=True, slots=True)
