@@ -112,3 +112,43 @@ def test_a_second_practice_sheet_adds_its_orders_to_the_saved_store(tmp_path: Pa
     assert [r[5] for r in read_rows(tmp_path / "second.result.xlsx")[1:]] == ["이미처리", "성공"]
     code, out, _ = cli("dispatch", str(second), "--sandbox", "--sandbox-reset", "--journal", str(journal))
     assert code == 0 and "주문 0건(발송된 주문 0건)" in out  # emptied; the journal still knows what was sent
+
+
+def test_reconcile_is_the_way_out_of_unknown(tmp_path: Path, sandbox_of, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Attempts a run left without an outcome (it died after sending): `batchship reconcile` looks each order
+    up and settles it (shipped with our tracking: 성공; still paid: sendable again; anything else stays
+    확인필요), prints what changed, sends nothing; a second run finds nothing left but what stays unknown."""
+    from batchship.domain.plan import DispatchItem
+    from batchship.journal import AttemptState, open_journal
+    from batchship.sandbox import DEMO_CLIENT_ID
+    from batchship.sandbox.server import Order
+    from tests.conftest import dispatch_env
+
+    date = "2024-05-05T10:00:00.000+09:00"
+    shipped, paid, gone = order_id(1), order_id(2), order_id(3)
+    sb = sandbox_of(0)
+    sb.add_orders(
+        [Order(shipped, "DELIVERING", delivery_company="CJGLS", tracking_number="6000000001"), Order(paid)]
+    )
+    journal = tmp_path / "j.sqlite3"
+    items = [
+        DispatchItem(i + 2, pid, "DELIVERY", "CJGLS", f"600000000{i + 1}", date)
+        for i, pid in enumerate([shipped, paid, gone])
+    ]
+    with open_journal(journal, DEMO_CLIENT_ID) as store:
+        store.begin(items, "died.xlsx")
+    for name, value in dispatch_env().items():
+        monkeypatch.setenv(name, value)
+    code, out, err = cli("reconcile", "--journal", str(journal), "--base-url", sb.base_url)
+    assert code == 1, err
+    lines = out.splitlines()
+    assert any(line.startswith(f"{shipped}  확인필요 → 성공") for line in lines), out
+    assert any(line.startswith(f"{paid}  확인필요 → 다시 보낼 수 있음") for line in lines), out
+    assert any(line.startswith(f"{gone}  확인필요 → 확인필요") and "주문 없음" in line for line in lines), out
+    assert lines[-1].endswith("확인필요 3건 정리: 성공 1건, 다시 보낼 수 있음 1건, 여전히 확인필요 1건.")
+    assert sb.calls().get("dispatch", 0) == 0
+    with open_journal(journal, DEMO_CLIENT_ID) as store:
+        assert [(a.product_order_id, a.state) for a in store.unsettled()] == [(gone, AttemptState.UNKNOWN)]
+    monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET")
+    code, _, err = cli("reconcile", "--journal", str(journal), "--base-url", sb.base_url)
+    assert code == 2 and "NAVER_COMMERCE_CLIENT_SECRET" in err

@@ -232,9 +232,11 @@ def test_reconciling_with_the_lookup_failing_leaves_the_attempts_unsettled(journ
     naver = Naver([ok([A])], [error(500, "GW.INTERNAL_SERVER_ERROR")])
     client = CommerceClient(CREDS, "http://naver.test/external", transport=httpx.MockTransport(naver))
     try:
-        assert reconcile_journal(RunContext(client, retry=NO_WAIT, journal=journal), journal) == 0
+        result = reconcile_journal(RunContext(client, retry=NO_WAIT, journal=journal), journal)
     finally:
         client.close()
+    assert (result.changes, result.left) == ([], 1)
+    assert result.failed is not None and "GW.INTERNAL_SERVER_ERROR" in result.failed.render("ko")
     assert [a.product_order_id for a in journal.unsettled()] == [A]
     to_send, settled = screen(list(ITEMS), journal, "ko")
     assert [i.product_order_id for i in to_send] == [B]

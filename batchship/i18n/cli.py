@@ -95,6 +95,35 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Write the template staff fill in: an xlsx with text-formatted number columns and drop-down lists "
         "of methods and couriers, or a UTF-8 (BOM) csv with the same headers.",
     },
+    "help.reconcile": {
+        "ko": "확인필요로 남은 주문을 주문 조회로 정리합니다(아무것도 보내지 않음)",
+        "en": "settle the orders left UNKNOWN with the order lookup (sends nothing)",
+    },
+    "help.reconcile.description": {
+        "ko": "저널에 발송 여부를 모르는 채로 남은 시도(확인필요)를 NAVER 주문 조회로 확인합니다. 우리 택배사와 "
+        "송장번호로 발송된 주문은 성공, 결제 완료 그대로인 주문은 다시 보낼 수 있음으로 정리하고, 바뀐 것을 "
+        "보여 줍니다. 아무것도 발송하지 않습니다.",
+        "en": "Look up, with NAVER's order lookup, every attempt the journal holds without a known outcome "
+        "(UNKNOWN). Orders shipped with our courier and tracking number become SUCCESS; orders still paid "
+        "become sendable again. Prints what changed. Nothing is dispatched.",
+    },
+    "reconcile.none": {
+        "ko": "{path}: 확인필요로 남은 주문이 없습니다.",
+        "en": "{path}: no order is left UNKNOWN.",
+    },
+    "reconcile.line": {
+        "ko": "{pid}  {before} → {after}  {message}",
+        "en": "{pid}  {before} → {after}  {message}",
+    },
+    "reconcile.done": {
+        "ko": "{path}: 확인필요 {total}건 정리: 성공 {success}건, 다시 보낼 수 있음 {retry}건, 여전히 확인필요 {left}건.",
+        "en": "{path}: {total} UNKNOWN settled: {success} SUCCESS, {retry} sendable again, {left} still UNKNOWN.",
+    },
+    "reconcile.failed": {
+        "ko": "{path}: 주문 조회에 실패해 확인필요 {left}건을 그대로 두었습니다({reason}). 나중에 다시 실행하세요.",
+        "en": "{path}: the order lookup failed, so {left} UNKNOWN stay as they are ({reason}). Run again later.",
+    },
+    "state.sendable": {"ko": "다시 보낼 수 있음", "en": "sendable again"},
     "help.history": {
         "ko": "저널에 있는 주문의 발송 기록을 보여 줍니다",
         "en": "show what the journal knows about orders",
@@ -178,6 +207,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "help.sandbox_flag": {
         "ko": "로컬 샌드박스를 시작해 시트의 주문을 넣고 그곳으로 발송합니다(인증 정보 불필요)",
         "en": "start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
+    },
+    "help.sandbox_reconcile": {
+        "ko": "NAVER 대신 연습 스토어(저널 옆에 저장된 상태)에서 조회합니다",
+        "en": "look orders up in the practice store (kept beside the journal) instead of NAVER",
     },
     "help.sandbox_reset": {
         "ko": "--sandbox와 함께: 저널 옆에 저장된 연습 스토어를 비우고 시작합니다",

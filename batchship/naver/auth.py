@@ -50,6 +50,11 @@ class Credentials:
     source: str = CLIENT_SECRET_SOURCE
 
     @property
+    def account_key(self) -> str:
+        """Whose attempts these are in a journal: the application, and the seller account when given."""
+        return self.client_id + (f"/{self.account_id}" if self.account_id else "")
+
+    @property
     def token_type(self) -> str:
         return "SELLER" if self.account_id else "SELF"
 

@@ -63,8 +63,8 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     try:
         if args.command == "dispatch":
             return commands.dispatch(args, out, lang, secrets, err)
-        if args.command == "watch":
-            return commands.watch(args, out, lang, secrets)
+        if args.command in ("watch", "reconcile"):
+            return int(getattr(commands, args.command)(args, out, lang, secrets))
         return int(getattr(commands, args.command)(args, out, lang))
     except BatchshipError as exc:
         if args.debug:

@@ -206,6 +206,40 @@ def history(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     return 0
 
 
+def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
+    """Settle the journal's UNKNOWN attempts with the order lookup; print each change. Exit 0 when none is
+    left UNKNOWN, 1 otherwise."""
+    from batchship.journal import AttemptState
+    from batchship.model import Status
+    from batchship.services.dispatch.reconcile import settle_unknowns
+
+    url = _journal(args)
+    args.dry_run, args.sandbox_orders, args.sandbox_reset = False, None, False
+    with _target(args, out, lang, secrets) as target:
+        result = settle_unknowns(url, target, lang)
+    words = {
+        AttemptState.SUCCESS: Status.SUCCESS.label(lang),
+        AttemptState.NOT_APPLIED: t("state.sendable", lang),
+        AttemptState.UNKNOWN: Status.UNKNOWN.label(lang),
+        AttemptState.PENDING: Status.UNKNOWN.label(lang),
+        AttemptState.FAILED: Status.FAILED.label(lang),
+    }
+    if result.failed is not None:
+        print(t("reconcile.failed", lang, path=url, left=result.left, reason=result.failed), file=out)
+        return 1
+    if not result.changes:
+        print(t("reconcile.none", lang, path=url), file=out)
+        return 0
+    for attempt, settled in result.changes:
+        values = {"before": words[attempt.state], "after": words[settled.state], "message": settled.message}
+        print(t("reconcile.line", lang, pid=attempt.product_order_id, **values), file=out)
+    states = [s.state for _, s in result.changes]
+    left = states.count(AttemptState.UNKNOWN)
+    counts = {"success": states.count(AttemptState.SUCCESS), "retry": states.count(AttemptState.NOT_APPLIED)}
+    print(t("reconcile.done", lang, path=url, total=len(states), left=left, **counts), file=out)
+    return 1 if left else 0
+
+
 def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     from batchship.domain.rules import parse_date
     from batchship.journal import open_journal

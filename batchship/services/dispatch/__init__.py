@@ -4,6 +4,6 @@
 already knows; `context.py` what the requests of a run share; `texts.py` the row messages.
 """
 
-from batchship.services.dispatch.run import DispatchJob, DispatchOptions, Target, account_key, run_dispatch
+from batchship.services.dispatch.run import DispatchJob, DispatchOptions, Target, run_dispatch
 
-__all__ = ["DispatchJob", "DispatchOptions", "Target", "account_key", "run_dispatch"]
+__all__ = ["DispatchJob", "DispatchOptions", "Target", "run_dispatch"]

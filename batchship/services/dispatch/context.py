@@ -1,15 +1,18 @@
-"""What every request of one run shares: the client, the language, the retry policy, the stop event, the
-journal, and the run's counters."""
+"""What every request of one run shares (the client, the language, the retry policy, the stop event, the
+journal, and the run's counters), and where a run sends (`Target`)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+import httpx
 
 from batchship.errors import BatchshipError, NotAppliedError, OutcomeUnknownError
 from batchship.i18n import Lang, Msg
 from batchship.journal import JournalStore, Settlement
+from batchship.naver.auth import Credentials
 from batchship.naver.client import CommerceClient, OrderState
 from batchship.naver.retry import Budget, RetryPolicy
 
@@ -72,3 +75,17 @@ class RunContext:
                 if not budget.can_retry():
                     return None, exc.msg
                 budget.wait()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where to send. base_url and credentials: the Commerce API (credentials may be None for a dry run);
+    transport: an httpx transport to use instead of the network (tests); seed: told the sheet's order numbers
+    before anything is sent (the practice sandbox uses it to know the orders); note: what a face should say
+    about the target before the run (the practice store's contents)."""
+
+    base_url: str
+    credentials: Credentials | None = None
+    transport: httpx.BaseTransport | None = None
+    seed: Callable[[list[str]], None] | None = None
+    note: Msg | None = None

@@ -8,42 +8,65 @@ settles: already dispatched with the same tracking number (ALREADY_DISPATCHED), 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from batchship.domain.plan import DispatchItem
-from batchship.i18n import Lang, t
-from batchship.journal import AttemptState, JournalStore, Settlement
+from batchship.i18n import Lang, Msg, t
+from batchship.journal import Attempt, AttemptState, JournalStore, Settlement, open_journal
 from batchship.model import RowResult, Status
+from batchship.naver.client import CommerceClient
 from batchship.services.dispatch import texts
-from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.context import RunContext, Target
 from batchship.timefmt import display
 
 
-def reconcile_journal(ctx: RunContext, journal: JournalStore) -> int:
-    """Settle the attempts earlier runs left pending or unknown, with the order lookup. Returns how many."""
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    """What reconciling the journal did: each unsettled attempt with the settlement the lookup gave it, and,
+    when the lookup failed, why and how many attempts stay unsettled."""
+
+    changes: list[tuple[Attempt, Settlement]] = field(default_factory=list)
+    failed: Msg | None = None
+    left: int = 0
+
+
+def reconcile_journal(ctx: RunContext, journal: JournalStore) -> Reconciled:
+    """Settle the attempts earlier runs left pending or unknown, with the order lookup."""
     unsettled = journal.unsettled()
     if not unsettled:
-        return 0
-    states, _ = ctx.lookup(sorted({a.product_order_id for a in unsettled}))
-    if states is None:
-        return 0  # they stay unsettled, and their orders are not sent (see `screen`)
+        return Reconciled()
+    states, error = ctx.lookup(sorted({a.product_order_id for a in unsettled}))
+    if states is None:  # they stay unsettled, and their orders are not sent (see `screen`)
+        return Reconciled(failed=error, left=len(unsettled))
     lang = ctx.lang
-    updates: list[Settlement] = []
+    changes: list[tuple[Attempt, Settlement]] = []
     claimed: set[str] = set()
     for a in unsettled:
         state = states.get(a.product_order_id)
         ours = state is not None and texts.matches(state, a.courier, a.tracking)
         if ours and a.product_order_id not in claimed:
             claimed.add(a.product_order_id)
-            updates.append(
-                Settlement(a.id, AttemptState.SUCCESS, "", t("journal.confirmed", lang), a.trace_id)
-            )
-            continue
-        seen = t("journal.lookup_seen", lang, seen=texts.seen_words(state, lang))
-        if state is not None and (state.status == "PAYED" or ours):
-            updates.append(Settlement(a.id, AttemptState.NOT_APPLIED, "", seen, a.trace_id))
+            settlement = Settlement(a.id, AttemptState.SUCCESS, "", t("journal.confirmed", lang), a.trace_id)
         else:
-            updates.append(Settlement(a.id, AttemptState.UNKNOWN, "", seen, a.trace_id))
-    journal.finish(updates)
-    return len(unsettled)
+            seen = t("journal.lookup_seen", lang, seen=texts.seen_words(state, lang))
+            applied_not = state is not None and (state.status == "PAYED" or ours)
+            settlement = Settlement(
+                a.id, AttemptState.NOT_APPLIED if applied_not else AttemptState.UNKNOWN, "", seen, a.trace_id
+            )
+        changes.append((a, settlement))
+    journal.finish([s for _, s in changes])
+    return Reconciled(changes)
+
+
+def settle_unknowns(journal_url: str, target: Target, lang: Lang = "ko") -> Reconciled:
+    """`batchship reconcile`: prove the credentials, then settle every attempt the journal holds as pending or
+    unknown with the order lookup. Nothing is sent."""
+    assert target.credentials is not None
+    with CommerceClient(target.credentials, target.base_url, transport=target.transport) as client:
+        client.authenticate()
+        with open_journal(journal_url, target.credentials.account_key) as journal:
+            journal.acquire()
+            return reconcile_journal(RunContext(client, lang, journal=journal), journal)
 
 
 def screen(

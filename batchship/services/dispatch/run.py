@@ -7,26 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.errors import AuthError, BatchshipError, OutputError
-from batchship.i18n import Msg, t
+from batchship.i18n import t
 from batchship.journal import JournalStore, open_journal
 from batchship.model import DispatchStats, Plan, Report, RowResult, Status
-from batchship.naver.auth import Credentials
 from batchship.naver.client import CommerceClient
 from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
 from batchship.output.results import default_result_path, write_result, write_retry
 from batchship.services.check import SheetOptions, prepare
 from batchship.services.dispatch import texts
-from batchship.services.dispatch.context import RunContext
+from batchship.services.dispatch.context import RunContext, Target
 from batchship.services.dispatch.reconcile import reconcile_journal, screen
 from batchship.services.dispatch.request import Request
 from batchship.services.progress import Progress, ProgressFn, ignore
@@ -46,20 +43,6 @@ class DispatchOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
-    """Where to send. base_url and credentials: the Commerce API (credentials may be None for a dry run);
-    transport: an httpx transport to use instead of the network (tests); seed: told the sheet's order numbers
-    before anything is sent (the practice sandbox uses it to know the orders); note: what a face should say
-    about the target before the run (the practice store's contents)."""
-
-    base_url: str
-    credentials: Credentials | None = None
-    transport: httpx.BaseTransport | None = None
-    seed: Callable[[list[str]], None] | None = None
-    note: Msg | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class DispatchJob:
     """One run: the sheet and how to open it, how and where to send, where the result copy goes (default
     `<name>.result.xlsx` beside the sheet), the journal's address (None: no journal), and "now" for the rules."""
@@ -71,10 +54,6 @@ class DispatchJob:
     out: Path | None = None
     journal: str | None = None
     now: dt.datetime | None = None
-
-
-def account_key(credentials: Credentials) -> str:
-    return credentials.client_id + (f"/{credentials.account_id}" if credentials.account_id else "")
 
 
 def run_dispatch(
@@ -144,11 +123,11 @@ def _send(
         try:
             client.authenticate()  # credentials proven before anything is journaled
             if job.journal is not None:
-                journal = open_journal(job.journal, account_key(target.credentials))
+                journal = open_journal(job.journal, target.credentials.account_key)
                 report.journal = journal.location
                 ctx.journal = journal
                 journal.acquire(lambda: on_progress(Progress("waiting")))
-                report.sent.reconciled = reconcile_journal(ctx, journal)
+                report.sent.reconciled = len(reconcile_journal(ctx, journal).changes)
                 to_send, settled = screen(items, journal, lang)
                 by_row.update({r.row: r for r in settled})
             else:
