@@ -113,3 +113,15 @@ def test_readme_lists_every_error_code() -> None:
     assert block and block.group(1) == codes_table()
     for code in [*OWN_CODES, *NAVER_ERROR_CODES]:
         assert f"| {code} |" in block.group(1)
+
+
+def test_make_demo_installs_only_what_the_tool_needs() -> None:
+    """`make demo` (and so a newcomer's first command) installs batchship without the test tools; `make
+    test` adds them. Read from the Makefile's own rules."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rules = dict(re.findall(r"^([$()\w.-]+):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.M))
+    demo_needs = re.search(r"^demo: (.+)$", makefile, re.M)
+    assert demo_needs and demo_needs.group(1).split() == ["$(RUN_STAMP)"]
+    assert "pip install --quiet -e .\n" in rules["$(RUN_STAMP)"] and "[test]" not in rules["$(RUN_STAMP)"]
+    assert "-e '.[test]'" in rules["$(STAMP)"]
+    assert re.search(r"^test: \$\(STAMP\)", makefile, re.M)
