@@ -152,3 +152,37 @@ def test_reconcile_is_the_way_out_of_unknown(tmp_path: Path, sandbox_of, monkeyp
     monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET")
     code, _, err = cli("reconcile", "--journal", str(journal), "--base-url", sb.base_url)
     assert code == 2 and "NAVER_COMMERCE_CLIENT_SECRET" in err
+
+
+def test_watch_can_be_tried_on_the_practice_store(tmp_path: Path) -> None:
+    """`watch --sandbox`: the folder watcher tried without credentials or exported variables; it says at the
+    start what it watches and where results go, and the retry file lands in results/ with the rest."""
+    import shutil
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE / "발송처리_샘플.xlsx", inbox / "오늘발송.xlsx")
+    journal = tmp_path / "j.sqlite3"
+    code, out, err = cli(
+        "watch",
+        str(inbox),
+        "--once",
+        "--settle",
+        "0",
+        "--sandbox",
+        "--sandbox-orders",
+        str(SAMPLE / "sandbox_orders.csv"),
+        "--journal",
+        str(journal),
+    )
+    assert code == 1, err  # the sample has rows NAVER refuses
+    lines = out.splitlines()
+    assert lines[0].startswith("샌드박스: http://127.0.0.1:") and lines[1].startswith("연습 스토어 ")
+    assert lines[2].startswith(f"감시 시작: {inbox.resolve()}") and f"저널: {journal}" in lines[2]
+    assert lines[3].startswith("처리함: 오늘발송.xlsx: 성공=21")
+    assert sorted(p.name for p in (inbox / "results").iterdir()) == [
+        "batchship.log",
+        "오늘발송.report.json",
+        "오늘발송.result.xlsx",
+        "오늘발송.retry.xlsx",
+    ]

@@ -56,12 +56,17 @@ def test_a_dropped_sheet_is_dispatched_filed_and_reported(tmp_path: Path, sb: Sa
         partial.write_bytes(sheet_bytes(tmp_path, 1, 10))
         partial.rename(inbox / "오늘발송.xlsx")
         assert proc.stdout is not None
+        start = proc.stdout.readline()  # what is watched, how often, the journal and where results go
         line = proc.stdout.readline()  # waits for the watcher to say what it did
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert line.startswith("처리함: 오늘발송.xlsx: 성공=10"), line + out + err
+    assert start.startswith(
+        f"감시 시작: {inbox.resolve()} (0.2초마다 확인, 0.5초 동안 그대로인 파일을 처리). 저널: "
+    )
+    assert f"결과: {inbox.resolve() / 'results'}." in start
     assert (inbox / "done" / "오늘발송.xlsx").exists()
     assert sorted(p.name for p in (inbox / "results").iterdir()) == [
         "batchship.log",

@@ -127,6 +127,13 @@ WATCH: Final[dict[str, dict[str, str]]] = {
         "en": "This file could not be processed: an unexpected error ({error}). The details are in {log}. If you "
         "drop it in again, orders already sent are not sent twice.",
     },
+    "watch.start": {
+        "ko": "감시 시작: {inbox} ({interval:g}초마다 확인, {settle:g}초 동안 그대로인 파일을 처리). 저널: {journal}. "
+        "결과: {results}. 끝내려면 Ctrl+C.",
+        "en": "watching {inbox} (every {interval:g} s; a file is taken once unchanged for {settle:g} s). "
+        "journal: {journal}. results: {results}. Ctrl+C to stop.",
+    },
+    "watch.no_journal": {"ko": "없음(시험 실행)", "en": "none (dry run)"},
     "watch.not_a_folder": {
         "ko": "{path}은(는) 폴더가 아닙니다. 감시할 폴더를 지정하세요(없으면 새로 만듭니다).",
         "en": "{path} is not a folder. Give the folder to watch (it is created if missing).",

@@ -147,6 +147,11 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
             lang=lang,
             redact=lambda text: redact(text, secrets),
         )
+        journal = t("watch.no_journal", lang) if args.dry_run else _journal(args)
+        values = {"interval": args.interval, "settle": watcher.settle, "journal": journal}
+        print(
+            t("watch.start", lang, inbox=watcher.inbox, results=watcher.inbox / "results", **values), file=out
+        )
         stop = threading.Event()
         worst = 0
         with stop_on_signals(stop):

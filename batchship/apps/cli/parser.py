@@ -165,9 +165,7 @@ def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help=b.h("dry_run"))
     b.send(p)
     p.add_argument("--quiet", action="store_true", help=b.h("quiet"))
-    p.add_argument("--sandbox", action="store_true", help=b.h("sandbox_flag"))
-    p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
-    p.add_argument("--sandbox-reset", action="store_true", help=b.h("sandbox_reset"))
+    _practice(b, p)
 
 
 def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:
@@ -187,8 +185,15 @@ def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--sheet", dest="sheet_name", help=b.h("watch_sheet"))
     p.add_argument("--password", help=b.h("password", env=PASSWORD_ENV))
+    _practice(b, p)
     b.limits(p)
     b.common(p)
+
+
+def _practice(b: _Builder, p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sandbox", action="store_true", help=b.h("sandbox_flag"))
+    p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
+    p.add_argument("--sandbox-reset", action="store_true", help=b.h("sandbox_reset"))
 
 
 def _sandbox(b: _Builder, p: argparse.ArgumentParser) -> None:
