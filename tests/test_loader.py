@@ -248,7 +248,7 @@ def test_password_protected_workbook(tmp_path: Path, good_rows: list[list[object
         ("truncated.xlsx", None, "손상"),
         ("page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "웹 페이지(HTML)"),
         ("text.xlsx", b"just some text", "손상"),
-        ("notes.txt", b"hello", "지원하지 않는 형식"),
+        ("notes.docx", b"hello", "지원하지 않는 형식"),
         ("binary.csv", b"\x00\x01\x02PK", "텍스트(CSV) 파일이 아닙니다"),
     ],
 )

@@ -186,3 +186,23 @@ def test_watch_can_be_tried_on_the_practice_store(tmp_path: Path) -> None:
         "오늘발송.result.xlsx",
         "오늘발송.retry.xlsx",
     ]
+
+
+def test_excel_tab_separated_text_is_read_like_csv(tmp_path: Path) -> None:
+    """Excel's "텍스트(탭으로 분리)" (UTF-16, tabs) saved as .txt, and a UTF-8 .tsv: sniffed and checked like a
+    CSV, the result copy in the same format beside it."""
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "6000000001", ""],
+        [order_id(2), "택배", "CJ택배", "x", ""],
+    ]
+    text = "\r\n".join("\t".join(r) for r in rows) + "\r\n"
+    (tmp_path / "탭.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (tmp_path / "탭.tsv").write_text(text, encoding="utf-8")
+    for name in ("탭.txt", "탭.tsv"):
+        code, out, err = cli("check", str(tmp_path / name))
+        assert code == 1, err
+        assert "주문 2행" in out
+    result = (tmp_path / "탭.result.txt").read_bytes()
+    assert result.startswith(b"\xff\xfe") and "\t검사 통과\t" in result.decode("utf-16")
+    assert "\t검증오류\t104119\t" in (tmp_path / "탭.result.tsv").read_text(encoding="utf-8")

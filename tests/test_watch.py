@@ -85,7 +85,7 @@ def test_once_ignores_lock_and_hidden_files_and_files_a_corrupt_one_under_failed
     inbox.mkdir()
     (inbox / "good.xlsx").write_bytes(sheet_bytes(tmp_path, 20, 5))
     (inbox / "bad.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
-    ignored = ["~$good.xlsx", ".~lock.good.xlsx#", ".hidden.csv", "upload.xlsx.part", "notes.txt"]
+    ignored = ["~$good.xlsx", ".~lock.good.xlsx#", ".hidden.csv", "upload.xlsx.part", "notes.docx"]
     for name in ignored:
         (inbox / name).write_bytes(b"x")
     (inbox / "sub").mkdir()

@@ -133,7 +133,7 @@ def test_lock_hidden_temporary_and_foreign_files_are_never_taken(tmp_path: Path)
         ".hidden.csv",
         "upload.xlsx.part",
         "a.xlsx.tmp",
-        "notes.txt",
+        "notes.docx",
     ]
     for name in ignored:
         (watcher.inbox / name).write_bytes(b"x")

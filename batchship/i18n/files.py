@@ -44,8 +44,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "{path} is empty (0 bytes). Save it again from Excel.",
     },
     "file.unsupported": {
-        "ko": "{path}: 지원하지 않는 형식입니다({ext}). .xlsx, .xlsm, .xls, .csv 파일을 쓰세요.",
-        "en": "{path}: unsupported file type ({ext}). Use an .xlsx, .xlsm, .xls or .csv file.",
+        "ko": "{path}: 지원하지 않는 형식입니다({ext}). .xlsx, .xlsm, .xls, .csv 파일이나 탭으로 분리된 텍스트(.txt, "
+        ".tsv)를 쓰세요.",
+        "en": "{path}: unsupported file type ({ext}). Use an .xlsx, .xlsm, .xls or .csv file, or tab-separated "
+        "text (.txt, .tsv).",
     },
     "file.html_as_xls": {
         "ko": "{path}은(는) 엑셀 파일이 아니라 웹 페이지(HTML)를 .xls 이름으로 저장한 것입니다. 엑셀에서 열어 '다른 이름으로 저장' > "

@@ -66,10 +66,10 @@ def fit_name(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
 
 
 def default_result_path(source: Path) -> Path:
-    """`<name>.result.xlsx` beside the input (`.csv` for CSV, `.xlsm` for a macro workbook), shortened if the
-    name would be too long."""
+    """`<name>.result.xlsx` beside the input (the input's own suffix for a text sheet, `.xlsm` for a macro
+    workbook), shortened if the name would be too long."""
     suffix = source.suffix.lower()
-    new_suffix = suffix if suffix in (".csv", ".xlsm") else ".xlsx"
+    new_suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".xlsm") else ".xlsx"
     return source.with_name(fit_name(source.stem, f".result{new_suffix}"))
 
 
@@ -301,7 +301,7 @@ def _atomic_write(out: Path, data: bytes) -> None:
 def retry_path(result: Path) -> Path:
     """`<name>.retry.xlsx` beside the result copy."""
     name = result.name
-    for suffix in (".result.xlsx", ".result.xlsm", ".result.csv"):
+    for suffix in (".result.xlsx", ".result.xlsm", ".result.csv", ".result.tsv", ".result.txt"):
         if name.endswith(suffix):
             return result.with_name(fit_name(name[: -len(suffix)], ".retry.xlsx"))
     return result.with_name(fit_name(result.stem, ".retry.xlsx"))

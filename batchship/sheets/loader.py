@@ -33,7 +33,9 @@ from batchship.sheets.table import Kind, Sheet, collect, find_header, short
 PREFERRED_SHEETS: Final = ("발송처리", "발주발송관리")
 
 EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls")
-SUFFIXES: Final = (*EXCEL_SUFFIXES, ".csv")
+#: Text sheets, the delimiter sniffed: CSV, and Excel's "텍스트(탭으로 분리)" saved as .txt or .tsv.
+TEXT_SUFFIXES: Final = (".csv", ".tsv", ".txt")
+SUFFIXES: Final = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC: Final = b"PK\x03\x04"
@@ -50,7 +52,7 @@ def load_sheet(
     p = Path(path)
     content = _read_bytes(p, limits)
     suffix = p.suffix.lower()
-    if suffix == ".csv":
+    if suffix in TEXT_SUFFIXES:
         return load_csv(p, content, limits)
     if suffix not in EXCEL_SUFFIXES:
         raise SheetError(Msg.of("file.unsupported", path=p, ext=suffix or "?"))
