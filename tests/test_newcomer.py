@@ -206,3 +206,38 @@ def test_excel_tab_separated_text_is_read_like_csv(tmp_path: Path) -> None:
     result = (tmp_path / "탭.result.txt").read_bytes()
     assert result.startswith(b"\xff\xfe") and "\t검사 통과\t" in result.decode("utf-16")
     assert "\t검증오류\t104119\t" in (tmp_path / "탭.result.tsv").read_text(encoding="utf-8")
+
+
+def test_a_tracking_number_in_scientific_notation_gets_the_excel_hint(tmp_path: Path) -> None:
+    """`7.00000E+11` (Excel's display of a long number, saved into a CSV): the same "Excel changed it" verdict
+    as a truncated order number, not a generic format error."""
+    from tests.conftest import write_csv
+
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "7.00000E+11", ""],
+        [order_id(2), "택배", "CJ대한통운", "7E+11", ""],
+    ]
+    sheet = write_csv(tmp_path / "s.csv", rows)
+    code, _, _ = cli("check", str(sheet))
+    assert code == 1
+    result = read_rows_csv(tmp_path / "s.result.csv")
+    assert [(r[6], r[7]) for r in result[1:]] == [
+        (
+            "BS301",
+            "송장번호 '7.00000E+11'를 엑셀이 숫자로 바꿨습니다(15자리 넘게 잘렸거나 7.00000E+11 같은 지수 표기). "
+            "열 서식을 '텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
+        ),
+        (
+            "BS301",
+            "송장번호 '7E+11'를 엑셀이 숫자로 바꿨습니다(15자리 넘게 잘렸거나 7.00000E+11 같은 지수 표기). "
+            "열 서식을 '텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
+        ),
+    ]
+
+
+def read_rows_csv(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))

@@ -193,15 +193,19 @@ def _frame_checks() -> list[Check]:
     def tracking_given(df: pd.DataFrame) -> pd.Series:
         return ~_parcel(df) | (df["tracking"] != "")
 
+    def excel_number(df: pd.DataFrame) -> pd.Series:
+        """Tracking numbers Excel turned into numbers: cut after 15 digits, or in scientific notation."""
+        raw = df["trackingNumber"].str.strip()
+        return (df["trackingNumber_numeric"] & (df["tracking"].str.len() > 15)) | raw.str.match(_SCIENTIFIC)
+
     def tracking_not_truncated(df: pd.DataFrame) -> pd.Series:
-        return ~(df["trackingNumber_numeric"] & (df["tracking"].str.len() > 15))
+        return ~excel_number(df)
 
     def tracking_format(df: pd.DataFrame) -> pd.Series:
         t = df["tracking"]
         parcel_ok = t.str.fullmatch(rf"[A-Za-z0-9]{{{TRACKING_MIN},{TRACKING_MAX}}}")
         other_ok = t.str.fullmatch(rf"[A-Za-z0-9]{{1,{OTHER_TRACKING_MAX}}}")
-        truncated = df["trackingNumber_numeric"] & (t.str.len() > 15)
-        return (t == "") | truncated | parcel_ok.where(_parcel(df), other_ok)
+        return (t == "") | excel_number(df) | parcel_ok.where(_parcel(df), other_ok)
 
     def date_readable(df: pd.DataFrame) -> pd.Series:
         return df["date"] != ""

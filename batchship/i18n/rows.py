@@ -124,9 +124,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "digits (hyphens and spaces are removed automatically).",
     },
     "row.BS301": {
-        "ko": "송장번호 '{value}'가 숫자로 저장되어 있어 엑셀이 15자리 이후를 잘랐을 수 있습니다. 열 서식을 '텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
-        "en": "Tracking number '{value}' was stored as a number longer than Excel's 15 digits and may "
-        "be truncated. Format the column as Text and enter the tracking number again.",
+        "ko": "송장번호 '{value}'를 엑셀이 숫자로 바꿨습니다(15자리 넘게 잘렸거나 7.00000E+11 같은 지수 표기). 열 서식을 "
+        "'텍스트'로 바꾸고 송장번호를 다시 입력하세요.",
+        "en": "Excel turned tracking number '{value}' into a number (cut after 15 digits, or written like "
+        "7.00000E+11). Format the column as Text and enter the tracking number again.",
     },
     "row.rows_more": {"ko": "{rows} 외 {more:,}행", "en": "{rows} and {more:,} more"},
     "row.104131": {
