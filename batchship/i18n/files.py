@@ -44,8 +44,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "{path} is empty (0 bytes). Save it again from Excel.",
     },
     "file.unsupported": {
-        "ko": "{path}: 지원하지 않는 형식입니다({ext}). .xlsx, .xlsm, .xls, .csv 파일이나 탭으로 분리된 텍스트(.txt, "
-        ".tsv)를 쓰세요.",
+        "ko": "{path}: 지원하지 않는 형식입니다({ext}). 엑셀 파일(.xlsx, .xlsm, .xls)이나 .csv 파일, 탭으로 분리된 "
+        "텍스트 파일(.txt)을 쓰세요.",
         "en": "{path}: unsupported file type ({ext}). Use an .xlsx, .xlsm, .xls or .csv file, or tab-separated "
         "text (.txt, .tsv).",
     },
