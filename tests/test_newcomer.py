@@ -241,3 +241,18 @@ def read_rows_csv(path: Path) -> list[list[str]]:
 
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.reader(fh))
+
+
+def test_a_refusal_message_does_not_repeat_itself() -> None:
+    """NAVER's message often starts with what the code means: it is said once, NAVER's extra words kept."""
+    from batchship.domain.plan import DispatchItem
+    from batchship.model import Status
+    from batchship.services.dispatch.texts import refused
+
+    item = DispatchItem(2, order_id(1), "DELIVERY", "CJGLS", "6000000001", "2024-05-05T10:00:00.000+09:00")
+    row = refused(item, "104442", "상품 주문 상태 확인 필요(DELIVERING)", "ko")
+    assert row.status is Status.FAILED
+    assert row.message.startswith("NAVER가 거부했습니다(104442 상품 주문 상태 확인 필요): DELIVERING.")
+    assert row.message.count("상품 주문 상태 확인 필요") == 1
+    other = refused(item, "104121", "이미 사용된 송장번호입니다", "ko")
+    assert "(104121 배송 송장 오류(기사용 송장)): 이미 사용된 송장번호입니다." in other.message

@@ -56,16 +56,14 @@ def row(item: DispatchItem, status: Status, message: str, code: str = "") -> Row
 
 
 def refused(item: DispatchItem, code: str, message: str, lang: Lang) -> RowResult:
-    """NAVER refused the item: its code, what the code means, NAVER's own words, and what to do."""
-    message = message.strip().rstrip(".") + "." if message.strip() else ""
-    text = t(
-        "dispatch.refused",
-        lang,
-        code=code,
-        meaning=code_meaning(code, lang),
-        message=message,
-        fix=code_fix(code, lang),
-    )
+    """NAVER refused the item: its code, what the code means, NAVER's own words (without repeating the
+    meaning they often start with), and what to do."""
+    meaning = code_meaning(code, lang)
+    message = message.strip()
+    if meaning and message.startswith(meaning):  # "상품 주문 상태 확인 필요(DELIVERING)": keep what it adds
+        message = message[len(meaning) :].strip(" ():.")
+    message = message.rstrip(".") + "." if message else ""
+    text = t("dispatch.refused", lang, code=code, meaning=meaning, message=message, fix=code_fix(code, lang))
     return row(item, Status.FAILED, " ".join(text.split()), code)
 
 
