@@ -256,3 +256,24 @@ def test_a_refusal_message_does_not_repeat_itself() -> None:
     assert row.message.count("상품 주문 상태 확인 필요") == 1
     other = refused(item, "104121", "이미 사용된 송장번호입니다", "ko")
     assert "(104121 배송 송장 오류(기사용 송장)): 이미 사용된 송장번호입니다." in other.message
+
+
+def test_the_progress_line_shows_the_rows_refused_so_far() -> None:
+    import io
+
+    from batchship.apps.cli.render import ProgressBar
+    from batchship.services.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar("ko", io.StringIO(), enabled=True, bar_file=screen)
+    bar(Progress("sending", total=60))
+    bar(Progress("rows", done=30, total=60, refused=2))
+    after_first = screen.getvalue()
+    bar(Progress("rows", done=60, total=60, refused=5))
+    bar(Progress("finished", done=60, total=60))
+    assert "30/60" in after_first and "거부 2" in after_first
+    assert "60/60" in screen.getvalue() and "거부 5" in screen.getvalue()

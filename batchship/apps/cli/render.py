@@ -18,12 +18,14 @@ def print_summary(report: Report, out: TextIO, paths: dict[str, str] | None = No
 
 
 class ProgressBar:
-    """A tqdm bar on a terminal's stderr, fed by progress events; the `waiting` event prints a line."""
+    """A tqdm bar on a terminal's stderr (`bar_file`), fed by progress events, with the rows refused so far;
+    the `waiting` event prints a line."""
 
-    def __init__(self, lang: Lang, out: TextIO, *, enabled: bool) -> None:
+    def __init__(self, lang: Lang, out: TextIO, *, enabled: bool, bar_file: TextIO | None = None) -> None:
         self.lang = lang
         self.out = out
-        self.enabled = enabled and sys.stderr.isatty()
+        self.bar_file = bar_file or sys.stderr
+        self.enabled = enabled and self.bar_file.isatty()
         self._bar: Any = None
 
     def __call__(self, event: Progress) -> None:
@@ -37,10 +39,13 @@ class ProgressBar:
                 unit=t("progress.unit", self.lang),
                 desc=t("progress.label", self.lang),
                 leave=False,
+                file=self.bar_file,
+                mininterval=0,
             )
+            self._bar.set_postfix_str(t("progress.refused", self.lang, n=0), refresh=False)
         elif event.kind == "rows" and self._bar is not None:
-            self._bar.update(event.done - self._bar.n)
             self._bar.set_postfix_str(t("progress.refused", self.lang, n=event.refused), refresh=False)
+            self._bar.update(event.done - self._bar.n)  # shows the count just set
         elif event.kind == "finished":
             self.close()
 
