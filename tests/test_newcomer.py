@@ -277,3 +277,29 @@ def test_the_progress_line_shows_the_rows_refused_so_far() -> None:
     bar(Progress("finished", done=60, total=60))
     assert "30/60" in after_first and "거부 2" in after_first
     assert "60/60" in screen.getvalue() and "거부 5" in screen.getvalue()
+
+
+def test_formulas_without_saved_results_are_named_not_called_empty(tmp_path: Path) -> None:
+    """A sheet written by a script (openpyxl writes formulas and no results) and never opened in Excel: the
+    order numbers would read as empty; the file is refused naming the cells and saying how to fix it. A formula
+    in a column batchship does not read is no reason to refuse."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "발송처리"
+    ws.append([*HEADER, "메모"])
+    for i in range(1, 6):
+        ws.append([f'=TEXT({order_id(i)},"0")', "택배", "CJ대한통운", f"{6000000000 + i}", "", "=1+1"])
+    wb.save(tmp_path / "script.xlsx")
+    code, _, err = cli("check", str(tmp_path / "script.xlsx"))
+    assert code == 2
+    assert (
+        "수식의 결과값이 저장되어 있지 않습니다(A2, A3, A4 ... (5))" in err
+        and "엑셀에서 열어 저장한 뒤" in err
+    )
+    for row in ws.iter_rows(min_row=2, max_col=1):
+        row[0].value = order_id(row[0].row - 1)
+    wb.save(tmp_path / "memo-formula.xlsx")
+    assert cli("check", str(tmp_path / "memo-formula.xlsx"))[0] == 0

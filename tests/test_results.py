@@ -172,7 +172,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
 
 def test_result_cells_are_inline_text_never_formulas(tmp_path: Path) -> None:
     """Result cells are written as inline strings: `=...` from anywhere cannot become a live formula."""
-    src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", '=HYPERLINK("x")', "123456789012"]])
+    src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", "롯데", "123456789012"]])
     sheet = load_sheet(src)
     report = Report(
         "check", src, sheet.sheet_name, 1, [RowResult(2, order_id(1), Status.FAILED, "9999", "=1+1")]

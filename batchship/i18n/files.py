@@ -145,6 +145,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "reads. In Excel, press Ctrl+End to find the last cell, delete the empty rows and "
         "columns below and right of your data, and save.",
     },
+    "file.formula_no_value": {
+        "ko": "{where}: 수식의 결과값이 저장되어 있지 않습니다({cells}). 프로그램이 만든 뒤 엑셀에서 한 번도 열지 않은 "
+        "파일입니다. 엑셀에서 열어 저장한 뒤 다시 올리세요.",
+        "en": "{where}: formulas without saved results ({cells}): the file was written by a program and never "
+        "opened in Excel. Open it in Excel, save it, and try again.",
+    },
     "file.no_room": {
         "ko": "{where}: {last}열까지 쓰고 있어 엑셀의 마지막 열까지 결과 열 3개를 붙일 자리가 없습니다. 쓰지 않는 열을 "
         "지우고 저장한 뒤 다시 실행하세요.",

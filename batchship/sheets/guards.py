@@ -134,6 +134,25 @@ def _parsed_extent(xml: bytes) -> tuple[int, int]:
     return state["last_row"], max(state["last_col"], 1)
 
 
+#: A cell holding a formula and no saved result (`<f>...</f>` and nothing, or an empty `<v/>`, before `</c>`):
+#: a file written by a program and never opened in Excel. The reader sees an empty cell.
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
+
+
+def formula_blanks(xml: bytes, columns: set[int], below: int) -> list[str]:
+    """The cells of `columns` (0-based) below row `below` that hold a formula without a saved result, as
+    references (`D5`), in sheet order. Only searched when the sheet has formulas at all."""
+    if b"<f" not in xml:
+        return []
+    found = []
+    for letters, digits in _FORMULA_NO_VALUE.findall(xml):
+        if int(digits) > below and column_index(letters.decode()) in columns:
+            found.append(f"{letters.decode()}{int(digits)}")
+    return found
+
+
 def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
     """Refuse a worksheet whose used rectangle the reader could not hold (a stray cell at XFD1048576)."""
     last_row, last_col = sheet_extent(zf.read(part))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,7 +25,7 @@ from batchship.errors import SheetError
 from batchship.i18n import Msg, os_reason
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv
-from batchship.sheets.guards import LimitBreach, check_package, check_sheet
+from batchship.sheets.guards import LimitBreach, check_package, check_sheet, formula_blanks
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 from batchship.sheets.table import Kind, Sheet, collect, find_header, short
 
@@ -118,6 +118,26 @@ def _decrypt_if_needed(p: Path, content: bytes, password: str | None) -> tuple[b
 # Workbooks
 
 
+def _numbered(ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    """A calamine worksheet's rows, numbered from 1 and padded on the left to start at column A."""
+    start = ws.start
+    if start is None:
+        return
+    col_offset = start[1]
+    for i, cells in enumerate(ws.iter_rows(), start=1):
+        yield i, ([""] * col_offset + list(cells)) if col_offset else cells
+
+
+def _refuse_unsaved_formulas(
+    package: zipfile.ZipFile, part: str, header_row: int, columns: Mapping[str, int], where: Msg
+) -> None:
+    """Formulas whose results were never saved read as empty cells: say so instead of 'missing'."""
+    cells = formula_blanks(package.read(part), set(columns.values()), header_row)
+    if cells:
+        shown = ", ".join(cells[:3]) + (f" ... ({len(cells):,})" if len(cells) > 3 else "")
+        raise SheetError(Msg.of("file.formula_no_value", where=where, cells=shown))
+
+
 def _pick_sheet(p: Path, names: Sequence[str], wanted: str | None) -> str:
     if not names:
         raise SheetError(Msg.of("file.no_sheets", path=p))
@@ -151,18 +171,11 @@ def _load_workbook(
         where = Msg.of("where.sheet", file=p.name, sheet=name)
         if package is not None:
             check_sheet(package, ooxml.sheet_part(package, name), limits)  # before it allocates the range
-        ws = book.get_sheet_by_name(name)
-        start = ws.start
-        col_offset = start[1] if start else 0
-
-        def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-            if start is None:
-                return
-            for i, cells in enumerate(ws.iter_rows(), start=1):
-                yield i, ([""] * col_offset + list(cells)) if col_offset else cells
-
-        where = Msg.of("where.sheet", file=p.name, sheet=name)
-        header, rest = find_header(numbered(), where)
+        header, rest = find_header(_numbered(book.get_sheet_by_name(name)), where)
+        if package is not None:
+            _refuse_unsaved_formulas(
+                package, ooxml.sheet_part(package, name), header.row, header.columns, where
+            )
         frame, last_column = collect(header, rest, where, limits)
     except SheetError:
         if package is not None:
