@@ -303,3 +303,27 @@ def test_formulas_without_saved_results_are_named_not_called_empty(tmp_path: Pat
         row[0].value = order_id(row[0].row - 1)
     wb.save(tmp_path / "memo-formula.xlsx")
     assert cli("check", str(tmp_path / "memo-formula.xlsx"))[0] == 0
+
+
+def test_a_dispatch_date_long_ago_still_goes_with_a_warning(tmp_path: Path) -> None:
+    """A 발송일 more than 30 days back (a year typed wrong?) passes, with a note saying how many days ago;
+    one within 30 days gets no note."""
+    import datetime as dt
+
+    from batchship.services.check import run_check
+    from batchship.timefmt import now_kst
+
+    today = now_kst().date()
+    old, recent = today - dt.timedelta(days=45), today - dt.timedelta(days=29)
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "6000000001", old.isoformat()],
+        [order_id(2), "택배", "CJ대한통운", "6000000002", recent.isoformat()],
+    ]
+    report = run_check(write_xlsx(tmp_path / "s.xlsx", rows))
+    assert report.exit_code == 0
+    assert report.rows[0].message == (
+        f"검사 통과: 전송할 수 있습니다. 주의: 발송일 {old.isoformat()}은(는) 45일 전입니다. 맞는지 확인하세요"
+        "(연도나 월을 잘못 쓰지 않았나요?)."
+    )
+    assert report.rows[1].message == "검사 통과: 전송할 수 있습니다."

@@ -135,7 +135,8 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     """Add the normalised columns the schema checks and the planner sends.
 
     method (code, '' when unknown), courier (code, '' when blank or unknown), tracking (hyphens and spaces
-    removed), date (NAVER's form, '' when unreadable) and future (the date lies after `now`).
+    removed), date (NAVER's form, '' when unreadable), future (the date lies after `now`) and age_days (whole
+    days the date lies before `now`: a date long past still goes, with a warning).
     """
     frame = data.copy()
     method_text = frame["deliveryMethod"]
@@ -146,14 +147,17 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     frame["tracking"] = frame["trackingNumber"].str.replace(_TRACKING_JUNK, "", regex=True)
     keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
 
-    def date_of(key: str) -> tuple[str, bool]:
+    def date_of(key: str) -> tuple[str, bool, int]:
         parsed = parse_date(key[1:], key[0] == "1", now)
-        return (format_naver_time(parsed), parsed > now) if parsed is not None else ("", False)
+        if parsed is None:
+            return "", False, 0
+        return format_naver_time(parsed), parsed > now, max(0, (now - parsed).days)
 
     uniques = keys.unique()
     table = {u: date_of(u) for u in uniques}
     frame["date"] = keys.map({k: v[0] for k, v in table.items()}).astype(object)
     frame["future"] = keys.map({k: v[1] for k, v in table.items()}).astype(bool)
+    frame["age_days"] = keys.map({k: v[2] for k, v in table.items()}).astype(int)
     return frame
 
 

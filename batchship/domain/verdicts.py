@@ -12,6 +12,8 @@ from batchship.i18n import Lang, t
 from batchship.model import RowResult, Status
 
 MESSAGE_SEPARATOR = " / "
+#: A dispatch date further back than this many days still goes, with a warning (a year typed wrong?).
+STALE_DAYS = 30
 #: Rows named in a duplicate's message; the rest are counted ("23, 33, 41 외 99,997행").
 LISTED_ROWS = 3
 
@@ -54,6 +56,7 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
     frame = validation.frame
     ok_message = t("row.CHECK_OK", lang)
+    ages = frame["age_days"]
     duplicates: dict[str, tuple[int, str]] = {}
     if any("104131" in codes for codes in validation.errors.values()):
         ids = frame["productOrderId"]
@@ -68,5 +71,9 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
             message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
             results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
         else:
-            results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", ok_message))
+            message = ok_message
+            if ages[idx] > STALE_DAYS:
+                date = str(frame.at[idx, "date"])[:10]
+                message += " " + t("row.date_long_ago", lang, days=int(ages[idx]), date=date)
+            results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", message))
     return results

@@ -146,6 +146,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Dispatch date '{value}' is in the future. Enter the date the parcel actually left.",
     },
     "row.CHECK_OK": {"ko": "검사 통과: 전송할 수 있습니다.", "en": "Passed all checks: ready to send."},
+    "row.date_long_ago": {
+        "ko": "주의: 발송일 {date}은(는) {days}일 전입니다. 맞는지 확인하세요(연도나 월을 잘못 쓰지 않았나요?).",
+        "en": "Note: the dispatch date {date} is {days} days ago. Check it (a wrong year or month?).",
+    },
     "row.suggestion": {"ko": " 혹시 {names}인가요?", "en": " Did you mean {names}?"},
     "word.or": {"ko": " 또는 ", "en": " or "},
     "dispatch.sent": {"ko": "발송 처리되었습니다({what}).", "en": "Dispatched ({what})."},
