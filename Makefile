@@ -24,7 +24,7 @@ $(STAMP): $(RUN_STAMP)
 demo: $(RUN_STAMP)
 	rm -f build/demo/journal.sqlite3 build/demo/journal.sqlite3-wal build/demo/journal.sqlite3-shm \
 	  build/demo/journal.sandbox.json
-	$(PY) -m batchship dispatch sample_data/발송처리_샘플.xlsx --sandbox --batch-size 10 \
+	$(PY) -m batchship dispatch sample_data/발송처리_샘플.xlsx --sandbox \
 	  --sandbox-orders sample_data/sandbox_orders.csv --journal build/demo/journal.sqlite3 \
 	  --out build/demo/발송처리_샘플.result.xlsx; \
 	  status=$$?; [ $$status -le 1 ] || exit $$status

@@ -151,15 +151,16 @@ def test_500_before_apply_is_retried(tmp_path: Path, sandbox: Callable[..., Sand
     assert set(sb.dispatch_counts().values()) == {1}
 
 
-def test_lookup_showing_another_tracking_number_is_unknown(sandbox: Callable[..., Sandbox]) -> None:
-    """After a lost answer, an order found shipped with a different tracking number is 확인필요, not success."""
+def test_lookup_showing_another_tracking_number_is_not_ours(sandbox: Callable[..., Sandbox]) -> None:
+    """After a lost answer, an order found shipped with a different tracking number was not dispatched by this
+    request: 실패 104442 (as NAVER would have said), with what the lookup saw, never a success."""
     sb = sandbox(2, faults=Faults(timeout_504_after=FaultSpec(at=frozenset({1}))))
     sb.add_orders([Order(order_id(2), "DELIVERING", delivery_company="CJGLS", tracking_number="7000000000")])
     items = [DispatchItem(i + 2, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
     with CommerceClient(CREDS, sb.base_url, limiter=RateLimiter(100)) as client:
         results = send(client, items)
-    assert [r.status for r in results] == [Status.SUCCESS, Status.UNKNOWN]
-    assert "배송 중, CJ대한통운 (CJGLS) 7000000000" in results[1].message
+    assert [(r.status, r.code) for r in results] == [(Status.SUCCESS, ""), (Status.FAILED, "104442")]
+    assert "이 요청은 적용되지 않았습니다(배송 중, CJ대한통운 (CJGLS) 7000000000)" in results[1].message
 
 
 def test_a_400_for_the_whole_request_is_split(sandbox: Callable[..., Sandbox]) -> None:

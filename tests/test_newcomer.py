@@ -116,8 +116,8 @@ def test_a_second_practice_sheet_adds_its_orders_to_the_saved_store(tmp_path: Pa
 
 def test_reconcile_is_the_way_out_of_unknown(tmp_path: Path, sandbox_of, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Attempts a run left without an outcome (it died after sending): `batchship reconcile` looks each order
-    up and settles it (shipped with our tracking: 성공; still paid: sendable again; anything else stays
-    확인필요), prints what changed, sends nothing; a second run finds nothing left but what stays unknown."""
+    up and settles it (shipped with our tracking: 성공; still paid: sendable again; not known to NAVER: 실패),
+    prints what changed, sends nothing; without credentials it says so."""
     from batchship.domain.plan import DispatchItem
     from batchship.journal import AttemptState, open_journal
     from batchship.sandbox import DEMO_CLIENT_ID
@@ -140,15 +140,18 @@ def test_reconcile_is_the_way_out_of_unknown(tmp_path: Path, sandbox_of, monkeyp
     for name, value in dispatch_env().items():
         monkeypatch.setenv(name, value)
     code, out, err = cli("reconcile", "--journal", str(journal), "--base-url", sb.base_url)
-    assert code == 1, err
+    assert code == 0, err
     lines = out.splitlines()
     assert any(line.startswith(f"{shipped}  확인필요 → 성공") for line in lines), out
     assert any(line.startswith(f"{paid}  확인필요 → 다시 보낼 수 있음") for line in lines), out
-    assert any(line.startswith(f"{gone}  확인필요 → 확인필요") and "주문 없음" in line for line in lines), out
-    assert lines[-1].endswith("확인필요 3건 정리: 성공 1건, 다시 보낼 수 있음 1건, 여전히 확인필요 1건.")
+    assert any(line.startswith(f"{gone}  확인필요 → 실패") and "주문 없음" in line for line in lines), out
+    assert lines[-1].endswith(
+        "확인필요 3건 정리: 성공 1건, 다시 보낼 수 있음 1건, 실패 1건, 여전히 확인필요 0건."
+    )
     assert sb.calls().get("dispatch", 0) == 0
     with open_journal(journal, DEMO_CLIENT_ID) as store:
-        assert [(a.product_order_id, a.state) for a in store.unsettled()] == [(gone, AttemptState.UNKNOWN)]
+        assert store.unsettled() == []
+        assert [a.state for a in store.history([gone])] == [AttemptState.FAILED]
     monkeypatch.delenv("NAVER_COMMERCE_CLIENT_SECRET")
     code, _, err = cli("reconcile", "--journal", str(journal), "--base-url", sb.base_url)
     assert code == 2 and "NAVER_COMMERCE_CLIENT_SECRET" in err

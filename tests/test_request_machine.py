@@ -142,14 +142,18 @@ def test_unknown_outcome_is_looked_up_never_resent_blindly(journal: JournalStore
     assert states(journal, B) == [AttemptState.NOT_APPLIED, AttemptState.SUCCESS]
 
 
-def test_lookup_showing_something_else_is_unknown(journal: JournalStore) -> None:
-    """After a lost answer, an order not found or shipped with another number is UNKNOWN, in plain words."""
+def test_lookup_showing_something_else_means_this_request_did_not_apply(journal: JournalStore) -> None:
+    """After a lost answer, an order NAVER does not know (A) or shipped with another number (B) was not
+    dispatched by this request: FAILED with the code NAVER would have given (100001, 104442), in plain words;
+    nothing is sent again."""
     lookup = httpx.Response(200, json={"data": [order(B, "DELIVERING", "7000000000")]})
-    statuses, request = run(Naver([error(504, "GW.TIMEOUT.01")], [lookup]), journal)
-    assert statuses == [Status.UNKNOWN, Status.UNKNOWN]
-    assert "주문 없음" in request.results[A].message
+    naver = Naver([error(504, "GW.TIMEOUT.01")], [lookup])
+    statuses, request = run(naver, journal)
+    assert statuses == [Status.FAILED, Status.FAILED] and naver.calls["dispatch"] == 1
+    assert (request.results[A].code, request.results[B].code) == ("100001", "104442")
+    assert "스토어에 없는 주문입니다" in request.results[A].message
     assert "배송 중, CJ대한통운 (CJGLS) 7000000000" in request.results[B].message
-    assert states(journal, A) == [AttemptState.UNKNOWN]
+    assert states(journal, A) == [AttemptState.FAILED]
 
 
 def test_lookup_failing_leaves_unknown_with_both_reasons(journal: JournalStore) -> None:

@@ -101,11 +101,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "help.reconcile.description": {
         "ko": "저널에 발송 여부를 모르는 채로 남은 시도(확인필요)를 NAVER 주문 조회로 확인합니다. 우리 택배사와 "
-        "송장번호로 발송된 주문은 성공, 결제 완료 그대로인 주문은 다시 보낼 수 있음으로 정리하고, 바뀐 것을 "
-        "보여 줍니다. 아무것도 발송하지 않습니다.",
+        "송장번호로 발송된 주문은 성공, 결제 완료 그대로인 주문은 다시 보낼 수 있음, 없거나 다른 상태인 주문은 "
+        "실패로 정리하고, 바뀐 것을 보여 줍니다. 아무것도 발송하지 않습니다.",
         "en": "Look up, with NAVER's order lookup, every attempt the journal holds without a known outcome "
         "(UNKNOWN). Orders shipped with our courier and tracking number become SUCCESS; orders still paid "
-        "become sendable again. Prints what changed. Nothing is dispatched.",
+        "become sendable again; orders NAVER does not know or in another state become FAILED. Prints what "
+        "changed. Nothing is dispatched.",
     },
     "reconcile.none": {
         "ko": "{path}: 확인필요로 남은 주문이 없습니다.",
@@ -116,8 +117,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "{pid}  {before} → {after}  {message}",
     },
     "reconcile.done": {
-        "ko": "{path}: 확인필요 {total}건 정리: 성공 {success}건, 다시 보낼 수 있음 {retry}건, 여전히 확인필요 {left}건.",
-        "en": "{path}: {total} UNKNOWN settled: {success} SUCCESS, {retry} sendable again, {left} still UNKNOWN.",
+        "ko": "{path}: 확인필요 {total}건 정리: 성공 {success}건, 다시 보낼 수 있음 {retry}건, 실패 {failed}건, 여전히 "
+        "확인필요 {left}건.",
+        "en": "{path}: {total} UNKNOWN settled: {success} SUCCESS, {retry} sendable again, {failed} FAILED, {left} "
+        "still UNKNOWN.",
     },
     "reconcile.failed": {
         "ko": "{path}: 주문 조회에 실패해 확인필요 {left}건을 그대로 두었습니다({reason}). 나중에 다시 실행하세요.",

@@ -161,11 +161,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "NAVER가 거부했습니다({code} {meaning}): {message} {fix}",
         "en": "NAVER refused it ({code} {meaning}): {message} {fix}",
     },
-    "dispatch.unknown": {
-        "ko": "NAVER의 응답을 받지 못했고 조회 결과도 예상과 다릅니다({seen}). 스마트스토어에서 이 주문의 발송 여부를 확인하세요. 확인 전에는 "
-        "다시 보내지 마세요.",
-        "en": "NAVER's answer was lost and the order lookup shows something unexpected "
-        "({seen}). Check this order in Smart Store before sending it again.",
+    "dispatch.lookup_not_found": {
+        "ko": "NAVER의 응답을 받지 못해 주문을 조회했더니 스토어에 없는 주문입니다. 발송되지 않았습니다. 상품주문번호를 "
+        "확인하세요.",
+        "en": "NAVER's answer was lost; the order lookup does not know this order, so it was not dispatched. Check "
+        "the product order number.",
+    },
+    "dispatch.lookup_elsewhere": {
+        "ko": "NAVER의 응답을 받지 못해 주문을 조회했더니 이 요청은 적용되지 않았습니다({seen}). 주문 상태를 "
+        "확인하세요.",
+        "en": "NAVER's answer was lost; the order lookup shows this request did not take effect ({seen}). Check "
+        "the order's status.",
     },
     "dispatch.lookup_failed": {
         "ko": "NAVER의 응답을 받지 못했고 주문 조회도 실패했습니다({reason}; {error}). 스마트스토어에서 이 주문의 발송 여부를 확인하세요.",

@@ -240,7 +240,11 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
         print(t("reconcile.line", lang, pid=attempt.product_order_id, **values), file=out)
     states = [s.state for _, s in result.changes]
     left = states.count(AttemptState.UNKNOWN)
-    counts = {"success": states.count(AttemptState.SUCCESS), "retry": states.count(AttemptState.NOT_APPLIED)}
+    counts = {
+        "success": states.count(AttemptState.SUCCESS),
+        "retry": states.count(AttemptState.NOT_APPLIED),
+        "failed": states.count(AttemptState.FAILED),
+    }
     print(t("reconcile.done", lang, path=url, total=len(states), left=left, **counts), file=out)
     return 1 if left else 0
 

@@ -1,7 +1,9 @@
 """Before anything new is sent: what the journal already knows.
 
 `reconcile_journal` settles the attempts earlier runs left PENDING or UNKNOWN (a run that died, an answer that
-was lost) with the order lookup. `screen` then splits the sheet's items into those to send and those the journal
+was lost) with the order lookup: dispatched with our courier and tracking number, SUCCESS; still PAYED,
+NOT_APPLIED (sent again); unknown to NAVER or in another state, FAILED (that attempt did not apply). Only a
+failing lookup leaves them unsettled. `screen` then splits the sheet's items into those to send and those the journal
 settles: already dispatched with the same tracking number (ALREADY_DISPATCHED), dispatched with another one
 (BS501), or still unsettled (UNKNOWN: not sent until someone checks).
 """
@@ -47,11 +49,12 @@ def reconcile_journal(ctx: RunContext, journal: JournalStore) -> Reconciled:
         if ours and a.product_order_id not in claimed:
             claimed.add(a.product_order_id)
             settlement = Settlement(a.id, AttemptState.SUCCESS, "", t("journal.confirmed", lang), a.trace_id)
-        else:
+        else:  # PAYED (or ours, already claimed): not applied; anything else: this attempt did not apply
             seen = t("journal.lookup_seen", lang, seen=texts.seen_words(state, lang))
             applied_not = state is not None and (state.status == "PAYED" or ours)
+            code = "" if applied_not else "100001" if state is None else "104442"
             settlement = Settlement(
-                a.id, AttemptState.NOT_APPLIED if applied_not else AttemptState.UNKNOWN, "", seen, a.trace_id
+                a.id, AttemptState.NOT_APPLIED if applied_not else AttemptState.FAILED, code, seen, a.trace_id
             )
         changes.append((a, settlement))
     journal.finish([s for _, s in changes])

@@ -8,7 +8,9 @@ What each failure means decides the next step (see `naver/client.py` for the cla
   429) and send again, within the retry budget;
 - outcome unknown (504, 500, timeout, dropped connection) (RECONCILE): never resent blindly. The orders are
   looked up: one now dispatched with our courier and tracking number was sent; one still PAYED was not, and is
-  sent again (RETRY); anything else is UNKNOWN with what the lookup saw;
+  sent again (RETRY); one NAVER does not know, or in another state (cancelled, shipped with another number),
+  was not dispatched by this request: FAILED (100001 / 104442, as NAVER would have said), with what the lookup
+  saw. Only a lookup that fails leaves an order UNKNOWN;
 - rejected as a whole (400) (SPLIT): split in halves until the rows that cause it are found.
 - credentials refused (AuthError): the attempts are settled as not applied and the error goes up: the run stops.
 - the journal fails (JournalError: disk full, a damaged file): the run stops (`ctx.fail`), since nothing may be
@@ -201,9 +203,11 @@ class Request:
             ):
                 message = t("dispatch.sent_confirmed", lang, what=texts.item_what(item))
                 settled.append(texts.row(item, Status.SUCCESS, message))
-            else:
-                message = t("dispatch.unknown", lang, seen=texts.seen_words(state, lang))
-                settled.append(texts.row(item, Status.UNKNOWN, message))
+            elif state is None:  # NAVER does not know the order: nothing can have been dispatched
+                settled.append(texts.row(item, Status.FAILED, t("dispatch.lookup_not_found", lang), "100001"))
+            else:  # not PAYED and not ours (cancelled, shipped by someone else): our request did not apply
+                message = t("dispatch.lookup_elsewhere", lang, seen=texts.seen_words(state, lang))
+                settled.append(texts.row(item, Status.FAILED, message, "104442"))
         self._record(
             settled, self.error.trace_id if self.error else "", keep={i.product_order_id for i in resend}
         )
