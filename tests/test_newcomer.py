@@ -330,3 +330,32 @@ def test_a_dispatch_date_long_ago_still_goes_with_a_warning(tmp_path: Path) -> N
         "(연도나 월을 잘못 쓰지 않았나요?)."
     )
     assert report.rows[1].message == "검사 통과: 전송할 수 있습니다."
+
+
+def test_retry_files_do_not_pile_up_names_and_read_cleanly(tmp_path: Path) -> None:
+    """A retry file fed back gives `.retry-2.xlsx` (not `.retry.retry.xlsx`, never the input itself); its
+    columns are as wide as what they hold and the order and tracking numbers are formatted as text."""
+    import openpyxl
+
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "6000000001", ""],
+        [order_id(2), "택배", "CJ대한통운", "6000000002", ""],
+    ]
+    sheet = write_xlsx(tmp_path / "오늘발송.xlsx", rows)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(f"productOrderId,status\n{order_id(1)},PAYED\n", encoding="utf-8")  # order 2 unknown
+    journal = tmp_path / "j.sqlite3"
+    practice = ("--sandbox", "--sandbox-orders", str(orders), "--journal", str(journal))
+    assert cli("dispatch", str(sheet), *practice)[0] == 1
+    first = tmp_path / "오늘발송.retry.xlsx"
+    before = first.read_bytes()
+    assert cli("dispatch", str(first), *practice)[0] == 1
+    assert first.read_bytes() == before  # the input is never touched
+    second = tmp_path / "오늘발송.retry-2.xlsx"
+    assert second.exists() and not (tmp_path / "오늘발송.retry.retry.xlsx").exists()
+    ws = openpyxl.load_workbook(second).active
+    assert ws is not None
+    assert ws["A2"].value == order_id(2) and ws["A2"].number_format == "@" and ws["D2"].number_format == "@"
+    assert ws.column_dimensions["A"].width >= 18  # 16 digits never show as ###
+    assert ws.column_dimensions["H"].width == 60  # the message column, as wide as allowed

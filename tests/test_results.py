@@ -11,7 +11,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from batchship.model import Report, RowResult, Status
-from batchship.output.results import default_result_path, write_result
+from batchship.output.paths import default_result_path
+from batchship.output.results import write_result
 from batchship.services.check import SheetOptions, run_check
 from batchship.sheets.loader import load_sheet
 from tests.conftest import HEADER, NOW, encrypt, order_id, read_rows, write_csv, write_xls, write_xlsx

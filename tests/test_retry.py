@@ -77,7 +77,7 @@ def test_retry_file_holds_the_failed_rows_and_fixed_ones_go_through(tmp_path: Pa
         (Status.SUCCESS, ""),
     ]
     assert counts == {order_id(1): 1, order_id(2): 1, order_id(4): 1}
-    assert read_rows(tmp_path / "오늘.retry.retry.xlsx")[1][0] == 2024050000000020
+    assert read_rows(tmp_path / "오늘.retry-2.xlsx")[1][0] == 2024050000000020
 
 
 def test_no_retry_file_when_everything_succeeded(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from batchship.errors import OutputError
 from batchship.i18n import Msg, os_reason
 from batchship.model import Report
-from batchship.output.results import fit_name
+from batchship.output.paths import fit_name
 
 
 def write_json(path: Path, report: Report | dict[str, Any]) -> None:

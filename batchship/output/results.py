@@ -10,23 +10,19 @@ protected with the same password.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import glob
-import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Final
 
 from batchship.errors import OutputError
-from batchship.i18n import Lang, Msg, os_reason, t
+from batchship.i18n import Lang, Msg, t
 from batchship.model import DONE, Report, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
 from batchship.ooxml.summary_sheet import FACTS_ROW, STATUS_ROW, SummaryTable, filter_ref, layout
-from batchship.output.summary import summarise
+from batchship.output.paths import atomic_write, retry_path
+from batchship.output.summary import display_width, summarise
 from batchship.sheets.csvfile import decode_csv
 from batchship.sheets.table import Sheet
 
@@ -39,38 +35,6 @@ _TONES: Final = {
     Status.NOT_SENT: "warn",
 }
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: The process umask, read once at import (reading it means setting it, which is not thread-safe later).
-_UMASK: Final = _read_umask()
-#: The longest file name most file systems take (ext4, NTFS, APFS), in bytes of UTF-8.
-MAX_NAME_BYTES: Final = 255
-
-
-def fit_name(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
-    """`stem + tail`, or, when that is longer than a file name may be, the stem cut short (on a character
-    boundary) with `~` and 8 hex digits of the whole stem's hash before `tail`: still unique, tail kept."""
-    name = stem + tail
-    if len(name.encode("utf-8")) <= limit:
-        return name
-    mark = "~" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
-    room = limit - len((mark + tail).encode("utf-8"))
-    short = stem.encode("utf-8")[: max(0, room)].decode("utf-8", errors="ignore")
-    return short + mark + tail
-
-
-def default_result_path(source: Path) -> Path:
-    """`<name>.result.xlsx` beside the input (the input's own suffix for a text sheet, `.xlsm` for a macro
-    workbook), shortened if the name would be too long."""
-    suffix = source.suffix.lower()
-    new_suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".xlsm") else ".xlsx"
-    return source.with_name(fit_name(source.stem, f".result{new_suffix}"))
 
 
 def result_headers(lang: Lang) -> tuple[str, str, str]:
@@ -118,7 +82,7 @@ def write_result(sheet: Sheet, report: Report, out: Path) -> None:
         raise
     except Exception as exc:  # openpyxl, msoffcrypto: whatever they raise, the caller gets one kind of error
         raise OutputError(Msg.of("file.result_failed", path=out, error=type(exc).__name__)) from exc
-    _atomic_write(out, data)
+    atomic_write(out, data)
 
 
 def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
@@ -271,42 +235,6 @@ def _encrypt(data: bytes, password: str) -> bytes:
     return out.getvalue()
 
 
-def _atomic_write(out: Path, data: bytes) -> None:
-    """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
-    killed run left behind are removed first."""
-    tmp_name = None
-    prefix = "." + fit_name(out.name, ".", MAX_NAME_BYTES - 20)  # mkstemp adds 8 characters and `.tmp`
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in out.parent.glob(glob.escape(prefix) + "*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
-            os.chmod(tmp_name, 0o666 & ~_UMASK)
-        os.replace(tmp_name, out)
-        tmp_name = None
-    except OSError as exc:
-        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def retry_path(result: Path) -> Path:
-    """`<name>.retry.xlsx` beside the result copy."""
-    name = result.name
-    for suffix in (".result.xlsx", ".result.xlsm", ".result.csv", ".result.tsv", ".result.txt"):
-        if name.endswith(suffix):
-            return result.with_name(fit_name(name[: -len(suffix)], ".retry.xlsx"))
-    return result.with_name(fit_name(result.stem, ".retry.xlsx"))
-
-
 def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
     """The rows that did not succeed, in the input's columns with the verdict beside each, ready to fix and
     feed straight back to `dispatch` (the journal makes that safe). None when every row succeeded."""
@@ -354,11 +282,20 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    _fit_widths(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
-    target = retry_path(out)
-    _atomic_write(target, buffer.getvalue())
+    target = retry_path(out, sheet.path)
+    atomic_write(target, buffer.getvalue())
     return target
+
+
+def _fit_widths(ws: Any, least: int = 10, most: int = 60) -> None:
+    """Columns as wide as what they hold (Korean counts double), so numbers never show as ### and messages are
+    readable: the retry file is the one staff edit by hand."""
+    for cells in ws.columns:
+        longest = max((display_width(str(c.value)) for c in cells if c.value is not None), default=0)
+        ws.column_dimensions[cells[0].column_letter].width = min(most, max(least, longest + 2))
 
 
 def _raw_rows(sheet: Sheet, rows: set[int]) -> dict[int, list[Any]]:

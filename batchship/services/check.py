@@ -11,7 +11,8 @@ from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang
 from batchship.model import Plan, Report, RowResult
-from batchship.output.results import default_result_path, write_result
+from batchship.output.paths import default_result_path
+from batchship.output.results import write_result
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 from batchship.sheets.loader import Sheet, load_sheet
 from batchship.timefmt import now_kst

@@ -9,7 +9,7 @@ from pathlib import Path
 from batchship.apps.watch.watcher import ProcessFn, Watcher
 from batchship.model import Report
 from batchship.output.jsonreport import write_json
-from batchship.output.results import default_result_path, fit_name
+from batchship.output.paths import default_result_path, fit_name
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
 

@@ -36,7 +36,7 @@ from batchship.errors import BatchshipError, ConfigError, SheetError
 from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.journal.runlock import RunLock
 from batchship.model import Report, Status
-from batchship.output.results import fit_name
+from batchship.output.paths import fit_name
 from batchship.sheets.loader import SUFFIXES
 from batchship.timefmt import now_kst
 

@@ -20,7 +20,8 @@ from batchship.model import DispatchStats, Plan, Report, RowResult, Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
-from batchship.output.results import default_result_path, write_result, write_retry
+from batchship.output.paths import default_result_path
+from batchship.output.results import write_result, write_retry
 from batchship.services.check import SheetOptions, prepare
 from batchship.services.dispatch import texts
 from batchship.services.dispatch.context import RunContext, Target

@@ -1,0 +1,99 @@
+"""Where batchship's files go and how they are written: derived names (shortened to what a file system takes),
+the result and retry files' names, and writing atomically with the permissions any new file gets."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Final
+
+from batchship.errors import OutputError
+from batchship.i18n import Msg, os_reason
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The process umask, read once at import (reading it means setting it, which is not thread-safe later).
+_UMASK: Final = _read_umask()
+#: The longest file name most file systems take (ext4, NTFS, APFS), in bytes of UTF-8.
+MAX_NAME_BYTES: Final = 255
+
+
+def fit_name(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
+    """`stem + tail`, or, when that is longer than a file name may be, the stem cut short (on a character
+    boundary) with `~` and 8 hex digits of the whole stem's hash before `tail`: still unique, tail kept."""
+    name = stem + tail
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    mark = "~" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    room = limit - len((mark + tail).encode("utf-8"))
+    short = stem.encode("utf-8")[: max(0, room)].decode("utf-8", errors="ignore")
+    return short + mark + tail
+
+
+def default_result_path(source: Path) -> Path:
+    """`<name>.result.xlsx` beside the input (the input's own suffix for a text sheet, `.xlsm` for a macro
+    workbook), shortened if the name would be too long."""
+    suffix = source.suffix.lower()
+    new_suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".xlsm") else ".xlsx"
+    return source.with_name(fit_name(source.stem, f".result{new_suffix}"))
+
+
+#: `<base>.result[.<stamp>].<ext>`: a result copy's name (the stamp when the watcher kept an earlier one).
+_RESULT_NAME: Final = re.compile(r"^(?P<base>.*?)\.result(?P<stamp>\.\d{8}-\d{6}(?:-\d+)?)?\.[A-Za-z]+$")
+#: A base that is itself a retry file's (`오늘발송.retry`, `오늘발송.retry-2`): its retry file is the next one.
+_RETRY_BASE: Final = re.compile(r"^(?P<base>.*?)\.retry(?:-(?P<n>\d+))?$")
+
+
+def retry_path(result: Path, source: Path | None = None) -> Path:
+    """The retry file beside the result copy: `<name>.retry.xlsx` (with the result's stamp, if any). For a
+    retry file fed back in, the next one: `<name>.retry-2.xlsx`, never `.retry.retry.xlsx`, and never the
+    input itself."""
+    match = _RESULT_NAME.match(result.name)
+    base, stamp = (match["base"], match["stamp"] or "") if match else (result.stem, "")
+    generation = 1
+    again = _RETRY_BASE.match(base)
+    if again:
+        base, generation = again["base"], int(again["n"] or 1) + 1
+    while True:
+        mark = ".retry" if generation == 1 else f".retry-{generation}"
+        target = result.with_name(fit_name(base + stamp, mark + ".xlsx"))
+        if source is None or target.resolve() != source.resolve():
+            return target
+        generation += 1
+
+
+def atomic_write(out: Path, data: bytes) -> None:
+    """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
+    killed run left behind are removed first."""
+    tmp_name = None
+    prefix = "." + fit_name(out.name, ".", MAX_NAME_BYTES - 20)  # mkstemp adds 8 characters and `.tmp`
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for stale in out.parent.glob(glob.escape(prefix) + "*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
+            os.chmod(tmp_name, 0o666 & ~_UMASK)
+        os.replace(tmp_name, out)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
