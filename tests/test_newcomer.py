@@ -359,3 +359,21 @@ def test_retry_files_do_not_pile_up_names_and_read_cleanly(tmp_path: Path) -> No
     assert ws["A2"].value == order_id(2) and ws["A2"].number_format == "@" and ws["D2"].number_format == "@"
     assert ws.column_dimensions["A"].width >= 18  # 16 digits never show as ###
     assert ws.column_dimensions["H"].width == 60  # the message column, as wide as allowed
+
+
+def test_retry_file_messages_say_which_rows_of_the_original_they_mean(tmp_path: Path) -> None:
+    """In the retry file, a duplicate's message names rows of the original sheet; every message now says which
+    original row it came from, so "행 2, 4" cannot be read as the retry file's own rows."""
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "6000000001", ""],
+        [order_id(2), "택배", "CJ대한통운", "6000000002", ""],
+        [order_id(1), "택배", "CJ대한통운", "6000000003", ""],
+    ]
+    sheet = write_xlsx(tmp_path / "dup.xlsx", rows)
+    assert cli("dispatch", str(sheet), "--sandbox", "--journal", str(tmp_path / "j.sqlite3"))[0] == 1
+    retry = read_rows(tmp_path / "dup.retry.xlsx")
+    assert [r[7] for r in retry[1:]] == [
+        f"원본 2행: 상품주문번호 '{order_id(1)}'가 이 시트에 2번 나옵니다(행 2, 4). 한 번만 남기세요.",
+        f"원본 4행: 상품주문번호 '{order_id(1)}'가 이 시트에 2번 나옵니다(행 2, 4). 한 번만 남기세요.",
+    ]

@@ -189,6 +189,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "보고서 파일을 쓸 수 없습니다: {path} ({reason}). 경로와 권한을 확인하세요.",
         "en": "Cannot write the report file {path} ({reason}). Check the path and the permissions.",
     },
+    "retry.from_row": {"ko": "원본 {row}행: {message}", "en": "original row {row}: {message}"},
     "file.result_failed": {
         "ko": "결과 파일 {path}을(를) 만들지 못했습니다({error}). 원본을 엑셀에서 열어 새 파일로 저장한 뒤 다시 실행하세요.",
         "en": "Could not build the result file {path} ({error}). Open the original in Excel, save it as a new "

@@ -272,7 +272,9 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
                 values.append(str(texts.at[row_number, "trackingNumber"]))
             else:
                 values.append(cells[i] if i < len(cells) and cells[i] != "" else None)
-        values += [report.label(result.status), result.code, result.message]
+        # row numbers in messages are the original sheet's: say so, since this file's rows differ
+        message = t("retry.from_row", report.lang, row=row_number, message=result.message)
+        values += [report.label(result.status), result.code, message]
         ws.append(values)
         _as_text(ws[ws.max_row])
         for cell in ws[ws.max_row]:
