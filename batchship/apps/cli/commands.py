@@ -106,7 +106,7 @@ def dispatch(
 
     options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
     stop = threading.Event()
-    bar = ProgressBar(lang, out, enabled=not args.quiet)
+    bar = ProgressBar(lang, out, enabled=not args.quiet, bar_file=err)  # err: a SafeStream from main
     with _target(args, out, lang, secrets) as target, stop_on_signals(stop):
         job = DispatchJob(
             Path(args.sheet_path),
@@ -219,6 +219,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
     from batchship.services.dispatch.reconcile import settle_unknowns
 
     url = _journal(args)
+    # reconcile has none of these options: the practice store as it is (never reset, nothing added)
     args.dry_run, args.sandbox_orders, args.sandbox_reset = False, None, False
     with _target(args, out, lang, secrets) as target:
         result = settle_unknowns(url, target, lang)
