@@ -377,3 +377,34 @@ def test_retry_file_messages_say_which_rows_of_the_original_they_mean(tmp_path: 
         f"원본 2행: 상품주문번호 '{order_id(1)}'가 이 시트에 2번 나옵니다(행 2, 4). 한 번만 남기세요.",
         f"원본 4행: 상품주문번호 '{order_id(1)}'가 이 시트에 2번 나옵니다(행 2, 4). 한 번만 남기세요.",
     ]
+
+
+def test_a_result_file_fed_back_replaces_its_old_summary(tmp_path: Path) -> None:
+    """Feeding a result file back (xlsx patched in place, and a legacy .xls through openpyxl): the 요약 sheet
+    is rewritten with the new run's figures (keeping its name, here through an English run), not kept beside a
+    new sheet; the workbook still opens."""
+    import openpyxl
+
+    from tests.conftest import write_xls
+
+    rows = [
+        HEADER,
+        [order_id(1), "택배", "CJ대한통운", "6000000001", ""],
+        [order_id(2), "택배", "CJ택배", "1", ""],
+    ]
+    for kind, writer in (("xlsx", write_xlsx), ("xls", write_xls)):
+        sheet = writer(tmp_path / f"s.{kind}", rows)
+        assert cli("check", str(sheet))[0] == 1
+        first = tmp_path / "s.result.xlsx"
+        fixed = tmp_path / f"again-{kind}.xlsx"
+        fixed.write_bytes(first.read_bytes())
+        code, _, err = cli("check", str(fixed), "--lang", "en")
+        assert code == 1, err
+        wb = openpyxl.load_workbook(tmp_path / f"again-{kind}.result.xlsx")
+        assert [n for n in wb.sheetnames if n.startswith(("요약", "Summary"))] in (["요약"], ["Summary"]), (
+            wb.sheetnames
+        )
+        summary = {
+            r[0]: r[1] for r in read_rows(tmp_path / f"again-{kind}.result.xlsx", wb.sheetnames[-1]) if r[0]
+        }
+        assert summary.get("file") == f"again-{kind}.xlsx", summary

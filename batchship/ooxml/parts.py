@@ -49,7 +49,7 @@ def _rels_path(part: str) -> str:
     return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
 
 
-def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, resolved target part) for `part`."""
     try:
         root = ElementTree.fromstring(zf.read(_rels_path(part)))
@@ -64,7 +64,7 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
 
 
 def workbook_part(zf: zipfile.ZipFile) -> str:
-    for rel_type, target in _relationships(zf, "").values():
+    for rel_type, target in relationships(zf, "").values():
         if rel_type.endswith("/officeDocument"):
             return target
     return "xl/workbook.xml"
@@ -73,7 +73,7 @@ def workbook_part(zf: zipfile.ZipFile) -> str:
 def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
     """The zip member holding the worksheet called `name`."""
     book = workbook_part(zf)
-    rels = _relationships(zf, book)
+    rels = relationships(zf, book)
     root = ElementTree.fromstring(zf.read(book))
     for sheet in root.iter(f"{{{_NS_MAIN}}}sheet"):
         if sheet.get("name") == name:
@@ -84,7 +84,7 @@ def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
 
 
 def styles_part(zf: zipfile.ZipFile) -> str | None:
-    for rel_type, target in _relationships(zf, workbook_part(zf)).values():
+    for rel_type, target in relationships(zf, workbook_part(zf)).values():
         if rel_type.endswith("/styles"):
             return target
     return None

@@ -7,10 +7,11 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from batchship.ooxml.parts import XlsxError, column_letter, workbook_part, xml_text
+from batchship.ooxml.parts import XlsxError, column_letter, relationships, sheet_part, workbook_part, xml_text
 
 _CT_SHEET: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CT_DRAWING: Final = "application/vnd.openxmlformats-officedocument.drawing+xml"
@@ -31,6 +32,11 @@ class SummaryTable:
     statuses: list[tuple[str, int]]
     codes: list[tuple[str, str, int]]
     labels: dict[str, str]
+    #: The titles (A1) by which an earlier summary sheet of batchship's is recognised, to be replaced rather
+    #: than kept beside the new one when a result file is fed back in.
+    earlier_titles: tuple[str, ...] = ()
+    #: The names such a sheet may have (the sheet name in every language).
+    earlier_names: tuple[str, ...] = ()
 
 
 FACTS_ROW: Final = 3
@@ -167,14 +173,56 @@ def _free(names: set[str], pattern: str) -> tuple[int, str]:
     return n, pattern.format(n)
 
 
+def _earlier_summary(
+    zf: zipfile.ZipFile, read: Callable[[str], str], summary: SummaryTable
+) -> tuple[str, str] | None:
+    """(sheet name, part) of a summary sheet of batchship's already in the workbook (its title in A1)."""
+    for name in dict.fromkeys((summary.labels.get("sheet_name", "요약"), *summary.earlier_names)):
+        try:
+            part = sheet_part(zf, name)
+            head = read(part)[:4000]
+        except (XlsxError, KeyError):
+            continue
+        if any(f">{xml_text(title)}</t>" in head for title in summary.earlier_titles):
+            return name, part
+    return None
+
+
+def _rewrite_earlier(
+    zf: zipfile.ZipFile, read: Callable[[str], str], summary: SummaryTable, bold: int | None
+) -> tuple[dict[str, bytes], str] | None:
+    """The summary sheet and chart rewritten in place (keeping the sheet's name) when the workbook already
+    has one of batchship's; None otherwise."""
+    found = _earlier_summary(zf, read, summary)
+    if found is None:
+        return None
+    name, part = found
+    drawings = [
+        (rid, target) for rid, (kind, target) in relationships(zf, part).items() if kind == _REL_DRAWING
+    ]
+    if len(drawings) != 1:
+        return None
+    rid, drawing = drawings[0]
+    charts = [target for kind, target in relationships(zf, drawing).values() if kind == _REL_CHART]
+    if len(charts) != 1:
+        return None
+    sheet = sheet_xml(summary, bold).replace('<drawing r:id="rId1"/>', f'<drawing r:id="{rid}"/>')
+    return {part: sheet.encode("utf-8"), charts[0]: chart_xml(summary, name).encode("utf-8")}, name
+
+
 def add_summary(
     zf: zipfile.ZipFile, replaced: dict[str, bytes], summary: SummaryTable, bold: int | None
 ) -> tuple[dict[str, bytes], str]:
-    """New and changed parts that add the summary sheet (named 요약, or 요약 (2) ... when taken).
+    """New and changed parts that add the summary sheet (named 요약, or 요약 (2) ... when taken), or that
+    rewrite an earlier summary of batchship's in place (a result file fed back in).
     `replaced` holds parts already changed by the caller (they are read from there first)."""
 
     def read(name: str) -> str:
         return (replaced.get(name) or zf.read(name)).decode("utf-8")
+
+    earlier = _rewrite_earlier(zf, read, summary, bold)
+    if earlier is not None:
+        return earlier
 
     names = set(zf.namelist())
     book = workbook_part(zf)

@@ -189,10 +189,16 @@ def _openpyxl_summary(wb: Any, summary: SummaryTable) -> None:
     from openpyxl.styles import Font
 
     name = summary.labels["sheet_name"]
+    index = None
+    for earlier in dict.fromkeys((name, *summary.earlier_names)):  # ours, from a run before: replaced
+        if earlier in wb.sheetnames and wb[earlier]["A1"].value in summary.earlier_titles:
+            index = wb.sheetnames.index(earlier)
+            wb.remove(wb[earlier])
+            break
     base, k = name, 2
     while name in wb.sheetnames:
         name, k = f"{base} ({k})", k + 1
-    ws = wb.create_sheet(name)
+    ws = wb.create_sheet(name, index)
     bold = Font(bold=True)
     ws["A1"] = summary.title
     ws["A1"].font = bold

@@ -8,7 +8,7 @@ from typing import Final
 from urllib.parse import urlparse
 
 from batchship.domain.meanings import code_meaning
-from batchship.i18n import Lang, t
+from batchship.i18n import LANGS, Lang, t
 from batchship.model import Report, Status
 from batchship.ooxml.summary_sheet import SummaryTable
 from batchship.timefmt import now_kst
@@ -46,7 +46,9 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     labels = {
         k: t(f"summary.{k}", lang) for k in ("sheet_name", "status", "count", "code", "meaning", "chart")
     }
-    return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels)
+    titles = tuple(t("summary.title", other) for other in LANGS)
+    names = tuple(t("summary.sheet_name", other) for other in LANGS)
+    return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels, titles, names)
 
 
 TOP_CODES: Final = 8
