@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import bcrypt
 import httpx
@@ -63,13 +63,18 @@ class Credentials:
         return (self.client_secret,)
 
 
-def gateway_code(response: httpx.Response) -> str:
-    """The `code` of a NAVER error body, or ''."""
+def json_body(response: httpx.Response) -> dict[str, Any] | None:
+    """A response's body as a JSON object: None when it is not JSON, {} when it is JSON but not an object."""
     try:
         body = response.json()
     except ValueError:
-        return ""
-    return str(body.get("code", "")) if isinstance(body, dict) else ""
+        return None
+    return body if isinstance(body, dict) else {}
+
+
+def gateway_code(response: httpx.Response) -> str:
+    """The `code` of a NAVER error body, or ''."""
+    return str((json_body(response) or {}).get("code", ""))
 
 
 class TokenAuth(httpx.Auth):

@@ -24,7 +24,7 @@ from batchship import __version__
 from batchship.domain.plan import MAX_BATCH, DispatchItem
 from batchship.errors import AuthError, NotAppliedError, OutcomeUnknownError, RejectedError
 from batchship.i18n import Msg
-from batchship.naver.auth import TOKEN_PATH, Credentials, TokenAuth, gateway_code
+from batchship.naver.auth import TOKEN_PATH, Credentials, TokenAuth, json_body
 from batchship.naver.ratelimit import RateLimiter
 
 DEFAULT_BASE_URL: Final = "https://api.commerce.naver.com/external"
@@ -148,8 +148,9 @@ class CommerceClient:
 
     def _raise_for(self, response: httpx.Response) -> None:
         status = response.status_code
-        code = gateway_code(response)
-        trace = response.headers.get(TRACE_HEADER, "") or _body_trace(response)
+        body = json_body(response)
+        code = str((body or {}).get("code", ""))
+        trace = response.headers.get(TRACE_HEADER, "") or str((body or {}).get("traceId", ""))
         text = Msg.of("api.http", status=status, code=code)
         if status in (429, 401, 503):
             if status == 429:
@@ -159,7 +160,7 @@ class CommerceClient:
             raise AuthError(Msg.of("api.forbidden", status=status, code=code))
         if status == 400:
             raise RejectedError(
-                Msg.of("api.rejected", status=status, code=code, message=_body_message(response)),
+                Msg.of("api.rejected", status=status, code=code, message=_body_message(response, body)),
                 status=status,
                 code=code,
                 trace_id=trace,
@@ -175,9 +176,10 @@ class CommerceClient:
         response = self._post(DISPATCH_PATH, {"dispatchProductOrders": [i.to_json() for i in items]})
         if response.status_code != 200:
             self._raise_for(response)
-        trace = response.headers.get(TRACE_HEADER, "") or _body_trace(response)
+        body = json_body(response)
+        trace = response.headers.get(TRACE_HEADER, "") or str((body or {}).get("traceId", ""))
         try:
-            data = response.json()["data"]
+            data = body["data"]  # type: ignore[index]  # None (not JSON) is caught below as unreadable
             outcomes = {
                 str(pid): ItemOutcome(str(pid), True) for pid in data.get("successProductOrderIds") or []
             }
@@ -217,17 +219,6 @@ class CommerceClient:
         return found
 
 
-def _body_trace(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("traceId", "")) if isinstance(body, dict) else ""
-
-
-def _body_message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    return str(body.get("message", ""))[:300] if isinstance(body, dict) else ""
+def _body_message(response: httpx.Response, body: dict[str, Any] | None) -> str:
+    """NAVER's message in an error body; the start of the body when it is not JSON."""
+    return response.text[:200] if body is None else str(body.get("message", ""))[:300]

@@ -41,7 +41,7 @@ def practice_target(
         state.unlink(missing_ok=True)
     if state.exists():
         sandbox.load_state(state)
-    known = {pid for pid in sandbox.snapshot()["orders"]}
+    known = set(sandbox.snapshot()["orders"])
     seed = None
     if orders_csv is not None:
         sandbox.add_orders(o for o in load_orders_csv(orders_csv) if o.product_order_id not in known)

@@ -153,9 +153,11 @@ def formula_blanks(xml: bytes, columns: set[int], below: int) -> list[str]:
     return found
 
 
-def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
-    """Refuse a worksheet whose used rectangle the reader could not hold (a stray cell at XFD1048576)."""
-    last_row, last_col = sheet_extent(zf.read(part))
+def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> bool:
+    """Refuse a worksheet whose used rectangle the reader could not hold (a stray cell at XFD1048576). Returns
+    whether it holds formulas (so that `formula_blanks` need not read it again when it does not)."""
+    xml = zf.read(part)
+    last_row, last_col = sheet_extent(xml)
     if last_row * last_col > limits.max_cells:
         raise LimitBreach(
             "too_wide",
@@ -165,3 +167,4 @@ def check_sheet(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
         )
     if last_row > limits.max_rows + 100:  # a header and a notice above the rows are fine
         raise LimitBreach("too_many_rows", rows=last_row, limit=limits.max_rows)
+    return b"<f" in xml

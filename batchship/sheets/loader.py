@@ -169,13 +169,13 @@ def _load_workbook(
         names = [m.name for m in book.sheets_metadata if "Work" in str(m.typ)] or list(book.sheet_names)
         name = _pick_sheet(p, names, wanted)
         where = Msg.of("where.sheet", file=p.name, sheet=name)
+        part, formulas = "", False
         if package is not None:
-            check_sheet(package, ooxml.sheet_part(package, name), limits)  # before it allocates the range
+            part = ooxml.sheet_part(package, name)
+            formulas = check_sheet(package, part, limits)  # before it allocates the range
         header, rest = find_header(_numbered(book.get_sheet_by_name(name)), where)
-        if package is not None:
-            _refuse_unsaved_formulas(
-                package, ooxml.sheet_part(package, name), header.row, header.columns, where
-            )
+        if formulas and package is not None:  # read again only for a sheet that has formulas at all
+            _refuse_unsaved_formulas(package, part, header.row, header.columns, where)
         frame, last_column = collect(header, rest, where, limits)
     except SheetError:
         if package is not None:

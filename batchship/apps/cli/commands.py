@@ -86,14 +86,16 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
     from batchship.services.dispatch import Target
     from batchship.services.practice import practice_target
 
-    if getattr(args, "sandbox", False) and not args.dry_run:
-        with practice_target(_journal(args), args.sandbox_orders, reset=args.sandbox_reset) as target:
+    dry_run = getattr(args, "dry_run", False)  # reconcile has no --dry-run and no --sandbox-orders/-reset
+    if getattr(args, "sandbox", False) and not dry_run:
+        orders, reset = getattr(args, "sandbox_orders", None), getattr(args, "sandbox_reset", False)
+        with practice_target(_journal(args), orders, reset=reset) as target:
             print(t("run.sandbox", lang, url=target.base_url), file=out)
             if target.note is not None:
                 print(target.note.render(lang), file=out)
             yield target
         return
-    credentials = None if args.dry_run else load_credentials(args.config)
+    credentials = None if dry_run else load_credentials(args.config)
     if credentials is not None:
         secrets.extend(credentials.secrets())
     yield Target(base_url_from_env(args.base_url), credentials)
@@ -219,8 +221,6 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
     from batchship.services.dispatch.reconcile import settle_unknowns
 
     url = _journal(args)
-    # reconcile has none of these options: the practice store as it is (never reset, nothing added)
-    args.dry_run, args.sandbox_orders, args.sandbox_reset = False, None, False
     with _target(args, out, lang, secrets) as target:
         result = settle_unknowns(url, target, lang)
     words = {

@@ -87,6 +87,11 @@ class _Builder:
         p.add_argument("--sheet", dest="sheet_name", help=self.h("sheet"))
         p.add_argument("--password", help=self.h("password", env=PASSWORD_ENV))
         p.add_argument("--report", type=Path, metavar="PATH.json", help=self.h("report"))
+        self.batch(p)
+        self.limits(p)
+        self.common(p)
+
+    def batch(self, p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--batch-size",
             type=self.batch_size,
@@ -94,13 +99,16 @@ class _Builder:
             metavar="N",
             help=self.h("batch_size", max=MAX_BATCH),
         )
-        self.limits(p)
-        self.common(p)
+
+    def account(self, p: argparse.ArgumentParser) -> None:
+        """Which API, credentials and journal: shared by dispatch, watch and reconcile."""
+        p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
+        p.add_argument("--config", type=Path, help=self.h("config"))
+        p.add_argument("--journal", help=self.h("journal_path"))
 
     def send(self, p: argparse.ArgumentParser) -> None:
         """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
-        p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
-        p.add_argument("--config", type=Path, help=self.h("config"))
+        self.account(p)
         p.add_argument(
             "--rate-limit",
             type=self.positive,
@@ -108,7 +116,6 @@ class _Builder:
             metavar="N",
             help=self.h("rate_limit", rate=DEFAULT_RATE),
         )
-        p.add_argument("--journal", help=self.h("journal_path"))
 
     def limits(self, p: argparse.ArgumentParser) -> None:
         mb = DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)
@@ -138,9 +145,7 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     template.add_argument("-o", "--out", type=Path, help=b.h("template_out"))
     b.common(template)
     reconcile = b.command(sub, "reconcile")
-    reconcile.add_argument("--journal", help=b.h("journal_path"))
-    reconcile.add_argument("--config", type=Path, help=b.h("config"))
-    reconcile.add_argument("--base-url", help=b.h("base_url", url=DEFAULT_BASE_URL))
+    b.account(reconcile)
     reconcile.add_argument("--sandbox", action="store_true", help=b.h("sandbox_reconcile"))
     b.common(reconcile)
     history = b.command(sub, "history")
@@ -176,13 +181,7 @@ def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help=b.h("watch_dry_run"))
     p.add_argument("--log", type=Path, help=b.h("log"))
     b.send(p)
-    p.add_argument(
-        "--batch-size",
-        type=b.batch_size,
-        default=MAX_BATCH,
-        metavar="N",
-        help=b.h("batch_size", max=MAX_BATCH),
-    )
+    b.batch(p)
     p.add_argument("--sheet", dest="sheet_name", help=b.h("watch_sheet"))
     p.add_argument("--password", help=b.h("password", env=PASSWORD_ENV))
     _practice(b, p)

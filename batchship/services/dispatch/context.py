@@ -50,7 +50,7 @@ class RunContext:
     journal: JournalStore | None = None
     source: str = ""
     counters: Counters = field(default_factory=Counters)
-    #: Why the run stopped on its own (the journal failed), set by the request that met it.
+    #: Why the run stopped on its own (credentials refused, the journal failing), set where it was met.
     fatal: BatchshipError | None = None
 
     def fail(self, error: BatchshipError) -> None:

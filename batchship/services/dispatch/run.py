@@ -151,13 +151,13 @@ def _send(
 
 
 def _request(ctx: RunContext, batch: list[DispatchItem]) -> tuple[list[RowResult], Request]:
-    """One request in a worker thread. An AuthError stops the run here, at once, so that no queued request
-    starts after it."""
+    """One request in a worker thread. An AuthError stops the run here (`ctx.fail`), at once, so that no
+    queued request starts after it."""
     request = Request(ctx, batch)
     try:
         return request.run(), request
-    except AuthError:
-        ctx.stop.set()
+    except AuthError as exc:
+        ctx.fail(exc)
         raise
 
 
@@ -168,10 +168,10 @@ def _run_requests(
     concurrency: int,
     on_progress: ProgressFn,
 ) -> BatchshipError | None:
-    """Send every request, a few at once; an AuthError stops the run (what is in flight finishes)."""
+    """Send every request, a few at once; an AuthError or a failing journal stops the run (what is in flight
+    finishes); the error that stopped it is returned."""
     total = sum(len(b) for b in planned)
     done = refused = 0
-    fatal: BatchshipError | None = None
     on_progress(Progress("sending", total=total))
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="dispatch") as pool:
         futures = {pool.submit(_request, ctx, batch): batch for batch in planned}
@@ -179,14 +179,12 @@ def _run_requests(
             try:
                 results, request = future.result()
             except AuthError as exc:  # credentials or IP refused: nothing more can be sent
-                fatal = fatal or exc
                 results, request = (
                     [texts.not_sent(i, ctx.lang, reason=exc.msg) for i in futures[future]],
                     None,
                 )
-            why = fatal or ctx.fatal
-            if why is not None and request is not None and not request.steps:  # stopped before sending
-                results = [texts.not_sent(i, ctx.lang, reason=why.msg) for i in futures[future]]
+            if ctx.fatal is not None and request is not None and not request.steps:  # stopped before sending
+                results = [texts.not_sent(i, ctx.lang, reason=ctx.fatal.msg) for i in futures[future]]
             by_row.update({r.row: r for r in results})
             done += len(results)
             refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
@@ -202,4 +200,4 @@ def _run_requests(
                     rate_limited=ctx.client.rate_limited,
                 )
             )
-    return fatal or ctx.fatal
+    return ctx.fatal
