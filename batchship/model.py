@@ -82,7 +82,9 @@ class Report:
     result_file, retry_file: what was written; journal: where attempts were recorded; duration_s: wall time;
     errors: why a dispatch stopped before the end or its result copy could not be written (the report still
     says what happened to every row); result_rebuilt: the result copy was rebuilt through openpyxl (an .xls, or
-    an xlsx that could not be patched in place), so some of the original's formatting may be missing.
+    an xlsx that could not be patched in place), so some of the original's formatting may be missing;
+    run_id: the journal's id of this run (rows of later runs name it); notes: what is worth saying that
+    changed nothing (a journal a check could not read).
     """
 
     mode: Literal["check", "dispatch"]
@@ -100,6 +102,8 @@ class Report:
     duration_s: float = 0.0
     errors: list[Msg] = field(default_factory=list)
     result_rebuilt: bool = False
+    run_id: str = ""
+    notes: list[Msg] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows by status, every status present (0 when none)."""
@@ -123,14 +127,13 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0: every row is fine (valid in `check`; in `dispatch`, dispatched now or already before with the same
-        tracking number: the end state is the same); 1: some are not; 2: the run stopped on an error (`errors`)
+        """0: every row is fine (in `check` and a dry run: valid, or already dispatched with the same tracking
+        number; in `dispatch`, dispatched now or already before: the end state is the same); 1: some are not; 2: the run stopped on an error (`errors`)
         before any order went out (with some out: 1, so that what was done is never reported as nothing)."""
         if self.errors:
             return 1 if self.went_out() else 2
-        if self.mode == "check":
-            return 0 if all(r.status is Status.NOT_SENT for r in self.rows) else 1
-        return 0 if all(r.status in DONE for r in self.rows) else 1
+        fine = (Status.NOT_SENT, *DONE) if self.mode == "check" or self.dry_run else DONE
+        return 0 if all(r.status in fine for r in self.rows) else 1
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report."""
@@ -148,6 +151,8 @@ class Report:
             "result_rebuilt": self.result_rebuilt,
             "exit_code": self.exit_code,
             "errors": [e.render(self.lang) for e in self.errors],
+            "notes": [n.render(self.lang) for n in self.notes],
+            "run_id": self.run_id or None,
             "dry_run": self.dry_run,
             "batch_size": self.plan.batch_size,
             "requests_planned": self.plan.requests,

@@ -62,7 +62,9 @@ def run_sessions(folder: Path, commands: list[str]) -> list[str]:
 
 
 def normalise(text: str) -> str:
+    """What differs from run to run: the sandbox's port, seconds, run ids."""
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    text = re.sub(r"\b((?:실행 ID|run id)\s+|실행 |run )[0-9a-f]{8}\b", r"\1RUN", text)
     return re.sub(r"\d+\.\d초", "N초", text)
 
 

@@ -44,7 +44,7 @@ def test_check_prints_a_summary_and_exits_1_when_rows_are_invalid(mixed: Path, t
         "104120        1  송장 번호 미입력",
         "",
         "보낼 요청: 1건 (요청당 최대 30개)",
-        f"결과 파일  {tmp_path / '오늘발송.result.xlsx'}",
+        f"결과 파일  {tmp_path / '오늘발송.check.xlsx'}",
     ]
 
 

@@ -111,7 +111,7 @@ def test_env_base_url_and_dry_run_prints_a_sample_body(
     """BATCHSHIP_API_BASE_URL is honoured; --dry-run prints the first request body and calls nothing."""
     monkeypatch.setenv("BATCHSHIP_API_BASE_URL", sandbox.base_url)
     code, out, _ = cli("dispatch", str(make_sheet(tmp_path, 31)), "--dry-run", "--lang", "en")
-    assert code == 1  # rows not sent
+    assert code == 0  # every row passed the checks: a dry run with nothing wrong
     assert "Dry run: built 2 request(s) and sent nothing." in out
     assert '"productOrderId": "' + order_id(1) + '"' in out
     assert '"dispatchDate": "' in out
@@ -150,16 +150,23 @@ def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
 
 def test_practice_without_an_orders_file_knows_every_order_of_the_sheet(tmp_path: Path) -> None:
     """`dispatch --sandbox` alone: every order of the sheet exists as PAYED, so every valid row ships; a second
-    run finds them dispatched (the practice store keeps its state beside the journal)."""
+    run finds them dispatched (the practice store keeps its state beside the journal), and its result copy
+    takes a new name: the first run's 성공 copy stays."""
     sheet = make_sheet(tmp_path, 3)
     journal = tmp_path / "practice.sqlite3"
     code, _, err = cli("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
     assert code == 0, err
     assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["성공"] * 3
     assert (tmp_path / "practice.sandbox.json").is_file()
-    code, _, err = cli("dispatch", str(sheet), "--sandbox", "--journal", str(journal))
+    report = tmp_path / "r.json"
+    code, _, err = cli(
+        "dispatch", str(sheet), "--sandbox", "--journal", str(journal), "--report", str(report)
+    )
     assert code == 0, err
-    assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["이미처리"] * 3
+    second = Path(json.loads(report.read_text(encoding="utf-8"))["result_file"])
+    assert second.parent == tmp_path and second.name.startswith("발송.result.2") and second.suffix == ".xlsx"
+    assert [r[5] for r in read_rows(second)[1:]] == ["이미처리"] * 3
+    assert [r[5] for r in read_rows(tmp_path / "발송.result.xlsx")[1:]] == ["성공"] * 3
 
 
 @pytest.mark.parametrize(

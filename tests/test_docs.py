@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from batchship.apps.cli import main
+from tests.ko_sessions import normalise
 
 ROOT = Path(__file__).parent.parent
 README = ROOT / "README.md"
@@ -68,8 +69,7 @@ def test_readme_demo_session_is_real(tmp_path: Path) -> None:
     assert code == 1
 
     def norm(text: str, paths: dict[str, str]) -> list[str]:
-        text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
-        text = re.sub(r"\d+\.\d초", "N초", text)
+        text = normalise(text)
         for path, option in paths.items():
             text = text.replace(path, option.upper())
         return text.splitlines()

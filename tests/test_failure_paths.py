@@ -33,7 +33,7 @@ def test_output_piped_into_a_reader_that_leaves_breaks_nothing(tmp_path: Path) -
     err = proc.communicate(timeout=60)[1].decode()
     assert proc.returncode == 0, err
     assert err == ""
-    assert len(read_rows(tmp_path / "s.result.xlsx")) == 400
+    assert len(read_rows(tmp_path / "s.check.xlsx")) == 400
 
 
 def test_dispatch_whose_reader_leaves_still_sends_every_row(tmp_path: Path, sandbox_of) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +127,7 @@ def test_a_report_that_cannot_be_written_still_shows_the_summary(tmp_path: Path)
     code, out, err = cli("check", str(sheet), "--report", str(tmp_path / "afile" / "r.json"))
     assert code == 2
     assert "보고서 파일을 쓸 수 없습니다" in err and "같은 이름의 파일이 이미 있음" in err
-    assert "통과" in out and "s.result.xlsx" in out
+    assert "통과" in out and "s.check.xlsx" in out
 
 
 def test_the_report_is_written_on_exit_2_too(tmp_path: Path) -> None:
@@ -173,19 +173,19 @@ LONG = "발" * 82  # 246 bytes: with `.xlsx`, a legal name of 251 bytes
 
 
 def test_a_long_legal_file_name_gets_shortened_result_names(tmp_path: Path) -> None:
-    """`<name>.result.xlsx` would be 258 bytes: the derived names are shortened (extension kept, a unique mark
+    """`<name>.check.xlsx` would be 257 bytes: the derived names are shortened (extension kept, a unique mark
     added)."""
     sheet = orders_sheet(tmp_path / f"{LONG}.xlsx", 2, date="")
     code, _, err = cli("check", str(sheet))
     assert code == 0, err
-    (result,) = [p for p in tmp_path.iterdir() if p.name.endswith(".result.xlsx")]
+    (result,) = [p for p in tmp_path.iterdir() if p.name.endswith(".check.xlsx")]
     assert len(result.name.encode()) <= 255 and result.name.startswith("발" * 70) and "~" in result.name
     assert [p.name for p in tmp_path.glob(".*")] == []
 
 
 def test_temporary_files_a_killed_run_left_are_removed_by_the_next_run(tmp_path: Path) -> None:
     sheet = orders_sheet(tmp_path / "s.xlsx", 2, date="")
-    stale = [tmp_path / ".s.result.xlsx.deadbeef.tmp", tmp_path / ".s.result.xlsx.0a1b2c3d.tmp"]
+    stale = [tmp_path / ".s.check.xlsx.deadbeef.tmp", tmp_path / ".s.check.xlsx.0a1b2c3d.tmp"]
     for path in stale:
         path.write_bytes(b"left by a killed run")
     other = tmp_path / ".someone-else.tmp"
@@ -210,7 +210,7 @@ def test_a_long_legal_file_name_does_not_wedge_the_watcher(tmp_path: Path) -> No
     assert [e.kind for e in events] == ["processed"]
     assert [p.name for p in (inbox / "done").iterdir()] == [f"{LONG}.xlsx"]
     written = sorted(p.name.rsplit("~", 1)[-1] for p in (inbox / "results").iterdir() if "~" in p.name)
-    assert [w[8:] for w in written] == [".report.json", ".result.xlsx"]
+    assert [w[8:] for w in written] == [".check.xlsx", ".report.json"]
 
 
 def test_one_order_number_repeated_down_a_sheet_gets_a_short_message(tmp_path: Path) -> None:
@@ -230,7 +230,7 @@ def test_one_order_number_repeated_down_a_sheet_gets_a_short_message(tmp_path: P
     )
     english = run_check(sheet, SheetOptions(lang="en"), out=tmp_path / "en.xlsx")
     assert "(rows 2, 3, 4 and 4,997 more)" in english.rows[-1].message
-    assert max(len(str(r[7])) for r in read_rows(tmp_path / "dup.result.xlsx")[1:]) < 200
+    assert max(len(str(r[7])) for r in read_rows(tmp_path / "dup.check.xlsx")[1:]) < 200
 
 
 INJECTIONS = [
@@ -281,7 +281,7 @@ def test_no_result_or_retry_cell_is_ever_a_live_formula(tmp_path: Path, kind: st
         assert _formulas(name) == []
     code, _, err = cli("check", str(name))
     assert code == 1, err
-    result = tmp_path / '=HYPERLINK("x","y").result.xlsx'
+    result = tmp_path / '=HYPERLINK("x","y").check.xlsx'
     assert _formulas(result) == []
     assert {r[0] for r in read_rows(result, "요약") if r[0]} >= {"파일"} and any(
         '=HYPERLINK("x","y")' in str(v) for r in read_rows(result, "요약") for v in r
@@ -331,7 +331,7 @@ def test_a_sheet_reaching_the_last_column_is_refused_before_anything_is_sent(tmp
         code, _, err = cli("check", str(path))
         if fits:
             assert code == 0, err
-            assert read_rows(tmp_path / f"wide-{last}.result.xlsx")[0][-3:] == (
+            assert read_rows(tmp_path / f"wide-{last}.check.xlsx")[0][-3:] == (
                 "처리결과",
                 "오류코드",
                 "오류메시지",
@@ -375,7 +375,7 @@ def test_a_prefixed_worksheet_is_read_and_its_result_rebuilt_and_says_so(tmp_pat
     assert code == 0, err
     assert "호환 방식으로 새로 만들었습니다" in out
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["result_rebuilt"] is True
-    result = tmp_path / "prefixed.result.xlsx"
+    result = tmp_path / "prefixed.check.xlsx"
     assert [r[5] for r in read_rows(result)[1:]] == ["검사 통과", "검사 통과"]
     facts = {r[0]: r[1] for r in read_rows(result, "요약") if r[0]}
     assert facts["작성 방식"].startswith("호환 방식으로 새로 만듦")

@@ -18,7 +18,7 @@ def test_check_says_the_same_word_in_the_terminal_the_sheet_and_the_summary(tmp_
     code, out, _ = cli("check", str(sheet))
     assert code == 1
     assert any(line.split() == ["검사", "통과", "1"] for line in out.splitlines()), out
-    result = tmp_path / "s.result.xlsx"
+    result = tmp_path / "s.check.xlsx"
     assert [r[5] for r in read_rows(result)[1:]] == ["검사 통과", "검증오류"]
     summary = {r[0]: r[1] for r in read_rows(result, "요약") if r[0]}
     assert summary["검사 통과"] == 1 and "미전송" not in summary
@@ -206,9 +206,9 @@ def test_excel_tab_separated_text_is_read_like_csv(tmp_path: Path) -> None:
         code, out, err = cli("check", str(tmp_path / name))
         assert code == 1, err
         assert "주문 2행" in out
-    result = (tmp_path / "탭.result.txt").read_bytes()
+    result = (tmp_path / "탭.check.txt").read_bytes()
     assert result.startswith(b"\xff\xfe") and "\t검사 통과\t" in result.decode("utf-16")
-    assert "\t검증오류\t104119\t" in (tmp_path / "탭.result.tsv").read_text(encoding="utf-8")
+    assert "\t검증오류\t104119\t" in (tmp_path / "탭.check.tsv").read_text(encoding="utf-8")
 
 
 def test_a_tracking_number_in_scientific_notation_gets_the_excel_hint(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_a_tracking_number_in_scientific_notation_gets_the_excel_hint(tmp_path: 
     sheet = write_csv(tmp_path / "s.csv", rows)
     code, _, _ = cli("check", str(sheet))
     assert code == 1
-    result = read_rows_csv(tmp_path / "s.result.csv")
+    result = read_rows_csv(tmp_path / "s.check.csv")
     assert [(r[6], r[7]) for r in result[1:]] == [
         (
             "BS301",
@@ -250,7 +250,7 @@ def test_a_refusal_message_does_not_repeat_itself() -> None:
     """NAVER's message often starts with what the code means: it is said once, NAVER's extra words kept."""
     from batchship.domain.plan import DispatchItem
     from batchship.model import Status
-    from batchship.services.dispatch.texts import refused
+    from batchship.services.texts import refused
 
     item = DispatchItem(2, order_id(1), "DELIVERY", "CJGLS", "6000000001", "2024-05-05T10:00:00.000+09:00")
     row = refused(item, "104442", "상품 주문 상태 확인 필요(DELIVERING)", "ko")
@@ -395,16 +395,16 @@ def test_a_result_file_fed_back_replaces_its_old_summary(tmp_path: Path) -> None
     for kind, writer in (("xlsx", write_xlsx), ("xls", write_xls)):
         sheet = writer(tmp_path / f"s.{kind}", rows)
         assert cli("check", str(sheet))[0] == 1
-        first = tmp_path / "s.result.xlsx"
+        first = tmp_path / "s.check.xlsx"
         fixed = tmp_path / f"again-{kind}.xlsx"
         fixed.write_bytes(first.read_bytes())
         code, _, err = cli("check", str(fixed), "--lang", "en")
         assert code == 1, err
-        wb = openpyxl.load_workbook(tmp_path / f"again-{kind}.result.xlsx")
+        wb = openpyxl.load_workbook(tmp_path / f"again-{kind}.check.xlsx")
         assert [n for n in wb.sheetnames if n.startswith(("요약", "Summary"))] in (["요약"], ["Summary"]), (
             wb.sheetnames
         )
         summary = {
-            r[0]: r[1] for r in read_rows(tmp_path / f"again-{kind}.result.xlsx", wb.sheetnames[-1]) if r[0]
+            r[0]: r[1] for r in read_rows(tmp_path / f"again-{kind}.check.xlsx", wb.sheetnames[-1]) if r[0]
         }
         assert summary.get("file") == f"again-{kind}.xlsx", summary

@@ -18,8 +18,9 @@ from batchship.model import RowResult, Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.retry import RetryPolicy
 from batchship.services.dispatch.context import RunContext
-from batchship.services.dispatch.reconcile import reconcile_journal, screen
+from batchship.services.dispatch.reconcile import reconcile_journal
 from batchship.services.dispatch.request import Request, Step
+from batchship.services.known import screen
 from tests.conftest import CREDS, HEADER, order_id, read_rows, run_job, write_xlsx
 from tests.naver_script import Answer, Naver, error, ok, ok_token, order
 

@@ -51,8 +51,8 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     report = run_check(src, now=NOW)
     sheet = load_sheet(src)
-    out = default_result_path(src)
-    assert report.result_file == out == tmp_path / "오늘발송.result.xlsx"
+    out = default_result_path(src, "check")
+    assert report.result_file == out == tmp_path / "오늘발송.check.xlsx"
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -107,7 +107,7 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
     """요약: how it was run, counts by result, counts by error code with meanings, and a bar chart of results."""
     src = _rich_workbook(tmp_path / "오늘발송.xlsx")
     run_check(src, now=NOW)
-    wb = openpyxl.load_workbook(default_result_path(src))
+    wb = openpyxl.load_workbook(default_result_path(src, "check"))
     assert wb.sheetnames == ["발주발송관리", "메모", "요약"]
     summary = wb["요약"]
     cells = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
@@ -121,7 +121,7 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
     (chart,) = summary._charts
     assert type(chart).__name__ == "BarChart"
     series = chart.series[0]
-    assert series.val.numRef.f == "'요약'!$B$11:$B$16"
+    assert series.val.numRef.f == "'요약'!$B$12:$B$17"
     assert [p.v for p in series.cat.strRef.strCache.pt] == [
         "성공",
         "실패",
@@ -136,7 +136,7 @@ def test_summary_sheet_also_for_legacy_xls_input(tmp_path: Path) -> None:
     """The openpyxl path (.xls in, .xlsx out) writes the same 요약 sheet, chart and auto-filter."""
     src = write_xls(tmp_path / "s.xls", [HEADER[:4], [order_id(1), "택배", "CJ대한통운", "123456789012"]])
     run_check(src, SheetOptions(lang="en"), now=NOW)
-    wb = openpyxl.load_workbook(tmp_path / "s.result.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "s.check.xlsx")
     assert wb.sheetnames == ["발송처리", "summary"]
     assert wb["발송처리"].auto_filter.ref == "A1:G2"
     assert len(wb["summary"]._charts) == 1
@@ -147,7 +147,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
     """Running check on a result file rewrites its result columns instead of appending new ones."""
     src = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", "CJ택배", "123456789012"]])
     run_check(src, now=NOW)
-    first = default_result_path(src)
+    first = default_result_path(src, "check")
     fixed = tmp_path / "fixed.xlsx"
     wb = openpyxl.load_workbook(first)
     ws = wb.active
@@ -156,7 +156,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
     ws["F2"] = "처리결과"  # header cells stay; a stale verdict stays until rewritten
     wb.save(fixed)
     report = run_check(fixed, SheetOptions(lang="en"), now=NOW)
-    rows = read_rows(default_result_path(fixed))
+    rows = read_rows(default_result_path(fixed, "check"))
     assert rows[0] == (
         "상품주문번호",
         "배송방법",
@@ -214,7 +214,7 @@ def test_csv_with_bom_keeps_its_bom(tmp_path: Path) -> None:
     """'CSV UTF-8' from Korean Excel (BOM) is answered in kind."""
     src = write_csv(tmp_path / "s.csv", [HEADER, [order_id(1), "택배", "롯데", "123456789012", ""]], bom=True)
     run_check(src, now=NOW)
-    data = default_result_path(src).read_bytes()
+    data = default_result_path(src, "check").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert "검사 통과" in data.decode("utf-8-sig")
 
@@ -227,8 +227,8 @@ def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
         extra_sheets={"기타": [["남겨 둠"]]},
     )
     report = run_check(src, now=NOW)
-    assert report.result_file == tmp_path / "s.result.xlsx"
-    rows = read_rows(tmp_path / "s.result.xlsx", "발송처리")
+    assert report.result_file == tmp_path / "s.check.xlsx"
+    rows = read_rows(tmp_path / "s.check.xlsx", "발송처리")
     assert rows[1] == (
         order_id(1),
         "택배",
@@ -238,7 +238,7 @@ def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
         None,
         "검사 통과: 전송할 수 있습니다.",
     )
-    assert read_rows(tmp_path / "s.result.xlsx", "기타") == [("남겨 둠",)]
+    assert read_rows(tmp_path / "s.check.xlsx", "기타") == [("남겨 둠",)]
 
 
 def test_protected_input_gives_a_protected_result(tmp_path: Path) -> None:
@@ -246,7 +246,7 @@ def test_protected_input_gives_a_protected_result(tmp_path: Path) -> None:
     plain = write_xlsx(tmp_path / "plain.xlsx", [HEADER, [order_id(1), "택배", "CJ", "123456789012"]])
     src = encrypt(plain, tmp_path / "locked.xlsx", "pw-1234")
     run_check(src, SheetOptions(password="pw-1234"), now=NOW)
-    out = default_result_path(src)
+    out = default_result_path(src, "check")
     assert out.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # an encrypted (OLE) container
     assert read_rows(out, password="pw-1234")[1][5] == "검사 통과"
 
@@ -282,11 +282,11 @@ def test_unusual_worksheet_xml_rows_without_numbers_spans_and_styled_cells_beyon
     _replace_part(src, "xl/worksheets/sheet1.xml", sheet_xml.encode())
     report = run_check(src, now=NOW)
     assert [r.row for r in report.rows] == [2, 4]
-    rows = read_rows(default_result_path(src))
+    rows = read_rows(default_result_path(src, "check"))
     assert rows[0][:6] == ("상품주문번호", "택배사", "송장번호", "처리결과", "오류코드", "오류메시지")
     assert rows[1][3:5] == ("검사 통과", None)
     assert rows[3][3:5] == ("검증오류", "104120")
-    with zipfile.ZipFile(default_result_path(src)) as zf:
+    with zipfile.ZipFile(default_result_path(src, "check")) as zf:
         xml = zf.read("xl/worksheets/sheet1.xml").decode()
     assert "spans=" not in xml.split('<row r="3"')[0]
     assert xml.index('r="F2"') < xml.index('r="H2"')  # inserted before the styled cell, not after

@@ -160,8 +160,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "the shipping sheet (.xlsx, .xlsm, .xls or .csv)",
     },
     "help.out": {
-        "ko": "결과 사본을 쓸 곳(기본: <이름>.result.xlsx)",
-        "en": "where to write the result copy (default: <name>.result.xlsx)",
+        "ko": "결과 사본을 쓸 곳. 있는 파일은 바꿔 씁니다(기본: <이름>.result.xlsx, 검사와 미리보기는 <이름>.check.xlsx; "
+        "이미 있으면 시각을 붙인 새 이름)",
+        "en": "where to write the result copy; a file there is replaced (default: <name>.result.xlsx, for check "
+        "and dry runs <name>.check.xlsx; when taken, a new name with the time)",
     },
     "help.sheet": {
         "ko": "읽을 워크시트(기본: 발송처리/발주발송관리/첫 시트)",
@@ -210,6 +212,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "help.sandbox_flag": {
         "ko": "로컬 샌드박스를 시작해 시트의 주문을 넣고 그곳으로 발송합니다(인증 정보 불필요)",
         "en": "start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
+    },
+    "help.check_journal": {
+        "ko": "이미 발송한 주문을 찾아볼 저널(읽기만 합니다. 기본: $BATCHSHIP_JOURNAL 또는 "
+        "~/.local/state/batchship/journal.sqlite3)",
+        "en": "the journal to look for orders already dispatched (only read; default: $BATCHSHIP_JOURNAL or "
+        "~/.local/state/batchship/journal.sqlite3)",
+    },
+    "help.check_config": {
+        "ko": "client_id가 든 TOML 파일: 그 계정의 발송 기록만 봅니다(없으면 환경 변수, 그것도 없으면 연습 스토어를 뺀 "
+        "모든 계정)",
+        "en": "TOML file with client_id: only that account's dispatches are looked at (else the environment, else "
+        "every account but the practice store)",
+    },
+    "help.check_sandbox": {
+        "ko": "연습 스토어(--sandbox)로 보낸 기록과 비교합니다",
+        "en": "look at what was sent to the practice store (--sandbox)",
     },
     "help.sandbox_reconcile": {
         "ko": "NAVER 대신 연습 스토어(저널 옆에 저장된 상태)에서 조회합니다",

@@ -195,6 +195,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Could not build the result file {path} ({error}). Open the original in Excel, save it as a new "
         "file and run again.",
     },
+    "file.no_free_name": {
+        "ko": "{path} 옆에 쓸 수 있는 이름이 없습니다(같은 이름의 파일이 너무 많습니다). 오래된 결과 파일을 정리하거나 "
+        "--out으로 저장할 곳을 정하세요.",
+        "en": "No free name beside {path} (too many files of that name). Tidy away old result files or choose "
+        "where to save with --out.",
+    },
     "file.write_failed": {
         "ko": "결과 파일을 쓸 수 없습니다: {path} ({reason}). 폴더가 있는지, 파일이 엑셀에서 열려 있지 않은지 확인하세요.",
         "en": "Cannot write the result file {path} ({reason}). Check that the folder exists "

@@ -197,19 +197,21 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Dry run: passed the checks, not sent.",
     },
     "dispatch.already": {
-        "ko": "{date}에 이미 발송 처리한 주문입니다({what}). 다시 보내지 않았습니다.",
-        "en": "Already dispatched on {date} ({what}); not sent again.",
+        "ko": "{date}에 이미 발송 처리한 주문입니다({new}, {by}). 다시 보내지 않습니다.",
+        "en": "Already dispatched on {date} ({new}, {by}); not sent again.",
     },
     "dispatch.already_at_naver": {
         "ko": "NAVER에 이미 같은 택배사와 송장번호로 발송 처리되어 있습니다({what}). 다시 보내지 않았습니다.",
         "en": "NAVER already shows this order dispatched with the same courier and tracking number ({what}).",
     },
     "dispatch.BS501": {
-        "ko": "이 주문은 {date}에 {old}(으)로 이미 발송 처리되었습니다. 시트의 {new}와(과) 다릅니다. 발송 후 송장 수정은 스마트스토어 "
-        "판매자센터에서 하세요.",
-        "en": "This order was already dispatched on {date} with {old}, but the sheet says {new}. "
+        "ko": "이 주문은 {date}에 {old}(으)로 이미 발송 처리되었습니다({by}). 시트의 {new}와(과) 다릅니다. 발송 후 송장 "
+        "수정은 스마트스토어 판매자센터에서 하세요.",
+        "en": "This order was already dispatched on {date} with {old} ({by}), but the sheet says {new}. "
         "Correct a dispatched order's tracking number in Seller Center.",
     },
+    "known.by_run": {"ko": "실행 {run}, {file}", "en": "run {run}, {file}"},
+    "known.by_run_row": {"ko": "실행 {run}, {file} {row}행", "en": "run {run}, {file} row {row}"},
     "dispatch.unsettled": {
         "ko": "이전 실행에서 발송 여부를 확인하지 못한 주문입니다({seen}). 스마트스토어에서 확인하기 전에는 보내지 않습니다.",
         "en": "An earlier run could not confirm whether this order was dispatched ({seen}). "

@@ -33,6 +33,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "summary.title": {"ko": "batchship 처리 요약", "en": "batchship run summary"},
     "summary.file": {"ko": "파일", "en": "file"},
     "summary.sheet": {"ko": "시트", "en": "sheet"},
+    "known.unreadable": {
+        "ko": "저널을 읽지 못해 이미 발송한 주문인지는 확인하지 않았습니다: {path} ({reason}).",
+        "en": "Could not read the journal, so orders were not checked against earlier runs: {path} ({reason}).",
+    },
+    "summary.run": {"ko": "실행 ID", "en": "run id"},
     "summary.when": {"ko": "실행 시각", "en": "run at"},
     "summary.mode": {"ko": "방식", "en": "mode"},
     "summary.target": {"ko": "보낸 곳", "en": "sent to"},

@@ -27,6 +27,7 @@ __all__ = [
     "default_url",
     "journal_path",
     "open_journal",
+    "read_journal",
 ]
 
 
@@ -54,3 +55,16 @@ def open_journal(url: str | os.PathLike[str], account: str) -> JournalStore:
     from batchship.journal.sqlite import SqliteJournal
 
     return SqliteJournal(journal_path(os.fspath(url)), account)
+
+
+def read_journal(
+    url: str | os.PathLike[str], account: str = "", exclude: tuple[str, ...] = ()
+) -> JournalStore | None:
+    """The journal at `url` opened read-only (check and dry run look without recording), or None when there is
+    none yet. `account`: whose attempts to read; "" for every account but those in `exclude`."""
+    from batchship.journal.sqlite import SqliteJournal
+
+    path = journal_path(os.fspath(url))
+    if not path.exists():
+        return None
+    return SqliteJournal(path, account, read_only=True, exclude=exclude)

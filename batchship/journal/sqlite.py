@@ -16,6 +16,7 @@ import io
 import sqlite3
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -79,14 +80,22 @@ class SqliteJournal:
     #: How long to wait for another program holding the database (a DB browser, a backup) before giving up.
     busy_timeout_s: float = 60.0
 
-    def __init__(self, path: Path, account: str) -> None:
+    def __init__(
+        self, path: Path, account: str, *, read_only: bool = False, exclude: Sequence[str] = ()
+    ) -> None:
+        """`account`: whose attempts the store reads and writes; a read-only store may have none (""), and then
+        reads every account's but those in `exclude`."""
         self.path = path
         self.location = str(path)
         self.account = account
         self.run_id = uuid.uuid4().hex
+        self._exclude = tuple(exclude)
         self._lock = threading.Lock()
         self._run_lock = RunLock(path.with_name(path.name + ".lock"))
         try:
+            if read_only:
+                self._db = self._open_read_only(path)
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
@@ -96,6 +105,26 @@ class SqliteJournal:
             self._retry_locked(self._migrate)
         except (sqlite3.Error, OSError) as exc:
             raise JournalError(Msg.of("journal.open_failed", path=path, reason=_reason(exc))) from exc
+
+    def _open_read_only(self, path: Path) -> sqlite3.Connection:
+        """A connection that cannot write (check and dry run look, they never record), refusing a journal newer
+        than this batchship."""
+        uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+        db = sqlite3.connect(
+            uri, uri=True, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise JournalError(Msg.of("journal.newer", path=path, version=version))
+        return db
+
+    def _scope(self) -> tuple[str, list[object]]:
+        """The SQL condition (and its values) that picks this store's accounts."""
+        if self.account or not self._exclude:
+            return ("account = ?", [self.account]) if self.account else ("1 = 1", [])
+        return f"account NOT IN ({','.join('?' * len(self._exclude))})", list(self._exclude)
 
     def _retry_locked(self, step: Callable[[], object]) -> None:
         """Run `step`, waiting while another process holds the database (switching to WAL and creating the
@@ -215,9 +244,10 @@ class SqliteJournal:
 
     def unsettled(self) -> list[Attempt]:
         """Attempts of this account whose outcome is not known: pending (a run died) or unknown."""
+        scope, values = self._scope()
         return self._rows(
-            f"SELECT {_COLUMNS} FROM attempts WHERE account = ? AND state IN ('pending', 'unknown') ORDER BY id",
-            (self.account,),
+            f"SELECT {_COLUMNS} FROM attempts WHERE {scope} AND state IN ('pending', 'unknown') ORDER BY id",
+            values,
         )
 
     def _for_orders(self, product_order_ids: Sequence[str], condition: str = "") -> Iterator[Attempt]:
@@ -225,10 +255,11 @@ class SqliteJournal:
         for start in range(0, len(product_order_ids), 500):
             chunk = list(product_order_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
+            scope, values = self._scope()
             yield from self._rows(
-                f"SELECT {_COLUMNS} FROM attempts WHERE account = ?{condition}"
+                f"SELECT {_COLUMNS} FROM attempts WHERE {scope}{condition}"
                 f" AND product_order_id IN ({marks}) ORDER BY id",
-                (self.account, *chunk),
+                (*values, *chunk),
             )
 
     def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:

@@ -63,3 +63,17 @@ def load_credentials(config: Path | None = None, env: Mapping[str, str] | None =
     if missing:
         raise ConfigError(Msg.of("config.no_credentials", missing=", ".join(missing)))
     return Credentials(client_id, secret, env.get(ACCOUNT_ID_ENV, "").strip() or None)
+
+
+def configured_account(config: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """The journal's account key of the configured credentials (`config`, else the environment), or None when
+    none are configured; no secret is needed, so `check` can tell whose dispatches to look at."""
+    env = os.environ if env is None else env
+    if config is not None:
+        values = load_config_file(config)
+        client_id, account = values.get("client_id", "").strip(), values.get("account_id", "").strip()
+    else:
+        client_id, account = env.get(CLIENT_ID_ENV, "").strip(), env.get(ACCOUNT_ID_ENV, "").strip()
+    if not client_id:
+        return None
+    return Credentials(client_id, "", account or None).account_key

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -40,7 +40,7 @@ class SummaryTable:
 
 
 FACTS_ROW: Final = 3
-STATUS_ROW: Final = 10  # header; statuses follow
+STATUS_ROW: Final = 11  # header; statuses follow (facts take rows 3-9)
 CODES_GAP: Final = 2
 
 
@@ -173,19 +173,30 @@ def _free(names: set[str], pattern: str) -> tuple[int, str]:
     return n, pattern.format(n)
 
 
-def _earlier_summary(
-    zf: zipfile.ZipFile, read: Callable[[str], str], summary: SummaryTable
+def find_summary(
+    zf: zipfile.ZipFile, names: Iterable[str], titles: Iterable[str], read: Callable[[str], str] | None = None
 ) -> tuple[str, str] | None:
-    """(sheet name, part) of a summary sheet of batchship's already in the workbook (its title in A1)."""
-    for name in dict.fromkeys((summary.labels.get("sheet_name", "요약"), *summary.earlier_names)):
+    """(sheet name, part) of a summary sheet of batchship's in the workbook: a sheet of one of these `names`
+    with one of these `titles` in A1 (as batchship writes it: an inline string)."""
+    read = read or (lambda part: zf.read(part).decode("utf-8", errors="replace"))
+    wanted = [f">{xml_text(title)}</t>" for title in titles]
+    for name in dict.fromkeys(names):
         try:
             part = sheet_part(zf, name)
             head = read(part)[:4000]
         except (XlsxError, KeyError):
             continue
-        if any(f">{xml_text(title)}</t>" in head for title in summary.earlier_titles):
+        if any(title in head for title in wanted):
             return name, part
     return None
+
+
+def _earlier_summary(
+    zf: zipfile.ZipFile, read: Callable[[str], str], summary: SummaryTable
+) -> tuple[str, str] | None:
+    """(sheet name, part) of a summary sheet of batchship's already in the workbook (its title in A1)."""
+    names = (summary.labels.get("sheet_name", "요약"), *summary.earlier_names)
+    return find_summary(zf, names, summary.earlier_titles, read)
 
 
 def _rewrite_earlier(

@@ -9,11 +9,13 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
 from batchship.errors import OutputError
 from batchship.i18n import Msg, os_reason
+from batchship.timefmt import now_kst
 
 
 def _read_umask() -> int:
@@ -40,12 +42,55 @@ def fit_name(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
     return short + mark + tail
 
 
-def default_result_path(source: Path) -> Path:
-    """`<name>.result.xlsx` beside the input (the input's own suffix for a text sheet, `.xlsm` for a macro
-    workbook), shortened if the name would be too long."""
+def default_result_path(source: Path, kind: str = "result") -> Path:
+    """`<name>.result.xlsx` beside the input (`<name>.check.xlsx` for a check or a dry run: `kind`), with the
+    input's own suffix for a text sheet and `.xlsm` for a macro workbook, shortened if the name would be too
+    long."""
     suffix = source.suffix.lower()
     new_suffix = suffix if suffix in (".csv", ".tsv", ".txt", ".xlsm") else ".xlsx"
-    return source.with_name(fit_name(source.stem, f".result{new_suffix}"))
+    return source.with_name(fit_name(source.stem, f".{kind}{new_suffix}"))
+
+
+#: How many stamped names to try beside a taken one (`.<stamp>`, `.<stamp>-1`, ...) before giving up.
+_MAX_STAMPED: Final = 1000
+
+
+def stamped_names(path: Path) -> Iterator[Path]:
+    """`path`, then the names to use when it is taken: `<name>.<YYYYmmdd-HHMMSS>[-n].<ext>` (KST), shortened to
+    fit, every one different."""
+    yield path
+    stamp = now_kst().strftime("%Y%m%d-%H%M%S")
+    for n in range(_MAX_STAMPED):
+        extra = f"-{n}" if n else ""
+        yield path.with_name(fit_name(path.stem, f".{stamp}{extra}{path.suffix}"))
+
+
+def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None = None) -> Path:
+    """Write `data` at `out`; when a file is already there that may not be replaced (`may_replace(out)` is not
+    true), beside it under the first free stamped name. A name is claimed (created exclusively) before the data
+    goes in, so two runs finishing at once never take the same one, and one never replaces the other's."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+    for candidate in stamped_names(out):
+        if candidate == out and may_replace is not None and candidate.exists() and may_replace(candidate):
+            atomic_write(candidate, data)
+            return candidate
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(Msg.of("file.write_failed", path=candidate, reason=os_reason(exc))) from exc
+        try:
+            atomic_write(candidate, data)
+        except OutputError:
+            with contextlib.suppress(OSError):
+                candidate.unlink()  # the empty name claimed above
+            raise
+        return candidate
+    raise OutputError(Msg.of("file.no_free_name", path=out))
 
 
 #: `<base>.result[.<stamp>].<ext>`: a result copy's name (the stamp when the watcher kept an earlier one).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,7 +22,7 @@ from batchship.model import DONE, Report, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
 from batchship.ooxml.summary_sheet import FACTS_ROW, STATUS_ROW, SummaryTable, filter_ref, layout
-from batchship.output.paths import atomic_write, retry_path
+from batchship.output.paths import retry_path, write_new
 from batchship.output.summary import display_width, summarise
 from batchship.sheets.csvfile import decode_csv
 from batchship.sheets.table import Sheet
@@ -60,10 +61,14 @@ def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
     return out
 
 
-def write_result(sheet: Sheet, report: Report, out: Path) -> None:
-    """Write the result copy of `sheet` with `report`'s verdicts to `out`, atomically. An xlsx is patched in
-    place; when that cannot be done (and for .xls), the copy is rebuilt through openpyxl, and
-    `report.result_rebuilt` and the 요약 sheet say so. Any failure is an OutputError."""
+def write_result(
+    sheet: Sheet, report: Report, out: Path, may_replace: Callable[[Path], bool] | None = None
+) -> Path:
+    """Write the result copy of `sheet` with `report`'s verdicts to `out`, atomically, and return where it went:
+    a file already at `out` is replaced only when `may_replace(out)` says so, else the copy takes a stamped name
+    beside it (see `write_new`). An xlsx is patched in place; when that cannot be done (and for .xls), the copy
+    is rebuilt through openpyxl, and `report.result_rebuilt` and the 요약 sheet say so. Any failure is an
+    OutputError."""
     if out.resolve() == sheet.path.resolve():
         raise OutputError(Msg.of("file.out_is_input", path=out))
     new = NewCells(
@@ -82,7 +87,7 @@ def write_result(sheet: Sheet, report: Report, out: Path) -> None:
         raise
     except Exception as exc:  # openpyxl, msoffcrypto: whatever they raise, the caller gets one kind of error
         raise OutputError(Msg.of("file.result_failed", path=out, error=type(exc).__name__)) from exc
-    atomic_write(out, data)
+    return write_new(out, data, may_replace)
 
 
 def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
@@ -293,9 +298,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
     _fit_widths(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
-    target = retry_path(out, sheet.path)
-    atomic_write(target, buffer.getvalue())
-    return target
+    return write_new(retry_path(out, sheet.path), buffer.getvalue())
 
 
 def _fit_widths(ws: Any, least: int = 10, most: int = 60) -> None:

@@ -40,6 +40,8 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
         (t("summary.target", lang), target_label(report, lang)),
         (t("summary.rows", lang), str(len(report.rows))),
     ]
+    if report.run_id:
+        facts.append((t("summary.run", lang), report.run_id[:8]))
     counts = report.counts()
     statuses = [(report.label(s), counts[s.value]) for s in Status]
     codes = [(code, code_meaning(code, lang), n) for code, n in report.error_codes().items()]
@@ -121,6 +123,7 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
         (t("text.result", lang), str(report.result_file or "")),
         (t("text.retry", lang), str(report.retry_file or "")),
         (t("text.journal", lang), report.journal or ""),
+        (t("summary.run", lang), report.run_id[:8]),
         *[(t(f"text.{k}", lang), v) for k, v in (paths or {}).items()],
     ]
     written = [(label, path) for label, path in written if path]

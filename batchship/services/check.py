@@ -1,4 +1,5 @@
-"""`check`: load a sheet, check every row, plan the requests, write the verdict onto a copy. No network."""
+"""`check`: load a sheet, check every row, see what the journal already knows of its orders (read-only), plan
+the requests, write the verdict onto a copy. No network."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from batchship.domain.plan import MAX_BATCH, batches, items_from
+from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
-from batchship.i18n import Lang
+from batchship.i18n import Lang, Msg
 from batchship.model import Plan, Report, RowResult
+from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path
 from batchship.output.results import write_result
+from batchship.services.known import Look, look
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 from batchship.sheets.loader import Sheet, load_sheet
 from batchship.timefmt import now_kst
@@ -45,21 +48,37 @@ def run_check(
     out: Path | None = None,
     now: dt.datetime | None = None,
     batch_size: int = MAX_BATCH,
+    journal: Look | None = None,
 ) -> Report:
-    """Load, validate, plan the requests and write the result copy; the report says where it went and how
-    many requests a dispatch would make."""
+    """Load, validate, look the orders up in the journal (read-only: orders already dispatched say so), plan the
+    requests a dispatch would make and write the check copy (`<name>.check.xlsx`, or `out`); the report says
+    where it went."""
     sheet, validation, rows = prepare(path, options, now)
-    planned = list(batches(items_from(validation.frame[validation.valid_mask]), batch_size))
-    report = Report(
-        mode="check",
-        source=sheet.path,
-        sheet_name=sheet.sheet_name,
-        header_row=sheet.header_row,
-        rows=rows,
-        lang=options.lang,
-        plan=Plan(batch_size=batch_size, requests=len(planned)),
-    )
-    target = out or default_result_path(sheet.path)
-    write_result(sheet, report, target)
-    report.result_file = target
+    report = Report("check", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=options.lang)
+    to_send = screen_rows(report, items_from(validation.frame[validation.valid_mask]), journal)
+    report.plan = Plan(batch_size=batch_size, requests=len(list(batches(to_send, batch_size))))
+    report.result_file = write_copy(sheet, report, out)
     return report
+
+
+def screen_rows(report: Report, items: list[DispatchItem], journal: Look | None) -> list[DispatchItem]:
+    """What the journal already knows of `items` (read-only), put on the report's rows; the items a dispatch
+    would still send."""
+    looked = look(items, journal, report.lang)
+    by_row = {r.row: r for r in report.rows} | {r.row: r for r in looked.settled}
+    report.rows = [by_row[r.row] for r in report.rows]
+    report.journal = looked.journal
+    if looked.failed is not None:
+        report.notes.append(
+            Msg.of("known.unreadable", path=journal.journal if journal else "", reason=looked.failed)
+        )
+    return looked.to_send
+
+
+def write_copy(sheet: Sheet, report: Report, out: Path | None, replace: bool = True) -> Path:
+    """The copy of a check or a dry run: `out` (replaced when `replace`: the user named it), else
+    `<name>.check.xlsx` beside the sheet, replacing only an earlier copy batchship wrote (never a dispatch's
+    result, never a file of someone else's: those keep their place and the copy takes a stamped name)."""
+    if out is not None:
+        return write_result(sheet, report, out, (lambda _: True) if replace else None)
+    return write_result(sheet, report, default_result_path(sheet.path, "check"), written_by_batchship)

@@ -24,6 +24,7 @@ from batchship.timefmt import now_kst
 
 if TYPE_CHECKING:
     from batchship.services.dispatch import Target
+    from batchship.services.known import Look
 
 
 def sheet_options(args: argparse.Namespace, lang: Lang) -> SheetOptions:
@@ -44,6 +45,8 @@ def _finish(report: Report, args: argparse.Namespace, out: TextIO, err: TextIO |
         except OutputError as exc:
             failed = exc
     print_summary(report, out, {"report": str(args.report)} if args.report and not failed else None)
+    for note in report.notes:
+        print(note.render(report.lang), file=out)
     for error in report.errors:
         print(t("cli.error", report.lang, message=error), file=err or out)
     if failed is not None:
@@ -67,8 +70,23 @@ def failure_report(args: argparse.Namespace, error: BatchshipError, lang: Lang) 
         write_json(args.report, data)
 
 
+def _look(args: argparse.Namespace) -> Look:
+    """Where a check or a dry run looks for orders already sent (read-only): the journal, and whose."""
+    from batchship.naver.credentials import configured_account
+    from batchship.services.known import look_for
+
+    practice = getattr(args, "sandbox", False)
+    return look_for(_journal(args), None if practice else configured_account(args.config), practice=practice)
+
+
 def check(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
-    report = run_check(args.sheet_path, sheet_options(args, lang), out=args.out, batch_size=args.batch_size)
+    report = run_check(
+        args.sheet_path,
+        sheet_options(args, lang),
+        out=args.out,
+        batch_size=args.batch_size,
+        journal=_look(args),
+    )
     return _finish(report, args, out)
 
 
@@ -117,6 +135,8 @@ def dispatch(
             target,
             out=args.out,
             journal=None if args.dry_run else _journal(args),
+            replace_out=args.out is not None,
+            look=_look(args) if args.dry_run else None,
         )
         try:
             report = run_dispatch(job, stop=stop, on_progress=bar)
@@ -137,8 +157,9 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
 
     options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
     with _target(args, out, lang, secrets) as target:
+        journal_url = None if args.dry_run else _journal(args)
         process = dispatching(
-            sheet_options(args, lang), options, target, None if args.dry_run else _journal(args)
+            sheet_options(args, lang), options, target, journal_url, _look(args) if args.dry_run else None
         )
         watcher = Watcher(
             args.inbox,

@@ -137,7 +137,11 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title=t("argparse.commands", lang)
     )
-    b.sheet(b.command(sub, "check"))
+    check = b.command(sub, "check")
+    b.sheet(check)
+    check.add_argument("--journal", help=b.h("check_journal"))
+    check.add_argument("--config", type=Path, help=b.h("check_config"))
+    check.add_argument("--sandbox", action="store_true", help=b.h("check_sandbox"))
     _dispatch(b, b.command(sub, "dispatch"))
     _watch(b, b.command(sub, "watch"))
     template = b.command(sub, "template")

@@ -12,25 +12,26 @@ from batchship.output.jsonreport import write_json
 from batchship.output.paths import default_result_path, fit_name
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
-
-
-def result_paths(results: Path, sheet: Path) -> tuple[Path, Path]:
-    """Where the result copy and the JSON report of a sheet go (never overwriting earlier ones)."""
-    result = Watcher.free_name(results, default_result_path(sheet).name)
-    report = Watcher.free_name(results, fit_name(sheet.stem, ".report.json"))
-    return result, report
+from batchship.services.known import Look
 
 
 def dispatching(
-    sheet_options: SheetOptions, options: DispatchOptions, target: Target, journal: str | None
+    sheet_options: SheetOptions,
+    options: DispatchOptions,
+    target: Target,
+    journal: str | None,
+    look: Look | None = None,
 ) -> ProcessFn:
-    """The `process` of a watcher that dispatches every sheet (or dry-runs it, per `options`)."""
+    """The `process` of a watcher that dispatches every sheet (or dry-runs it, per `options`, looking at the
+    journal as `look` says). The result copy is named as beside the sheet; the core gives it a stamped name
+    when an earlier one holds that name, and never replaces it."""
 
     def process(sheet: Path, results: Path, stop: threading.Event) -> Report:
-        result, report_path = result_paths(results, sheet)
-        job = DispatchJob(sheet, sheet_options, options, target, out=result, journal=journal)
+        kind = "check" if options.dry_run else "result"
+        result = results / default_result_path(sheet, kind).name
+        job = DispatchJob(sheet, sheet_options, options, target, out=result, journal=journal, look=look)
         report = run_dispatch(job, stop=stop)
-        write_json(report_path, report)
+        write_json(Watcher.free_name(results, fit_name(sheet.stem, ".report.json")), report)
         return report
 
     return process

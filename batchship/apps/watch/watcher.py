@@ -36,7 +36,7 @@ from batchship.errors import BatchshipError, ConfigError, SheetError
 from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.journal.runlock import RunLock
 from batchship.model import Report, Status
-from batchship.output.paths import fit_name
+from batchship.output.paths import fit_name, stamped_names
 from batchship.sheets.loader import SUFFIXES
 from batchship.timefmt import now_kst
 
@@ -153,13 +153,7 @@ class Watcher:
     def free_name(folder: Path, name: str) -> Path:
         """`folder/name`, or with a timestamp suffix when that exists: nothing is ever overwritten."""
         target = folder / Path(name).name  # never a path from elsewhere
-        if not target.exists():
-            return target
-        stem, suffix = Path(name).stem, Path(name).suffix
-        stamp = now_kst().strftime("%Y%m%d-%H%M%S")
-        for n in range(1000):
-            extra = f"-{n}" if n else ""
-            candidate = folder / fit_name(stem, f".{stamp}{extra}{suffix}")
+        for candidate in stamped_names(target):
             if not candidate.exists():
                 return candidate
         raise FileExistsError(target)

@@ -3,23 +3,19 @@
 `reconcile_journal` settles the attempts earlier runs left PENDING or UNKNOWN (a run that died, an answer that
 was lost) with the order lookup: dispatched with our courier and tracking number, SUCCESS; still PAYED,
 NOT_APPLIED (sent again); unknown to NAVER or in another state, FAILED (that attempt did not apply). Only a
-failing lookup leaves them unsettled. `screen` then splits the sheet's items into those to send and those the journal
-settles: already dispatched with the same tracking number (ALREADY_DISPATCHED), dispatched with another one
-(BS501), or still unsettled (UNKNOWN: not sent until someone checks).
+failing lookup leaves them unsettled. `services.known.screen` then splits the sheet's items into those to send
+and those the journal settles.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from batchship.domain.plan import DispatchItem
 from batchship.i18n import Lang, Msg, t
 from batchship.journal import Attempt, AttemptState, JournalStore, Settlement, open_journal
-from batchship.model import RowResult, Status
 from batchship.naver.client import CommerceClient
-from batchship.services.dispatch import texts
+from batchship.services import texts
 from batchship.services.dispatch.context import RunContext, Target
-from batchship.timefmt import display
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,38 +66,3 @@ def settle_unknowns(journal_url: str, target: Target, lang: Lang = "ko") -> Reco
         with open_journal(journal_url, target.credentials.account_key) as journal:
             journal.acquire()
             return reconcile_journal(RunContext(client, lang, journal=journal), journal)
-
-
-def screen(
-    items: list[DispatchItem], journal: JournalStore, lang: Lang
-) -> tuple[list[DispatchItem], list[RowResult]]:
-    """Split items into those to send and those the journal settles."""
-    ids = [i.product_order_id for i in items]
-    done = journal.first_success(ids)
-    unsettled = journal.latest_unsettled(ids)
-    to_send: list[DispatchItem] = []
-    settled: list[RowResult] = []
-    for item in items:
-        first = done.get(item.product_order_id)
-        if first is not None:
-            same = first.courier == (item.delivery_company_code or "") and first.tracking == (
-                item.tracking_number or ""
-            )
-            if same:
-                message = t(
-                    "dispatch.already", lang, date=display(first.updated_at), what=texts.item_what(item)
-                )
-                settled.append(texts.row(item, Status.ALREADY_DISPATCHED, message))
-            else:
-                old = texts.what(first.courier, first.tracking, first.delivery_method)
-                message = t(
-                    "dispatch.BS501", lang, date=display(first.updated_at), old=old, new=texts.item_what(item)
-                )
-                settled.append(texts.row(item, Status.FAILED, message, "BS501"))
-        elif item.product_order_id in unsettled:
-            attempt = unsettled[item.product_order_id]
-            seen = attempt.message or t("seen.pending", lang)
-            settled.append(texts.row(item, Status.UNKNOWN, t("dispatch.unsettled", lang, seen=seen)))
-        else:
-            to_send.append(item)
-    return to_send, settled

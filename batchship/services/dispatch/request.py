@@ -38,7 +38,7 @@ from batchship.journal import AttemptState, Settlement
 from batchship.model import RowResult, Status
 from batchship.naver.client import DispatchResponse
 from batchship.naver.retry import Budget
-from batchship.services.dispatch import texts
+from batchship.services import texts
 from batchship.services.dispatch.context import RunContext
 
 #: The journal state each row status settles an attempt to.

@@ -22,11 +22,12 @@ from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
 from batchship.output.paths import default_result_path
 from batchship.output.results import write_result, write_retry
-from batchship.services.check import SheetOptions, prepare
-from batchship.services.dispatch import texts
+from batchship.services import texts
+from batchship.services.check import SheetOptions, prepare, screen_rows, write_copy
 from batchship.services.dispatch.context import RunContext, Target
-from batchship.services.dispatch.reconcile import reconcile_journal, screen
+from batchship.services.dispatch.reconcile import reconcile_journal
 from batchship.services.dispatch.request import Request
+from batchship.services.known import Look, screen
 from batchship.services.progress import Progress, ProgressFn, ignore
 
 
@@ -46,7 +47,9 @@ class DispatchOptions:
 @dataclass(frozen=True, slots=True)
 class DispatchJob:
     """One run: the sheet and how to open it, how and where to send, where the result copy goes (default
-    `<name>.result.xlsx` beside the sheet), the journal's address (None: no journal), and "now" for the rules."""
+    `<name>.result.xlsx` beside the sheet, or a stamped name beside it when that is taken: a result copy is
+    never replaced, unless `replace_out`: the user named `out`), the journal's address (None: no journal),
+    where a dry run looks for what was already sent (`look`, read-only), and "now" for the rules."""
 
     sheet: Path
     sheet_options: SheetOptions
@@ -55,6 +58,8 @@ class DispatchJob:
     out: Path | None = None
     journal: str | None = None
     now: dt.datetime | None = None
+    replace_out: bool = False
+    look: Look | None = None
 
 
 def run_dispatch(
@@ -71,36 +76,44 @@ def run_dispatch(
     report = Report("dispatch", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=lang)
     report.dry_run = job.options.dry_run
     report.plan = Plan(batch_size=job.options.batch_size)
-    by_row = {r.row: r for r in rows}
-    error: BatchshipError | None = None
     if job.options.dry_run:
-        planned = list(batches(items, job.options.batch_size))
-        report.plan.requests = len(planned)
-        report.plan.sample_request = (
-            {"dispatchProductOrders": [i.to_json() for i in planned[0]]} if planned else None
-        )
-        message = t("dispatch.dry_run", lang)
-        by_row.update({i.row: texts.row(i, Status.NOT_SENT, message) for i in items})
+        _dry_run(job, items, report)
     else:
         report.sent = DispatchStats()
+        by_row = {r.row: r for r in rows}
         if items:
             if job.target.seed is not None:
                 job.target.seed([r.product_order_id for r in rows if r.product_order_id])
             error = _send(job, items, report, by_row, stop or threading.Event(), on_progress)
-    report.rows = [by_row[r.row] for r in rows]
-    if error is not None:
-        report.errors.append(error.msg)
+            if error is not None:
+                report.errors.append(error.msg)
+        report.rows = [by_row[r.row] for r in rows]
     report.duration_s = round(time.monotonic() - started, 3)
-    target = job.out or default_result_path(sheet.path)
     try:
-        write_result(sheet, report, target)
-        report.result_file = target
-        if not job.options.dry_run:
-            report.retry_file = write_retry(sheet, report, target)
+        if job.options.dry_run:
+            report.result_file = write_copy(sheet, report, job.out, job.replace_out)
+        else:
+            may_replace = (lambda _: True) if job.replace_out else None
+            out = job.out or default_result_path(sheet.path)
+            report.result_file = write_result(sheet, report, out, may_replace)
+            report.retry_file = write_retry(sheet, report, report.result_file)
     except OutputError as exc:  # what was sent stays sent: the report (and the summary) still say it
         report.errors.append(exc.msg)
     on_progress(Progress("finished", done=len(items), total=len(items)))
     return report
+
+
+def _dry_run(job: DispatchJob, items: list[DispatchItem], report: Report) -> None:
+    """Build the requests a dispatch would send, sending nothing; orders the journal shows dispatched (or
+    unsettled) say so, as they would in the real run."""
+    message = t("dispatch.dry_run", report.lang)
+    passed = {i.row: texts.row(i, Status.NOT_SENT, message) for i in items}
+    report.rows = [passed.get(r.row, r) for r in report.rows]
+    planned = list(batches(screen_rows(report, items, job.look), job.options.batch_size))
+    report.plan.requests = len(planned)
+    report.plan.sample_request = (
+        {"dispatchProductOrders": [i.to_json() for i in planned[0]]} if planned else None
+    )
 
 
 def _send(
@@ -125,7 +138,7 @@ def _send(
             client.authenticate()  # credentials proven before anything is journaled
             if job.journal is not None:
                 journal = open_journal(job.journal, target.credentials.account_key)
-                report.journal = journal.location
+                report.journal, report.run_id = journal.location, journal.run_id
                 ctx.journal = journal
                 journal.acquire(lambda: on_progress(Progress("waiting")))
                 report.sent.reconciled = len(reconcile_journal(ctx, journal).changes)
