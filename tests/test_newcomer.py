@@ -326,10 +326,10 @@ def test_a_dispatch_date_long_ago_still_goes_with_a_warning(tmp_path: Path) -> N
     report = run_check(write_xlsx(tmp_path / "s.xlsx", rows))
     assert report.exit_code == 0
     assert report.rows[0].message == (
-        f"검사 통과: 전송할 수 있습니다. 주의: 발송일 {old.isoformat()}은(는) 45일 전입니다. 맞는지 확인하세요"
+        f"발송할 수 있습니다. 주의: 발송일 {old.isoformat()}은(는) 45일 전입니다. 맞는지 확인하세요"
         "(연도나 월을 잘못 쓰지 않았나요?)."
     )
-    assert report.rows[1].message == "검사 통과: 전송할 수 있습니다."
+    assert report.rows[1].message == "발송할 수 있습니다."
 
 
 def test_retry_files_do_not_pile_up_names_and_read_cleanly(tmp_path: Path) -> None:

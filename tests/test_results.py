@@ -96,7 +96,7 @@ def test_everything_else_in_the_workbook_survives(tmp_path: Path) -> None:
     assert ws1["H2"].font.b and ws1["H2"].fill.fgColor.rgb == "FF305496"  # styled like its neighbours
     assert [ws1[f"H{r}"].value for r in (3, 4, 5)] == ["검사 통과", "검증오류", "검사 통과"]
     assert ws1["I4"].value == "104119"
-    assert ws1["J3"].value == "검사 통과: 전송할 수 있습니다."
+    assert ws1["J3"].value == "발송할 수 있습니다."
     assert ws1["H3"].fill.fgColor.rgb == "FFC6EFCE"
     assert ws1["H4"].fill.fgColor.rgb == "FFFFC7CE"
     assert ws1["A1"].value == ws0["A1"].value
@@ -167,7 +167,7 @@ def test_result_file_fed_back_is_overwritten_in_place(tmp_path: Path) -> None:
         "error_code",
         "error_message",
     )
-    assert rows[1][5:] == ("passed checks", None, "Passed all checks: ready to send.")
+    assert rows[1][5:] == ("passed checks", None, "Ready to send.")
     assert report.exit_code == 0
 
 
@@ -236,7 +236,7 @@ def test_xls_input_gives_an_xlsx_result(tmp_path: Path) -> None:
         "123456789012",
         "검사 통과",
         None,
-        "검사 통과: 전송할 수 있습니다.",
+        "발송할 수 있습니다.",
     )
     assert read_rows(tmp_path / "s.check.xlsx", "기타") == [("남겨 둠",)]
 

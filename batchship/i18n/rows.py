@@ -145,7 +145,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "발송일 '{value}'이(가) 미래입니다. 이미 발송한 날짜와 시각을 쓰세요.",
         "en": "Dispatch date '{value}' is in the future. Enter the date the parcel actually left.",
     },
-    "row.CHECK_OK": {"ko": "검사 통과: 전송할 수 있습니다.", "en": "Passed all checks: ready to send."},
+    "row.CHECK_OK": {"ko": "발송할 수 있습니다.", "en": "Ready to send."},
     "row.date_long_ago": {
         "ko": "주의: 발송일 {date}은(는) {days}일 전입니다. 맞는지 확인하세요(연도나 월을 잘못 쓰지 않았나요?).",
         "en": "Note: the dispatch date {date} is {days} days ago. Check it (a wrong year or month?).",
