@@ -332,6 +332,45 @@ def test_a_dispatch_date_long_ago_still_goes_with_a_warning(tmp_path: Path) -> N
     assert report.rows[1].message == "발송할 수 있습니다."
 
 
+def test_a_dispatch_date_before_the_payment_date_still_goes_with_a_warning(tmp_path: Path) -> None:
+    """Seller Center's order download has a 결제일 column: a 발송일 on an earlier day gets a note (text or a
+    date cell, either language); the same day, a later one, no 결제일 or no 발송일 (today): none."""
+    import datetime as dt
+
+    import openpyxl
+
+    from batchship.services.check import SheetOptions, run_check
+
+    header = [*HEADER, "결제일"]
+    rows = [
+        [order_id(1), "택배", "CJ대한통운", "6000000001", "2026-11-20", "2026-11-21 14:03:11"],
+        [order_id(2), "택배", "CJ대한통운", "6000000002", "2026-11-21", "2026-11-21 14:03:11"],
+        [order_id(3), "택배", "CJ대한통운", "6000000003", "2026-11-20", ""],
+        [order_id(4), "택배", "CJ대한통운", "6000000004", "", "2026-11-21"],
+        [order_id(5), "택배", "CJ대한통운", "6000000005", "2026-11-19", None],
+    ]
+    path = write_xlsx(tmp_path / "s.xlsx", [header, *rows])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    ws["F6"] = dt.datetime(2026, 11, 20, 9, 30)  # a real date cell
+    wb.save(path)
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    report = run_check(path, now=now)
+    assert report.exit_code == 0
+    assert [r.message for r in report.rows] == [
+        "발송할 수 있습니다. 주의: 발송일 2026-11-20이(가) 결제일 2026-11-21보다 앞섭니다. 맞는지 확인하세요.",
+        "발송할 수 있습니다.",
+        "발송할 수 있습니다.",
+        "발송할 수 있습니다.",
+        "발송할 수 있습니다. 주의: 발송일 2026-11-19이(가) 결제일 2026-11-20보다 앞섭니다. 맞는지 확인하세요.",
+    ]
+    english = run_check(path, SheetOptions(lang="en"), now=now, out=tmp_path / "en.xlsx")
+    assert english.rows[0].message == (
+        "Ready to send. Note: the dispatch date 2026-11-20 is before the payment date 2026-11-21. Check it."
+    )
+
+
 def test_retry_files_do_not_pile_up_names_and_read_cleanly(tmp_path: Path) -> None:
     """A retry file fed back gives `.retry-2.xlsx` (not `.retry.retry.xlsx`, never the input itself); its
     columns are as wide as what they hold and the order and tracking numbers are formatted as text."""

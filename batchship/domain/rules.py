@@ -135,8 +135,9 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     """Add the normalised columns the schema checks and the planner sends.
 
     method (code, '' when unknown), courier (code, '' when blank or unknown), tracking (hyphens and spaces
-    removed), date (NAVER's form, '' when unreadable), future (the date lies after `now`) and age_days (whole
-    days the date lies before `now`: a date long past still goes, with a warning).
+    removed), date (NAVER's form, '' when unreadable), future (the date lies after `now`), age_days (whole
+    days the date lies before `now`: a date long past still goes, with a warning) and paid_on (the payment
+    date's day, `YYYY-MM-DD`, when the sheet has a readable one: a dispatch dated before it gets a warning).
     """
     frame = data.copy()
     method_text = frame["deliveryMethod"]
@@ -158,7 +159,22 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     frame["date"] = keys.map({k: v[0] for k, v in table.items()}).astype(object)
     frame["future"] = keys.map({k: v[1] for k, v in table.items()}).astype(bool)
     frame["age_days"] = keys.map({k: v[2] for k, v in table.items()}).astype(int)
+    frame["paid_on"] = _paid_on(frame, now)
     return frame
+
+
+def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
+    """The payment date's day of each row (`YYYY-MM-DD`), '' when the sheet has none or it cannot be read."""
+    if "paymentDate" not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    numeric = frame.get("paymentDate_numeric", pd.Series(False, index=frame.index))
+    keys = numeric.map({True: "1", False: "0"}) + frame["paymentDate"]
+
+    def day_of(key: str) -> str:
+        parsed = parse_date(key[1:], key[0] == "1", now) if len(key) > 1 else None
+        return parsed.astimezone(KST).date().isoformat() if parsed else ""
+
+    return _on_unique(keys, day_of).astype(object)
 
 
 def _parcel(df: pd.DataFrame) -> pd.Series:

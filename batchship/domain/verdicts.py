@@ -56,7 +56,7 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
     frame = validation.frame
     ok_message = t("row.CHECK_OK", lang)
-    ages = frame["age_days"]
+    ages, paid = frame["age_days"], frame["paid_on"]
     duplicates: dict[str, tuple[int, str]] = {}
     if any("104131" in codes for codes in validation.errors.values()):
         ids = frame["productOrderId"]
@@ -72,8 +72,10 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
             results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
         else:
             message = ok_message
+            date = str(frame.at[idx, "date"])[:10]
             if ages[idx] > STALE_DAYS:
-                date = str(frame.at[idx, "date"])[:10]
                 message += " " + t("row.date_long_ago", lang, days=int(ages[idx]), date=date)
+            if paid[idx] and date < paid[idx]:
+                message += " " + t("row.date_before_payment", lang, date=date, paid=paid[idx])
             results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", message))
     return results

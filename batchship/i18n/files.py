@@ -216,6 +216,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "field.deliveryCompanyCode": {"ko": "택배사", "en": "택배사 (deliveryCompanyCode)"},
     "field.trackingNumber": {"ko": "송장번호", "en": "송장번호 (trackingNumber)"},
     "field.dispatchDate": {"ko": "발송일", "en": "발송일 (dispatchDate)"},
+    "field.paymentDate": {"ko": "결제일", "en": "결제일 (paymentDate)"},
     "where.sheet": {"ko": "{file}의 '{sheet}' 시트", "en": "sheet '{sheet}' of {file}"},
     "where.csv": {"ko": "{file}", "en": "{file}"},
 }

@@ -146,6 +146,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Dispatch date '{value}' is in the future. Enter the date the parcel actually left.",
     },
     "row.CHECK_OK": {"ko": "발송할 수 있습니다.", "en": "Ready to send."},
+    "row.date_before_payment": {
+        "ko": "주의: 발송일 {date}이(가) 결제일 {paid}보다 앞섭니다. 맞는지 확인하세요.",
+        "en": "Note: the dispatch date {date} is before the payment date {paid}. Check it.",
+    },
     "row.date_long_ago": {
         "ko": "주의: 발송일 {date}은(는) {days}일 전입니다. 맞는지 확인하세요(연도나 월을 잘못 쓰지 않았나요?).",
         "en": "Note: the dispatch date {date} is {days} days ago. Check it (a wrong year or month?).",

@@ -21,10 +21,19 @@ from batchship.i18n import LANGS, Msg, t
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 
-FIELDS: Final = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
+#: The columns read. paymentDate (결제일, in Seller Center's order download) is only compared with the dispatch
+#: date, for a warning.
+FIELDS: Final = (
+    "productOrderId",
+    "deliveryMethod",
+    "deliveryCompanyCode",
+    "trackingNumber",
+    "dispatchDate",
+    "paymentDate",
+)
 REQUIRED_FIELDS: Final = ("productOrderId", "deliveryCompanyCode", "trackingNumber")
 #: Fields for which the loader records whether the cell was a number cell (Excel truncation, serial dates).
-NUMERIC_FLAGS: Final = ("productOrderId", "trackingNumber", "dispatchDate")
+NUMERIC_FLAGS: Final = ("productOrderId", "trackingNumber", "dispatchDate", "paymentDate")
 
 HEADER_ALIASES: Final[dict[str, str]] = {
     normalize_key(alias): name
@@ -40,6 +49,7 @@ HEADER_ALIASES: Final[dict[str, str]] = {
         ),
         "trackingNumber": ("송장번호", "운송장번호", "trackingNumber", "tracking_number"),
         "dispatchDate": ("발송일", "발송일시", "배송일", "dispatchDate", "dispatch_date"),
+        "paymentDate": ("결제일", "결제일시", "paymentDate", "payment_date"),
     }.items()
     for alias in aliases
 }
