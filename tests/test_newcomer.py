@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import HEADER, cli, order_id, read_rows, write_xlsx
 
 
@@ -447,3 +449,72 @@ def test_a_result_file_fed_back_replaces_its_old_summary(tmp_path: Path) -> None
             r[0]: r[1] for r in read_rows(tmp_path / f"again-{kind}.check.xlsx", wb.sheetnames[-1]) if r[0]
         }
         assert summary.get("file") == f"again-{kind}.xlsx", summary
+
+
+def _bars(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    (chart,) = ws._charts
+    series = chart.series[0]
+    assert series.dLbls is not None and series.dLbls.showVal  # each bar says its count
+    colours = [p.graphicalProperties.solidFill.srgbClr for p in series.dPt]
+    return [str(getattr(c, "val", c)) for c in colours]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_the_result_workbook_reads_on_paper_and_on_screen(tmp_path: Path, kind: str) -> None:
+    """The result sheet prints one page wide (as many down as it takes) with its header row on every page; the
+    message column wraps and a row holding a long message is tall enough for it. The 요약 sheet prints
+    landscape on one page, counts beside their labels, each bar coloured like its result cells, with its
+    count. Both ways of writing a workbook (patched in place, rebuilt for an .xls) alike. Rendered through
+    LibreOffice by hand to look at (see the session notes); these are the settings that make it so."""
+    import openpyxl
+
+    from tests.conftest import write_xls
+
+    rows = [
+        HEADER,
+        *(
+            [order_id(i), "택배", "CJ대한통운" if i % 2 else "CJ택배", f"{6000000000 + i}", ""]
+            for i in range(1, 5)
+        ),
+    ]
+    sheet = (write_xlsx if kind == "xlsx" else write_xls)(tmp_path / f"s.{kind}", rows)
+    assert cli("check", str(sheet))[0] == 1
+    wb = openpyxl.load_workbook(tmp_path / "s.check.xlsx")
+    ws = wb["발송처리"]
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (
+        "landscape",
+        1,
+        0,
+    )
+    assert ws["H2"].alignment.wrap_text and ws["H3"].alignment.wrap_text
+    assert "알 수 없는 택배사" in ws["H3"].value and ws.row_dimensions[3].height >= 30  # two lines or more
+    assert ws.row_dimensions[2].height in (None, 15.0)  # a one-line message leaves its row as it was
+    assert [ws[f"F{r}"].fill.fgColor.rgb for r in (2, 3)] == ["FFC6EFCE", "FFFFEB9C"]  # passed, to be fixed
+    summary = wb["요약"]
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    setup = summary.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1)
+    assert summary.column_dimensions["B"].width == 10  # the counts column, narrow: beside its labels
+    # 성공, 실패, 검증오류, 이미처리, 확인필요, 검사 통과
+    assert _bars(summary) == ["63BE7B", "F8696B", "FFC000", "63BE7B", "F8696B", "63BE7B"]
+
+
+def test_print_settings_a_sheet_already_has_are_kept(tmp_path: Path) -> None:
+    """A sheet set to print portrait, with its own rows repeated: still portrait (now one page wide), and its
+    own print titles stay."""
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "s.xlsx", [HEADER, [order_id(1), "택배", "CJ대한통운", "6000000001", ""]])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    ws.page_setup.orientation = "portrait"
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
+    wb.save(path)
+    assert cli("check", str(path))[0] == 0
+    result = openpyxl.load_workbook(tmp_path / "s.check.xlsx")["발송처리"]
+    assert (result.page_setup.orientation, result.page_setup.fitToWidth) == ("portrait", 1)
+    assert (result.print_title_rows, result.print_title_cols) == ("$1:$1", "$A:$A")

@@ -83,6 +83,18 @@ def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
     raise XlsxError(f"no worksheet part for sheet {name!r}")
 
 
+def sheet_position(zf: zipfile.ZipFile, part: str) -> tuple[int, str] | None:
+    """(0-based position among the workbook's sheets, name) of the worksheet held in `part`."""
+    book = workbook_part(zf)
+    rels = relationships(zf, book)
+    root = ElementTree.fromstring(zf.read(book))
+    for index, sheet in enumerate(root.iter(f"{{{_NS_MAIN}}}sheet")):
+        rid = sheet.get(f"{{{_NS_REL}}}id", "")
+        if rid in rels and rels[rid][1] == part:
+            return index, sheet.get("name", "")
+    return None
+
+
 def styles_part(zf: zipfile.ZipFile) -> str | None:
     for rel_type, target in relationships(zf, workbook_part(zf)).values():
         if rel_type.endswith("/styles"):

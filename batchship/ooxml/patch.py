@@ -18,7 +18,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from batchship.ooxml.parts import XlsxError, column_index, column_letter, styles_part, xml_text
+from batchship.ooxml.parts import (
+    XlsxError,
+    column_index,
+    column_letter,
+    sheet_position,
+    styles_part,
+    workbook_part,
+    xml_text,
+)
+from batchship.ooxml.printing import TONE_FILLS, fit_to_page, page_setup, print_titles, wrapped_height
 from batchship.ooxml.summary_sheet import SummaryTable, add_autofilter, add_summary, filter_ref
 
 
@@ -41,7 +50,6 @@ class NewCells:
     autofilter: bool = False
 
 
-_TONE_COLOURS: Final = {"good": "FFC6EFCE", "bad": "FFFFC7CE", "warn": "FFFFEB9C"}
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]*)(\d+)"')
@@ -71,7 +79,8 @@ def _add_bold(styles: str) -> tuple[str, int | None]:
 
 
 def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
-    """Add three filled text styles and a plain text style; returns the new XML, tone -> index, text index."""
+    """Add three filled text styles, a plain text style and a wrapping one (the message column);
+    returns the new XML, tone -> index, and the index of the plain text style (the wrapping one is next)."""
     fills = re.search(r'<fills\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</fills>', styles, re.S)
     xfs = re.search(r'<cellXfs\b[^>]*\bcount="(\d+)"[^>]*>(.*?)</cellXfs>', styles, re.S)
     if not fills or not xfs:
@@ -81,19 +90,23 @@ def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
     new_fills = "".join(
         f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/>'
         "</patternFill></fill>"
-        for rgb in _TONE_COLOURS.values()
+        for rgb in TONE_FILLS.values()
     )
-    tone_index = {tone: n_xfs + i for i, tone in enumerate(_TONE_COLOURS)}
+    tone_index = {tone: n_xfs + i for i, tone in enumerate(TONE_FILLS)}
     new_xfs = "".join(
         f'<xf numFmtId="49" fontId="0" fillId="{n_fills + i}" borderId="0" xfId="0" applyNumberFormat="1" '
         'applyFill="1"/>'
-        for i in range(len(_TONE_COLOURS))
+        for i in range(len(TONE_FILLS))
     )
-    text_index = n_xfs + len(_TONE_COLOURS)
+    text_index = n_xfs + len(TONE_FILLS)
     new_xfs += '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    new_xfs += (
+        '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">'
+        '<alignment wrapText="1"/></xf>'
+    )
     # Replace the later block first so the earlier match's offsets stay valid.
     blocks = sorted(
-        [(fills, n_fills + len(_TONE_COLOURS), new_fills), (xfs, text_index + 1, new_xfs)],
+        [(fills, n_fills + len(TONE_FILLS), new_fills), (xfs, text_index + 2, new_xfs)],
         key=lambda b: -b[0].start(),
     )
     for match, count, extra in blocks:
@@ -135,12 +148,14 @@ def patch_sheet(
             texts, styles = new.header, (header_style,) * 3
         else:
             tone, texts = pending.pop(row)
-            styles = (tone_styles.get(tone), text_style, text_style)
+            wrap = None if text_style is None else text_style + 1
+            styles = (tone_styles.get(tone), text_style, wrap)
         return [
             (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
         ]
 
     head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
+    head = fit_to_page(head)
     yield head.encode("utf-8")
     row = 0
     pos = start
@@ -161,8 +176,7 @@ def patch_sheet(
         if row not in pending and row != new.header_row:
             yield piece + b"</row>"
             continue
-        if b" spans=" in tag:
-            tag = _SPANS_BYTES.sub(b"", tag)
+        tag = _result_row_tag(tag, pending.get(row), new.widths[2])
         last_pos = max(piece.rfind(b"<c ", tag_end), piece.rfind(b"<c>", tag_end))
         last = _CELL_REF_BYTES.match(piece, last_pos) if last_pos >= 0 else None
         last_col = column_index(last.group(1).decode()) if last else (-1 if last_pos < 0 else None)
@@ -183,11 +197,33 @@ def patch_sheet(
 
 
 def _tail(tail: bytes, new: NewCells) -> bytes:
-    """What follows `</sheetData>`, with the auto-filter when wanted."""
-    if not new.autofilter:
-        return tail
-    ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(new.columns))
-    return add_autofilter(tail.decode("utf-8"), ref).encode("utf-8")
+    """What follows `</sheetData>`: the print setup, and the auto-filter when wanted."""
+    text = page_setup(tail.decode("utf-8"), tall=True)
+    if new.autofilter:
+        ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(new.columns))
+        text = add_autofilter(text, ref)
+    return text.encode("utf-8")
+
+
+_HT_BYTES: Final = re.compile(rb'\s+(?:ht|customHeight)="[^"]*"')
+
+
+def _result_row_tag(tag: bytes, result: tuple[str, tuple[str, str, str]] | None, width: float) -> bytes:
+    """The `<row ...` start tag of a row getting result cells: without its (now stale) spans, and tall enough
+    for its message wrapped in a column `width` wide."""
+    if b" spans=" in tag:
+        tag = _SPANS_BYTES.sub(b"", tag)
+    return tag if result is None else _with_height(tag, wrapped_height(result[1][2], width))
+
+
+def _with_height(tag: bytes, height: float | None) -> bytes:
+    """A `<row ...` start tag tall enough for `height` points (a taller height it has is kept)."""
+    if height is None:
+        return tag
+    found = re.search(rb'\bht="([\d.]+)"', tag)
+    if found and float(found.group(1)) >= height:
+        return tag
+    return _HT_BYTES.sub(b"", tag) + f' ht="{height:g}" customHeight="1"'.encode()
 
 
 def _style_before(body: bytes, first_new: int) -> int | None:
@@ -248,6 +284,16 @@ def _add_widths(xml: str, cols: tuple[int, int, int], widths: tuple[float, float
     return xml + f"<cols>{extra}</cols>"
 
 
+def _add_print_titles(src: zipfile.ZipFile, part: str, header_row: int, replaced: dict[str, bytes]) -> None:
+    """The header row of the worksheet in `part` printed on every page (workbook.xml, as changed so far)."""
+    found = sheet_position(src, part)
+    if found is None:
+        return
+    book = workbook_part(src)
+    workbook = (replaced.get(book) or src.read(book)).decode("utf-8")
+    replaced[book] = print_titles(workbook, found[0], found[1], header_row).encode("utf-8")
+
+
 def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
     """A copy of the workbook `content` with `new` written into the worksheet `part`."""
     src = zipfile.ZipFile(io.BytesIO(content))
@@ -266,6 +312,7 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
     if new.summary is not None:
         added, _ = add_summary(src, replaced, new.summary, bold)
         replaced.update(added)
+    _add_print_titles(src, part, new.header_row, replaced)
     sheet_pieces = patch_sheet(src.read(part), new, tone_styles, text_style)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from batchship.ooxml.parts import XlsxError, column_letter, relationships, sheet_part, workbook_part, xml_text
+from batchship.ooxml.printing import TONE_BARS
 
 _CT_SHEET: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CT_DRAWING: Final = "application/vnd.openxmlformats-officedocument.drawing+xml"
@@ -37,9 +38,17 @@ class SummaryTable:
     earlier_titles: tuple[str, ...] = ()
     #: The names such a sheet may have (the sheet name in every language).
     earlier_names: tuple[str, ...] = ()
+    #: Each status's tone (`good`, `bad`, `warn`, as its result cells): the colour of its bar.
+    tones: tuple[str, ...] = ()
 
 
 FACTS_ROW: Final = 3
+#: Widths of columns A-C: labels; counts (beside their labels; a fact's longer value runs on over the empty C);
+#: code meanings.
+COLUMN_WIDTHS: Final = (18, 10, 44)
+#: Where the chart sits: columns D to K, from the status table's header down.
+CHART_FROM: Final = (3, 9)
+CHART_TO: Final = (11, 27)
 STATUS_ROW: Final = 11  # header; statuses follow (facts take rows 3-9)
 CODES_GAP: Final = 2
 
@@ -82,16 +91,19 @@ def sheet_xml(summary: SummaryTable, bold: int | None) -> str:
         rows[r] = [_cell(f"A{r}", code, None), _cell(f"B{r}", count, None), _cell(f"C{r}", meaning, None)]
     body = "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in sorted(rows.items()))
     last = max(rows)
+    widths = "".join(
+        f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(COLUMN_WIDTHS, 1)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<dimension ref="A1:C{last}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        '<cols><col min="1" max="1" width="16" customWidth="1"/><col min="2" max="2" width="44" customWidth="1"/>'
-        '<col min="3" max="3" width="40" customWidth="1"/></cols>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols>'
         f"<sheetData>{body}</sheetData>"
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="1"/>'
         '<drawing r:id="rId1"/></worksheet>'
     )
 
@@ -121,6 +133,10 @@ def chart_xml(summary: SummaryTable, sheet_name: str) -> str:
         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/>'
         f"<c:tx><c:v>{xml_text(summary.labels['count'])}</c:v></c:tx>"
         '<c:spPr><a:solidFill><a:srgbClr val="4472C4"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
+        f"{_points(summary)}"
+        '<c:dLbls><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:showLegendKey val="0"/>'
+        '<c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
+        '<c:showBubbleSize val="0"/></c:dLbls>'
         f"<c:cat><c:strRef><c:f>{xml_text(quoted)}!$A${first_status}:$A${last_status}</c:f>"
         f'<c:strCache><c:ptCount val="{n}"/>{cats}</c:strCache></c:strRef></c:cat>'
         f"<c:val><c:numRef><c:f>{xml_text(quoted)}!$B${first_status}:$B${last_status}</c:f>"
@@ -139,15 +155,25 @@ def chart_xml(summary: SummaryTable, sheet_name: str) -> str:
     )
 
 
+def _points(summary: SummaryTable) -> str:
+    """Each status's bar in its tone's colour."""
+    return "".join(
+        f'<c:dPt><c:idx val="{i}"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/>'
+        f'<c:spPr><a:solidFill><a:srgbClr val="{TONE_BARS[tone]}"/></a:solidFill></c:spPr></c:dPt>'
+        for i, tone in enumerate(summary.tones)
+        if tone in TONE_BARS
+    )
+
+
 def drawing_xml() -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         "<xdr:twoCellAnchor>"
-        "<xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>9</xdr:row><xdr:rowOff>0</xdr:rowOff>"
-        "</xdr:from><xdr:to><xdr:col>10</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>26</xdr:row>"
-        "<xdr:rowOff>0</xdr:rowOff></xdr:to>"
+        f"<xdr:from><xdr:col>{CHART_FROM[0]}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{CHART_FROM[1]}</xdr:row>"
+        f"<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{CHART_TO[0]}</xdr:col><xdr:colOff>0</xdr:colOff>"
+        f"<xdr:row>{CHART_TO[1]}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
         '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="batchship chart"/>'
         "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
         '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'

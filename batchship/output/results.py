@@ -18,23 +18,15 @@ from typing import Any, Final
 
 from batchship.errors import OutputError
 from batchship.i18n import Lang, Msg, t
-from batchship.model import DONE, Report, Status
+from batchship.model import DONE, Report
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
-from batchship.ooxml.summary_sheet import FACTS_ROW, STATUS_ROW, SummaryTable, filter_ref, layout
 from batchship.output.paths import retry_path, write_new
-from batchship.output.summary import display_width, summarise
+from batchship.output.rebuild import as_text, fit_widths, rebuilt_bytes
+from batchship.output.summary import summarise, tone
 from batchship.sheets.csvfile import decode_csv
 from batchship.sheets.table import Sheet
 
-_TONES: Final = {
-    Status.SUCCESS: "good",
-    Status.ALREADY_DISPATCHED: "good",
-    Status.FAILED: "bad",
-    Status.INVALID: "bad",
-    Status.UNKNOWN: "warn",
-    Status.NOT_SENT: "warn",
-}
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,13 +44,7 @@ def result_columns(sheet: Sheet) -> tuple[int, int, int]:
 
 
 def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
-    out = {}
-    for r in report.rows:
-        tone = _TONES[r.status]
-        if report.mode == "check" and r.status is Status.NOT_SENT:
-            tone = "good"
-        out[r.row] = (tone, (report.label(r.status), r.code, r.message))
-    return out
+    return {r.row: (tone(report, r.status), (report.label(r.status), r.code, r.message)) for r in report.rows}
 
 
 def write_result(
@@ -101,7 +87,7 @@ def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
     report.result_rebuilt = True
     if new.summary is not None:
         new.summary.facts.append((t("summary.written", report.lang), t("summary.rebuilt", report.lang)))
-    return _openpyxl_bytes(sheet, new)
+    return rebuilt_bytes(sheet, new)
 
 
 def _safe(text: str) -> str:
@@ -135,109 +121,6 @@ def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
     return (prefix + body).encode(encoding, errors="replace")
 
 
-def _openpyxl_bytes(sheet: Sheet, new: NewCells) -> bytes:
-    """The result copy through openpyxl: for legacy .xls (values of every sheet) and unusual xlsx files."""
-    import openpyxl
-    from openpyxl.styles import PatternFill
-
-    if sheet.kind == "xls":
-        import python_calamine
-
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sheet.content))
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)  # type: ignore[arg-type]
-        for name in book.sheet_names:
-            ws_new = wb.create_sheet(title=name[:31])
-            for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False):
-                ws_new.append(list(row))
-                _as_text(ws_new[ws_new.max_row])
-        ws = wb[sheet.sheet_name[:31]]
-    else:
-        keep_vba = sheet.path.suffix.lower() == ".xlsm"
-        wb = openpyxl.load_workbook(io.BytesIO(sheet.content), keep_vba=keep_vba, rich_text=True)
-        ws = wb[sheet.sheet_name]
-    fills = {
-        "good": PatternFill("solid", fgColor="FFC6EFCE"),
-        "bad": PatternFill("solid", fgColor="FFFFC7CE"),
-        "warn": PatternFill("solid", fgColor="FFFFEB9C"),
-    }
-    for col, text in zip(new.columns, new.header, strict=True):
-        ws.cell(row=new.header_row, column=col + 1, value=text)
-    for row_number, (tone, texts) in new.rows.items():
-        for i, (col, text) in enumerate(zip(new.columns, texts, strict=True)):
-            cell = ws.cell(row=row_number, column=col + 1)
-            cell.value = text or None
-            cell.data_type = "s"
-            if i == 0:
-                cell.fill = fills[tone]
-    if new.autofilter:
-        ws.auto_filter.ref = filter_ref(
-            new.header_row, max(new.rows, default=new.header_row), max(new.columns)
-        )
-    if new.summary is not None:
-        _openpyxl_summary(wb, new.summary)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _as_text(cells: Any) -> None:
-    """openpyxl makes every string starting with `=` a formula: the user's own text stays text."""
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _openpyxl_summary(wb: Any, summary: SummaryTable) -> None:
-    """The 요약 sheet and its chart through openpyxl (same layout as `ooxml.summary_sheet.sheet_xml`)."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-
-    name = summary.labels["sheet_name"]
-    index = None
-    for earlier in dict.fromkeys((name, *summary.earlier_names)):  # ours, from a run before: replaced
-        if earlier in wb.sheetnames and wb[earlier]["A1"].value in summary.earlier_titles:
-            index = wb.sheetnames.index(earlier)
-            wb.remove(wb[earlier])
-            break
-    base, k = name, 2
-    while name in wb.sheetnames:
-        name, k = f"{base} ({k})", k + 1
-    ws = wb.create_sheet(name, index)
-    bold = Font(bold=True)
-    ws["A1"] = summary.title
-    ws["A1"].font = bold
-    for i, (label, value) in enumerate(summary.facts):
-        ws.cell(row=FACTS_ROW + i, column=1, value=label).font = bold
-        _as_text([ws.cell(row=FACTS_ROW + i, column=2, value=value)])  # a file name can look like a formula
-    first_status, codes_header = layout(summary)
-    for col, text in ((1, summary.labels["status"]), (2, summary.labels["count"])):
-        ws.cell(row=STATUS_ROW, column=col, value=text).font = bold
-    for i, (label, count) in enumerate(summary.statuses):
-        ws.cell(row=first_status + i, column=1, value=label)
-        ws.cell(row=first_status + i, column=2, value=count)
-    for col, text in (
-        (1, summary.labels["code"]),
-        (2, summary.labels["count"]),
-        (3, summary.labels["meaning"]),
-    ):
-        ws.cell(row=codes_header, column=col, value=text).font = bold
-    for i, (code, meaning, count) in enumerate(summary.codes):
-        ws.cell(row=codes_header + 1 + i, column=1, value=code)
-        ws.cell(row=codes_header + 1 + i, column=2, value=count)
-        ws.cell(row=codes_header + 1 + i, column=3, value=meaning)
-    chart = BarChart()
-    chart.title = summary.labels["chart"]
-    last = first_status + len(summary.statuses) - 1
-    chart.add_data(Reference(ws, min_col=2, min_row=first_status, max_row=last), titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first_status, max_row=last))
-    chart.legend = None
-    ws.add_chart(chart, "D10")
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 44
-    ws.column_dimensions["C"].width = 40
-
-
 def _encrypt(data: bytes, password: str) -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -268,7 +151,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
     else:
         keep = list(range(width))
     ws.append([headers[i] for i in keep] + list(result_headers(report.lang)))
-    _as_text(ws[1])
+    as_text(ws[1])
     tracking_col = sheet.columns.get("trackingNumber")
     text_cols = {
         keep.index(sheet.columns[n]) + 1 for n in ("productOrderId", "trackingNumber") if n in sheet.columns
@@ -287,7 +170,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
         message = t("retry.from_row", report.lang, row=row_number, message=result.message)
         values += [report.label(result.status), result.code, message]
         ws.append(values)
-        _as_text(ws[ws.max_row])
+        as_text(ws[ws.max_row])
         for cell in ws[ws.max_row]:
             if cell.column in text_cols:
                 cell.number_format = "@"
@@ -295,18 +178,10 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    _fit_widths(ws)
+    fit_widths(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_new(retry_path(out, sheet.path), buffer.getvalue())
-
-
-def _fit_widths(ws: Any, least: int = 10, most: int = 60) -> None:
-    """Columns as wide as what they hold (Korean counts double), so numbers never show as ### and messages are
-    readable: the retry file is the one staff edit by hand."""
-    for cells in ws.columns:
-        longest = max((display_width(str(c.value)) for c in cells if c.value is not None), default=0)
-        ws.column_dimensions[cells[0].column_letter].width = min(most, max(least, longest + 2))
 
 
 def _raw_rows(sheet: Sheet, rows: set[int]) -> dict[int, list[Any]]:

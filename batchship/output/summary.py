@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Final
 from urllib.parse import urlparse
 
 from batchship.domain.meanings import code_meaning
 from batchship.i18n import LANGS, Lang, t
 from batchship.model import Report, Status
+from batchship.ooxml.printing import display_width
 from batchship.ooxml.summary_sheet import SummaryTable
 from batchship.timefmt import now_kst
+
+#: The colour family of each status, in the result cells and the summary chart alike: done (green), refused or
+#: to be checked at NAVER (red), to be fixed or not yet sent (amber).
+TONES: Final = {
+    Status.SUCCESS: "good",
+    Status.ALREADY_DISPATCHED: "good",
+    Status.FAILED: "bad",
+    Status.UNKNOWN: "bad",
+    Status.INVALID: "warn",
+    Status.NOT_SENT: "warn",
+}
+
+
+def tone(report: Report, status: Status) -> str:
+    """A status's tone in this report: in a check or a dry run a row not sent passed the checks (green)."""
+    if status is Status.NOT_SENT and (report.mode == "check" or report.dry_run):
+        return "good"
+    return TONES[status]
 
 
 def target_label(report: Report, lang: Lang) -> str:
@@ -50,15 +68,11 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     }
     titles = tuple(t("summary.title", other) for other in LANGS)
     names = tuple(t("summary.sheet_name", other) for other in LANGS)
-    return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels, titles, names)
+    tones = tuple(tone(report, s) for s in Status)
+    return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels, titles, names, tones)
 
 
 TOP_CODES: Final = 8
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes in a terminal (Hangul and other wide characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
