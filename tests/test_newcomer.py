@@ -518,3 +518,22 @@ def test_print_settings_a_sheet_already_has_are_kept(tmp_path: Path) -> None:
     result = openpyxl.load_workbook(tmp_path / "s.check.xlsx")["발송처리"]
     assert (result.page_setup.orientation, result.page_setup.fitToWidth) == ("portrait", 1)
     assert (result.print_title_rows, result.print_title_cols) == ("$1:$1", "$A:$A")
+
+
+def test_reconcile_on_the_practice_store_says_what_the_store_holds_not_how_to_dispatch(
+    tmp_path: Path,
+) -> None:
+    """`reconcile --sandbox` looks up and sends nothing: its store line says what the store holds, without the
+    dispatch's advice about sheets and --sandbox-reset (which reconcile does not take)."""
+    from tests.conftest import orders_sheet
+
+    journal = tmp_path / "j.sqlite3"
+    assert (
+        cli("dispatch", str(orders_sheet(tmp_path / "s.xlsx", 2)), "--sandbox", "--journal", str(journal))[0]
+        == 0
+    )
+    code, out, err = cli("reconcile", "--sandbox", "--journal", str(journal))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[1] == f"연습 스토어 {tmp_path / 'j.sandbox.json'}: 주문 2건(발송된 주문 2건)."
+    assert "--sandbox-reset" not in out and lines[2] == f"{journal}: 확인필요로 남은 주문이 없습니다."

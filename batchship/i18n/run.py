@@ -19,6 +19,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "practice store {path}: {orders} orders ({shipped} dispatched). Orders of the sheet it does not "
         "know yet are added as paid. To empty it, use --sandbox-reset.",
     },
+    "run.practice_store_lookup": {
+        "ko": "연습 스토어 {path}: 주문 {orders}건(발송된 주문 {shipped}건).",
+        "en": "practice store {path}: {orders} orders ({shipped} dispatched).",
+    },
     "run.practice_store_csv": {
         "ko": "연습 스토어 {path}: 주문 {orders}건(발송된 주문 {shipped}건). --sandbox-orders의 주문만 있습니다. "
         "비우려면 --sandbox-reset을 쓰세요.",

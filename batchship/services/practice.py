@@ -27,14 +27,15 @@ def state_path(journal_url: str) -> Path:
 
 @contextlib.contextmanager
 def practice_target(
-    journal_url: str, orders_csv: Path | None = None, *, reset: bool = False
+    journal_url: str, orders_csv: Path | None = None, *, reset: bool = False, lookups_only: bool = False
 ) -> Iterator[Target]:
     """A running sandbox as a dispatch `Target` (its `note` says what the store holds and where it lives).
 
     The store goes on from its saved state; orders of `orders_csv` it does not know yet are added (the others
     keep their state), and without `orders_csv` every order of the sheet it does not know is added as PAYED.
     `reset` empties it first. The state is saved only when something was sent to it, so a run that failed
-    before sending (a wrong path, a forgotten password) leaves the store as it was."""
+    before sending (a wrong path, a forgotten password) leaves the store as it was. `lookups_only`: the run
+    only looks orders up (`reconcile`), and the note says just what the store holds."""
     sandbox = Sandbox(rate_limit=None)
     state = state_path(journal_url)
     if reset:
@@ -48,8 +49,9 @@ def practice_target(
     else:
         seed = sandbox.seed_payed
     snapshot = sandbox.snapshot()
+    key = "run.practice_store" if orders_csv is None else "run.practice_store_csv"
     note = Msg.of(
-        "run.practice_store" if orders_csv is None else "run.practice_store_csv",
+        "run.practice_store_lookup" if lookups_only else key,
         path=state,
         orders=len(snapshot["orders"]),
         shipped=sum(1 for n in snapshot["dispatchCounts"].values() if n),

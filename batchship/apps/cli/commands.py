@@ -107,7 +107,8 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
     dry_run = getattr(args, "dry_run", False)  # reconcile has no --dry-run and no --sandbox-orders/-reset
     if getattr(args, "sandbox", False) and not dry_run:
         orders, reset = getattr(args, "sandbox_orders", None), getattr(args, "sandbox_reset", False)
-        with practice_target(_journal(args), orders, reset=reset) as target:
+        lookups_only = args.command == "reconcile"
+        with practice_target(_journal(args), orders, reset=reset, lookups_only=lookups_only) as target:
             print(t("run.sandbox", lang, url=target.base_url), file=out)
             if target.note is not None:
                 print(target.note.render(lang), file=out)
