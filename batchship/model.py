@@ -25,6 +25,7 @@ class Status(enum.StrEnum):
     INVALID = "INVALID"
     ALREADY_DISPATCHED = "ALREADY_DISPATCHED"
     UNKNOWN = "UNKNOWN"
+    HELD = "HELD"
     NOT_SENT = "NOT_SENT"
 
     def label(self, lang: Lang) -> str:

@@ -47,4 +47,11 @@ def test_the_soak_and_the_dispatch_throughput_run() -> None:
     rows, ok = soak.run(sheets=1, rows=30)
     assert ok and ("soak: orders dispatched twice", "0", "", "0") in rows
     figures = dispatch_bench._run(60, None, 0.0, 100)
-    assert (figures["orders"], figures["succeeded"], figures["requests"]) == (60, 60, 2)
+    assert (figures["orders"], figures["succeeded"], figures["requests"], figures["lookups"]) == (
+        60,
+        60,
+        2,
+        0,
+    )
+    looked = dispatch_bench._run(60, None, 0.0, 100, preflight=True)
+    assert (looked["succeeded"], looked["requests"], looked["lookups"]) == (60, 2, 1)

@@ -8,7 +8,21 @@ from batchship.domain.codes import NAVER_ERROR_CODES
 from batchship.i18n import CATALOGUE, Lang, t
 
 #: batchship's own error codes, in the order the README lists them.
-OWN_CODES: Final = ("BS101", "BS102", "BS103", "BS201", "BS202", "BS301", "BS401", "BS402", "BS501")
+OWN_CODES: Final = (
+    "BS101",
+    "BS102",
+    "BS103",
+    "BS201",
+    "BS202",
+    "BS301",
+    "BS401",
+    "BS402",
+    "BS501",
+    "BS601",
+    "BS602",
+    "BS603",
+    "BS604",
+)
 
 
 def code_meaning(code: str, lang: Lang) -> str:

@@ -213,6 +213,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "로컬 샌드박스를 시작해 시트의 주문을 넣고 그곳으로 발송합니다(인증 정보 불필요)",
         "en": "start the local sandbox, seed it with the sheet's orders, and dispatch against it (no credentials)",
     },
+    "help.no_preflight": {
+        "ko": "보내기 직전의 주문 조회를 하지 않습니다(취소 요청이 있는 주문도 보냅니다)",
+        "en": "do not look orders up right before sending (orders the buyer asked to cancel are sent too)",
+    },
+    "help.ship_cancel_requests": {
+        "ko": "구매자가 취소를 요청한 주문도 보냅니다(이미 출고한 경우). 발송하면 취소 요청이 거부됩니다",
+        "en": "send orders the buyer asked to cancel too (the parcel has left); dispatching rejects the request",
+    },
     "help.check_journal": {
         "ko": "이미 발송한 주문을 찾아볼 저널(읽기만 합니다. 기본: $BATCHSHIP_JOURNAL 또는 "
         "~/.local/state/batchship/journal.sqlite3)",

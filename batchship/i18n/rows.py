@@ -14,6 +14,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "status.ALREADY_DISPATCHED": {"ko": "이미처리", "en": "ALREADY_DISPATCHED"},
     "status.UNKNOWN": {"ko": "확인필요", "en": "UNKNOWN"},
     "status.NOT_SENT": {"ko": "미전송", "en": "NOT_SENT"},
+    "status.HELD": {"ko": "보류", "en": "HELD"},
     "code.BS101": {"ko": "상품주문번호 없음", "en": "product order number missing"},
     "code.BS102": {"ko": "상품주문번호 형식 오류", "en": "product order number malformed"},
     "code.BS103": {"ko": "엑셀이 자른 상품주문번호", "en": "product order number truncated by Excel"},
@@ -25,6 +26,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "code.BS501": {
         "ko": "다른 송장으로 이미 발송됨",
         "en": "already dispatched with another tracking number",
+    },
+    "code.BS601": {"ko": "구매자 취소 요청(보류)", "en": "the buyer asked to cancel (held)"},
+    "code.BS602": {"ko": "발송할 수 없는 주문 상태", "en": "order state does not allow dispatch"},
+    "code.BS603": {"ko": "NAVER에 없는 주문", "en": "order not found at NAVER"},
+    "code.BS604": {
+        "ko": "본상품이 발송되지 않은 추가구성상품",
+        "en": "add-on whose main product was not dispatched",
+    },
+    "fix.BS601": {
+        "ko": "판매자센터에서 취소 요청을 먼저 처리하세요. 이미 출고했다면 --ship-cancel-requests로 보낼 수 있습니다"
+        "(취소 요청이 거부됩니다).",
+        "en": "Deal with the cancel request in Seller Center first; if the parcel has already left, "
+        "--ship-cancel-requests sends it (rejecting the request).",
+    },
+    "fix.BS602": {
+        "ko": "스마트스토어에서 주문 상태를 확인하세요. 취소·반품된 주문은 보내지 않습니다.",
+        "en": "Check the order in Smart Store; cancelled or returned orders are not sent.",
+    },
+    "fix.BS603": {
+        "ko": "상품주문번호와 스토어(계정)를 확인하세요.",
+        "en": "Check the product order number and the store (account).",
+    },
+    "fix.BS604": {
+        "ko": "본상품 행을 고쳐 다시 실행하면 본상품 다음에 보냅니다.",
+        "en": "Fix the main product's row and run again: it is sent after the main product.",
     },
     "fix.BS101": {
         "ko": "16자리 상품주문번호를 입력하세요.",
@@ -203,6 +229,41 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "dispatch.already": {
         "ko": "{date}에 이미 발송 처리한 주문입니다({new}, {by}). 다시 보내지 않습니다.",
         "en": "Already dispatched on {date} ({new}, {by}); not sent again.",
+    },
+    "preflight.held": {
+        "ko": "구매자가 취소를 요청한 주문이라 보내지 않았습니다({seen}). 발송하면 취소 요청이 거부됩니다. 판매자센터에서 "
+        "취소 요청을 먼저 처리하세요. 이미 출고했다면 --ship-cancel-requests로 보낼 수 있습니다.",
+        "en": "Not sent: the buyer asked to cancel this order ({seen}), and dispatching it would reject the "
+        "request. Deal with it in Seller Center first; if the parcel has already left, --ship-cancel-requests "
+        "sends it.",
+    },
+    "preflight.held_cancelling": {
+        "ko": "취소가 진행 중인 주문이라 보내지 않았습니다({seen}). 판매자센터에서 확인하세요.",
+        "en": "Not sent: the order is being cancelled ({seen}). Check it in Seller Center.",
+    },
+    "preflight.shipped_anyway": {
+        "ko": "주의: 구매자의 취소 요청이 있었고, 이 발송(--ship-cancel-requests)으로 취소 요청이 거부되었습니다.",
+        "en": "Note: the buyer had asked to cancel; this dispatch (--ship-cancel-requests) rejected the request.",
+    },
+    "preflight.other_tracking": {
+        "ko": "NAVER에 이미 {old}(으)로 발송 처리된 주문이라 보내지 않았습니다. 시트의 {new}와(과) 다릅니다. 발송 후 송장 "
+        "수정은 판매자센터에서 하세요.",
+        "en": "Not sent: NAVER shows this order already dispatched with {old}, but the sheet says {new}. "
+        "Correct a dispatched order's tracking number in Seller Center.",
+    },
+    "preflight.state": {
+        "ko": "NAVER에서 이 주문은 '{seen}' 상태라 발송할 수 없어 보내지 않았습니다.",
+        "en": "Not sent: NAVER shows this order as '{seen}', which cannot be dispatched.",
+    },
+    "preflight.not_found": {
+        "ko": "NAVER에 이 상품주문번호가 없어 보내지 않았습니다(번호가 틀렸거나 다른 스토어의 주문일 수 있습니다).",
+        "en": "Not sent: NAVER has no such product order (a wrong number, or another store's order?).",
+    },
+    "preflight.add_on_waiting": {
+        "ko": "추가구성상품은 본상품(상품주문번호 {main}, {row}행)이 발송된 뒤에만 보낼 수 있는데, 본상품이 발송되지 않아 "
+        "보내지 않았습니다. 본상품 행을 고쳐 다시 실행하세요.",
+        "en": "Not sent: an add-on goes only after its main product (product order {main}, row {row}), which was "
+        "not dispatched. Fix the main product's row and run again.",
     },
     "dispatch.already_at_naver": {
         "ko": "NAVER에 이미 같은 택배사와 송장번호로 발송 처리되어 있습니다({what}). 다시 보내지 않았습니다.",

@@ -114,6 +114,29 @@ EXTRA: Final[dict[str, dict[str, str]]] = {
     "order_status.CANCELED": {"ko": "취소됨", "en": "cancelled"},
     "order_status.RETURNED": {"ko": "반품됨", "en": "returned"},
     "order_status.CANCELED_BY_NOPAYMENT": {"ko": "미결제 취소", "en": "cancelled, never paid"},
+    "claim.CANCEL_REQUEST": {"ko": "구매자 취소 요청", "en": "the buyer asked to cancel"},
+    "claim.CANCELING": {"ko": "취소 처리 중", "en": "being cancelled"},
+    "claim.CANCEL_DONE": {"ko": "취소 완료", "en": "cancelled"},
+    "claim.CANCEL_REJECT": {"ko": "취소 요청 거부됨", "en": "cancel request rejected"},
+    "claim.RETURN_REQUEST": {"ko": "반품 요청", "en": "return requested"},
+    "claim.EXCHANGE_REQUEST": {"ko": "교환 요청", "en": "exchange requested"},
+    "claim.COLLECTING": {"ko": "수거 중", "en": "being collected"},
+    "claim.COLLECT_DONE": {"ko": "수거 완료", "en": "collected"},
+    "claim.ADMIN_CANCELING": {"ko": "직권 취소 처리 중", "en": "being cancelled by NAVER"},
+    "claim.ADMIN_CANCEL_DONE": {"ko": "직권 취소 완료", "en": "cancelled by NAVER"},
+    "claim.ADMIN_CANCEL_REJECT": {"ko": "직권 취소 철회", "en": "NAVER's cancellation withdrawn"},
+    "claim.unknown": {"ko": "클레임 진행 중({status})", "en": "claim in progress ({status})"},
+    "preflight.failed": {
+        "ko": "보내기 전 주문 조회에 실패해 보내지 않았습니다({reason}). 잠시 뒤 다시 실행하세요. 조회 없이 보내려면 "
+        "--no-preflight를 쓰세요(취소 요청이 있는 주문도 보내게 됩니다).",
+        "en": "The order lookup before sending failed, so nothing was sent ({reason}). Run again in a while; "
+        "--no-preflight sends without looking (orders the buyer asked to cancel included).",
+    },
+    "text.preflight": {
+        "ko": "발송할 때는 보내기 직전에 주문을 조회해 취소 요청이 있거나 이미 발송된 주문을 거릅니다.",
+        "en": "A dispatch looks every order up right before sending, and holds back those the buyer asked to "
+        "cancel or that are already dispatched.",
+    },
     "order_status.unknown": {"ko": "알 수 없는 상태({status})", "en": "unknown status ({status})"},
     "progress.label": {"ko": "발송", "en": "dispatch"},
     "progress.unit": {"ko": "행", "en": "row"},

@@ -55,8 +55,10 @@ class DispatchResponse:
 
 @dataclass(frozen=True, slots=True)
 class OrderState:
-    """An order as the lookup returns it: status (PAYED, DELIVERING, ...), place-order status, and delivery
-    method, courier, tracking number and send date when dispatched."""
+    """An order as the lookup returns it: status (PAYED, DELIVERING, ...), place-order status, delivery method,
+    courier, tracking number and send date when dispatched; the order it belongs to, its product class
+    (`추가구성상품` for an add-on), an open claim (type and status, e.g. CANCEL / CANCEL_REQUEST) and when it
+    was paid ('' for what NAVER left out)."""
 
     product_order_id: str
     status: str
@@ -65,6 +67,11 @@ class OrderState:
     delivery_company: str
     tracking_number: str
     send_date: str
+    order_id: str = ""
+    product_class: str = ""
+    claim_type: str = ""
+    claim_status: str = ""
+    payment_date: str = ""
 
 
 def base_url_from_env(explicit: str | None = None) -> str:
@@ -202,21 +209,36 @@ class CommerceClient:
                 self._raise_for(response)
             try:
                 for entry in response.json().get("data") or []:
-                    po = entry.get("productOrder") or {}
-                    delivery = entry.get("delivery") or {}
-                    pid = str(po["productOrderId"])
-                    found[pid] = OrderState(
-                        product_order_id=pid,
-                        status=str(po.get("productOrderStatus", "")),
-                        place_order_status=str(po.get("placeOrderStatus", "")),
-                        delivery_method=str(delivery.get("deliveryMethod", "") or ""),
-                        delivery_company=str(delivery.get("deliveryCompany", "") or ""),
-                        tracking_number=str(delivery.get("trackingNumber", "") or ""),
-                        send_date=str(delivery.get("sendDate", "") or ""),
-                    )
+                    state = _order_state(entry)
+                    found[state.product_order_id] = state
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise OutcomeUnknownError(Msg.of("api.unreadable_lookup"), status=200) from exc
         return found
+
+
+def _order_state(entry: dict[str, Any]) -> OrderState:
+    """One entry of a lookup's answer (fields NAVER left out, or sent as null, are '')."""
+    order = entry.get("order") or {}
+    po = entry.get("productOrder") or {}
+    delivery = entry.get("delivery") or {}
+
+    def text(part: dict[str, Any], name: str) -> str:
+        return str(part.get(name) or "")
+
+    return OrderState(
+        product_order_id=str(po["productOrderId"]),
+        status=text(po, "productOrderStatus"),
+        place_order_status=text(po, "placeOrderStatus"),
+        delivery_method=text(delivery, "deliveryMethod"),
+        delivery_company=text(delivery, "deliveryCompany"),
+        tracking_number=text(delivery, "trackingNumber"),
+        send_date=text(delivery, "sendDate"),
+        order_id=text(order, "orderId"),
+        product_class=text(po, "productClass"),
+        claim_type=text(po, "claimType"),
+        claim_status=text(po, "claimStatus"),
+        payment_date=text(order, "paymentDate"),
+    )
 
 
 def _body_message(response: httpx.Response, body: dict[str, Any] | None) -> str:

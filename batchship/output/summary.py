@@ -14,13 +14,14 @@ from batchship.ooxml.summary_sheet import SummaryTable
 from batchship.timefmt import now_kst
 
 #: The colour family of each status, in the result cells and the summary chart alike: done (green), refused or
-#: to be checked at NAVER (red), to be fixed or not yet sent (amber).
+#: to be checked at NAVER (red), to be fixed, held or not yet sent (amber).
 TONES: Final = {
     Status.SUCCESS: "good",
     Status.ALREADY_DISPATCHED: "good",
     Status.FAILED: "bad",
     Status.UNKNOWN: "bad",
     Status.INVALID: "warn",
+    Status.HELD: "warn",
     Status.NOT_SENT: "warn",
 }
 
@@ -121,6 +122,7 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
     sent = report.sent
     if sent is None:
         lines.append(t("text.plan", lang, requests=report.plan.requests, batch=report.plan.batch_size))
+        lines.append(t("text.preflight", lang))
     else:
         lines.append(
             t(

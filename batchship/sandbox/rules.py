@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Final
 
 from batchship.domain.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
-from batchship.sandbox.state import DOMESTIC_COURIERS, SandboxState
+from batchship.sandbox.state import ADD_ON, DOMESTIC_COURIERS, Order, SandboxState, order_id_of
 
 
 def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
@@ -21,9 +21,12 @@ def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
                 continue
             if order.fault == "cancel_in_flight":
                 order.status = "CANCELED"
+            if order.fault == "cancel_request_before_dispatch":  # the race a lookup cannot close: no 504
+                order.claim_type, order.claim_status = "CANCEL", "CANCEL_REQUEST"
+            else:
+                fired = True
             state.faults_injected[order.fault] += 1
             order.fault = ""
-            fired = True
     return fired
 
 
@@ -44,6 +47,11 @@ def apply(state: SandboxState, items: list[dict[str, Any]]) -> dict[str, Any]:
                 fails.append({"productOrderId": pid, "code": code, "message": message})
                 continue
             order = state.orders[pid]
+            if (
+                order.claim_status == "CANCEL_REQUEST"
+            ):  # NAVER: dispatching rejects the buyer's cancel request
+                order.claim_status = "CANCEL_REJECT"
+                state.effects["cancel_requests_rejected"] += 1
             order.status = "DELIVERING"
             order.delivery_method = str(item["deliveryMethod"])
             order.delivery_company = str(item.get("deliveryCompanyCode") or "")
@@ -72,6 +80,9 @@ def item_error(
         return "104442", f"상품 주문 상태 확인 필요({order.status})"
     if order.place_order_status == "CANCEL":
         return "104443", "발주 상태 확인 필요"
+    if order.product_class == ADD_ON and _main_waiting(state, order):
+        state.effects["addons_before_main"] += 1
+        return "104442", "상품 주문 상태 확인 필요(추가구성상품은 본상품을 먼저 발송 처리해야 합니다)"
     if method not in DELIVERY_METHODS:
         return "104117", "배송 방법 변경 필요"
     if method in PARCEL_METHODS or courier or tracking:
@@ -89,30 +100,54 @@ def item_error(
     return "", ""
 
 
+def _main_waiting(state: SandboxState, add_on: Order) -> bool:
+    """Whether a main product of the add-on's order is not dispatched yet."""
+    order_id = order_id_of(add_on)
+    return any(
+        o.product_class != ADD_ON and o.status == "PAYED" and order_id_of(o) == order_id
+        for o in state.orders.values()
+    )
+
+
+#: Statuses in which an order has a delivery (NAVER's answer has a `delivery` object only then).
+_DISPATCHED: Final = frozenset({"DELIVERING", "DELIVERED", "PURCHASE_DECIDED", "EXCHANGED", "RETURNED"})
+
+
+def _present(**fields: str) -> dict[str, str]:
+    """The fields that have a value: NAVER leaves out what it has no value for, rather than sending null."""
+    return {k: v for k, v in fields.items() if v}
+
+
 def lookup(state: SandboxState, ids: list[str]) -> list[dict[str, Any]]:
-    """The stored orders among `ids`, in NAVER's shape (orders the store does not have are absent)."""
+    """The stored orders among `ids`, in NAVER's product-order shape (orders the store does not have are
+    absent); orders placed and paid when the store opened, unless an order says otherwise."""
     data = []
     with state.lock:
         for pid in ids:
             o = state.orders.get(pid)
             if o is None:
                 continue
-            data.append(
-                {
-                    "order": {"orderId": pid[:-6] or pid},
-                    "productOrder": {
-                        "productOrderId": pid,
-                        "productOrderStatus": o.status,
-                        "placeOrderStatus": o.place_order_status,
-                    },
-                    "delivery": {
-                        "deliveryMethod": o.delivery_method or None,
-                        "deliveryCompany": o.delivery_company or None,
-                        "trackingNumber": o.tracking_number or None,
-                        "sendDate": o.send_date or None,
-                    },
-                }
-            )
+            paid = o.paid_at or state.opened
+            entry: dict[str, Any] = {
+                "order": {"orderId": order_id_of(o), "orderDate": paid, "paymentDate": paid},
+                "productOrder": _present(
+                    productOrderId=pid,
+                    productOrderStatus=o.status,
+                    placeOrderStatus=o.place_order_status,
+                    placeOrderDate=paid,
+                    productClass=o.product_class,
+                    claimType=o.claim_type,
+                    claimStatus=o.claim_status,
+                ),
+            }
+            if o.status in _DISPATCHED or o.tracking_number:
+                entry["delivery"] = _present(
+                    deliveryMethod=o.delivery_method or "DELIVERY",
+                    deliveryCompany=o.delivery_company,
+                    trackingNumber=o.tracking_number,
+                    sendDate=o.send_date or paid,
+                )
+            data.append(entry)
     return data
 
 

@@ -11,9 +11,12 @@ documentation (shared/reference/dispatch-api.md and API-FACTS.md) to the letter 
   field, or a `dispatchDate` not exactly `yyyy-MM-dd'T'HH:mm:ss.SSS+09:00` is a 400 for the whole request.
   Per item: duplicate in the request 104131; unknown order 100001; not PAYED 104442; place-order status CANCEL
   104443; for DELIVERY and GDFW_ISSUE_SVC, courier missing 104118, unknown 104119, tracking missing 104120;
-  tracking format (domestic couriers 10-14 digits, others 8-30 letters and digits) 104122; tracking already used by another order of the same courier
-  104121. A success moves the order to DELIVERING and records method, courier, tracking and date.
-- `POST /external/v1/pay-order/seller/product-orders/query`: the stored orders, in NAVER's shape.
+  tracking format (domestic couriers 10-14 digits, others 8-30 letters and digits) 104122; tracking used by
+  another order 104121; an add-on (추가구성상품) before its main product 104442. A success moves the order to
+  DELIVERING, records method, courier, tracking and date, and turns an open cancel request into CANCEL_REJECT
+  (counted in `effects`: a seller must never be surprised by it).
+- `POST /external/v1/pay-order/seller/product-orders/query`: the stored orders, in NAVER's product-order shape
+  (order and payment dates, productClass, claims; `delivery` only once dispatched; no nulls).
 - `GET /external/_sandbox/state`: read-only inspection: dispatch count per order, calls, faults injected.
 - Rate limit per application: token bucket of `rate_limit`/s, burst twice that, 429 `GW.RATE_LIMIT`, with the
   `GNCP-GW-RateLimit-*` headers on every answer.

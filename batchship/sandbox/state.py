@@ -69,8 +69,33 @@ class Faults:
     seed: int = 0
 
 
+#: NAVER's productClass of an add-on product (추가구성상품): dispatched only after its order's main product.
+ADD_ON: Final = "추가구성상품"
+PRODUCT_CLASSES: Final = ("단일상품", "조합형옵션상품", "단독형옵션상품", ADD_ON)
+CLAIM_TYPES: Final = ("", "CANCEL", "RETURN", "EXCHANGE", "PURCHASE_DECISION_HOLDBACK", "ADMIN_CANCEL")
+CLAIM_STATUSES: Final = (
+    "",
+    "CANCEL_REQUEST",
+    "CANCELING",
+    "CANCEL_DONE",
+    "CANCEL_REJECT",
+    "RETURN_REQUEST",
+    "EXCHANGE_REQUEST",
+    "COLLECTING",
+    "COLLECT_DONE",
+    "ADMIN_CANCELING",
+    "ADMIN_CANCEL_DONE",
+    "ADMIN_CANCEL_REJECT",
+)
+
+
 @dataclass(slots=True)
 class Order:
+    """One product order. order_id: the order it belongs to (16 digits, shared by its items; derived from the
+    product order number when not given); product_class: NAVER's productClass; claim_type and claim_status:
+    an open claim (a buyer's cancel request: CANCEL / CANCEL_REQUEST); paid_at: the payment time (NAVER's
+    form; the sandbox's own start, a day back, when not given)."""
+
     product_order_id: str
     status: str = "PAYED"
     place_order_status: str = "OK"
@@ -78,12 +103,26 @@ class Order:
     delivery_company: str = ""
     tracking_number: str = ""
     send_date: str = ""
-    #: A one-shot fault for the next dispatch request holding this order: `timeout_after` (apply, then 504)
-    #: or `cancel_in_flight` (the buyer cancels while NAVER is busy: the order becomes CANCELED, then 504).
+    #: A one-shot fault for the next dispatch request holding this order: `timeout_after` (apply, then 504),
+    #: `cancel_in_flight` (the buyer cancels while NAVER is busy: the order becomes CANCELED, then 504) or
+    #: `cancel_request_before_dispatch` (the buyer asks to cancel between a lookup and the dispatch).
     fault: str = ""
+    order_id: str = ""
+    product_class: str = "단일상품"
+    claim_type: str = ""
+    claim_status: str = ""
+    paid_at: str = ""
 
 
-ORDER_FAULTS: Final = ("", "timeout_after", "cancel_in_flight")
+ORDER_FAULTS: Final = ("", "timeout_after", "cancel_in_flight", "cancel_request_before_dispatch")
+
+
+def order_id_of(order: Order) -> str:
+    """The order's number: given, else one derived from the product order number (16 digits, another series)."""
+    pid = order.product_order_id
+    if order.order_id:
+        return order.order_id
+    return "1" + pid[1:] if len(pid) == 16 and pid.isdigit() else pid
 
 
 @dataclass(slots=True)
@@ -136,6 +175,13 @@ class SandboxState:
     faults_injected: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (client id, expiry)
+    #: What dispatches did that NAVER does not refuse but a seller must never be surprised by:
+    #: `cancel_requests_rejected` (an order with an open cancel request dispatched), `addons_before_main`.
+    effects: Counter[str] = field(default_factory=Counter)
+    #: When the store's orders were placed and paid (a day before it opened), unless an order says.
+    opened: str = field(
+        default_factory=lambda: format_naver_time(dt.datetime.now(KST) - dt.timedelta(days=1))
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Notified (under `lock`) each time a call is counted, so that a test can wait on it.
     changed: threading.Condition = field(init=False)
@@ -168,12 +214,14 @@ class SandboxState:
                 "dispatchCounts": dict(self.dispatch_counts),
                 "calls": dict(self.calls),
                 "faultsInjected": dict(self.faults_injected),
+                "effects": dict(self.effects),
                 "statuses": {str(k): v for k, v in self.statuses.items()},
                 "orders": {
                     pid: {
                         "status": o.status,
                         "deliveryCompany": o.delivery_company,
                         "trackingNumber": o.tracking_number,
+                        "claimStatus": o.claim_status,
                     }
                     for pid, o in self.orders.items()
                 },
@@ -197,9 +245,10 @@ class SandboxState:
 
 
 def load_orders_csv(path: Path) -> list[Order]:
-    """Orders from a CSV with columns productOrderId, status, placeOrderStatus (and optionally
-    deliveryCompany, trackingNumber for orders already shipped, and fault: see `Order.fault`). A file that
-    cannot be read or holds an unknown value is a ConfigError saying where."""
+    """Orders from a CSV with columns productOrderId, status, placeOrderStatus and optionally
+    deliveryCompany, trackingNumber (orders already shipped), fault (see `Order.fault`), orderId,
+    productClass, claimType, claimStatus. A file that cannot be read or holds an unknown value is a
+    ConfigError saying where."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -211,26 +260,43 @@ def load_orders_csv(path: Path) -> list[Order]:
         pid = (row.get("productOrderId") or "").strip()
         if not pid:
             continue
-        status = (row.get("status") or "PAYED").strip().upper()
-        fault = (row.get("fault") or "").strip()
-        for column, value, choices in (("status", status, STATUSES), ("fault", fault, ORDER_FAULTS)):
-            if value not in choices:
+        value = {k: (row.get(k) or "").strip() for k in _CSV_CHOICES}
+        value["status"] = (value["status"] or "PAYED").upper()
+        value["productClass"] = value["productClass"] or "단일상품"
+        for column, choices in _CSV_CHOICES.items():
+            if value[column] not in choices:
                 shown = ", ".join(c for c in choices if c)
                 where = {"path": path, "line": line, "pid": pid, "column": column}
-                raise ConfigError(Msg.of("sandbox.orders_bad_value", **where, value=value, choices=shown))
+                raise ConfigError(
+                    Msg.of("sandbox.orders_bad_value", **where, value=value[column], choices=shown)
+                )
         tracking = (row.get("trackingNumber") or "").strip()
         orders.append(
             Order(
                 pid,
-                status,
+                value["status"],
                 (row.get("placeOrderStatus") or "OK").strip().upper(),
                 delivery_company=(row.get("deliveryCompany") or "").strip(),
                 tracking_number=tracking,
                 delivery_method="DELIVERY" if tracking else "",
-                fault=fault,
+                fault=value["fault"],
+                order_id=(row.get("orderId") or "").strip(),
+                product_class=value["productClass"],
+                claim_type=value["claimType"],
+                claim_status=value["claimStatus"],
             )
         )
     return orders
+
+
+#: The CSV's columns whose values must be one of NAVER's (or the sandbox's) own.
+_CSV_CHOICES: Final = {
+    "status": STATUSES,
+    "fault": ORDER_FAULTS,
+    "productClass": PRODUCT_CLASSES,
+    "claimType": CLAIM_TYPES,
+    "claimStatus": CLAIM_STATUSES,
+}
 
 
 NO_FAULTS: Final = Faults()

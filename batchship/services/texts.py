@@ -40,11 +40,19 @@ def status_words(status: str, lang: Lang) -> str:
     return t(key, lang) if key in CATALOGUE else t("order_status.unknown", lang, status=status)
 
 
+def claim_words(claim_status: str, lang: Lang) -> str:
+    key = f"claim.{claim_status}"
+    return t(key, lang) if key in CATALOGUE else t("claim.unknown", lang, status=claim_status)
+
+
 def seen_words(state: OrderState | None, lang: Lang) -> str:
-    """What a lookup saw, in words: `배송 중, CJ대한통운 (CJGLS) 1234`, `주문 없음`."""
+    """What a lookup saw, in words: `배송 중, CJ대한통운 (CJGLS) 1234`, `결제 완료(발송 전), 구매자 취소 요청`,
+    `주문 없음`."""
     if state is None:
         return t("seen.not_found", lang)
     status = status_words(state.status, lang)
+    if state.claim_status:
+        status += ", " + claim_words(state.claim_status, lang)
     if state.tracking_number:
         courier = courier_label(state.delivery_company) if state.delivery_company else ""
         return t("seen.shipped", lang, status=status, courier=courier, tracking=state.tracking_number)

@@ -17,15 +17,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from batchship.domain.plan import DispatchItem, batches
+from batchship.domain.plan import DispatchItem
 from batchship.model import RowResult
 from batchship.naver.auth import Credentials
 from batchship.naver.client import CommerceClient
-from batchship.naver.ratelimit import RateLimiter
+from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from batchship.services.dispatch.context import RunContext
-from batchship.services.dispatch.run import _run_requests
+from batchship.services.dispatch.run import DispatchOptions, send_items
 from batchship.services.progress import ignore
 
 DATE = "2024-05-05T10:00:00.000+09:00"
@@ -52,7 +52,9 @@ def _start_sandbox(args: list[str]) -> tuple[subprocess.Popen[str], str]:
     return proc, match.group(1)
 
 
-def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict[str, Any]:
+def _run(
+    n: int, rate: float | None, latency: float, client_rate: float, *, preflight: bool = False
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         orders = _orders_csv(n, Path(tmp))
         args = ["--orders", str(orders), "--latency", str(latency)]
@@ -64,14 +66,13 @@ def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict
                 DispatchItem(i + 1, f"{2024000000000000 + i}", "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE)
                 for i in range(1, n + 1)
             ]
-            planned = list(batches(items, 30))
             creds = Credentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
             with CommerceClient(creds, url, limiter=RateLimiter(client_rate)) as client:
                 client.query([items[0].product_order_id])  # token fetched outside the measured window
                 ctx = RunContext(client, retry=RetryPolicy(rng=random.Random(3)))
                 by_row: dict[int, RowResult] = {}
                 cpu0, t0 = time.process_time(), time.perf_counter()
-                _run_requests(ctx, planned, by_row, 4, ignore)
+                send_items(ctx, DispatchOptions(concurrency=4, preflight=preflight), items, by_row, ignore)
                 results = by_row
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
                 rate_limited = client.rate_limited
@@ -83,6 +84,7 @@ def _run(n: int, rate: float | None, latency: float, client_rate: float) -> dict
         "orders": n,
         "succeeded": ok,
         "requests": ctx.counters.requests,
+        "lookups": ctx.counters.lookups,
         "seconds": elapsed,
         "orders_per_s": n / elapsed,
         "requests_per_s": ctx.counters.requests / elapsed,
@@ -110,5 +112,19 @@ def run() -> tuple[list[tuple[str, str, str, str]], bool]:
             "",
         ),
     ]
+    plain = _run(3_000, rate=None, latency=0.0, client_rate=DEFAULT_RATE)
+    looked = _run(3_000, rate=None, latency=0.0, client_rate=DEFAULT_RATE, preflight=True)
+    more_calls = (looked["requests"] + looked["lookups"]) / plain["requests"] - 1
+    more_time = looked["seconds"] / plain["seconds"] - 1
+    rows += [
+        (
+            f"pre-flight lookup, 3,000 orders at {DEFAULT_RATE:g} req/s",
+            f"{looked['requests']} dispatch + {looked['lookups']} lookup calls, {looked['seconds']:.1f} s "
+            f"(without: {plain['requests']} calls, {plain['seconds']:.1f} s)",
+            f"+{more_calls:.1%} calls, +{more_time:.1%} time",
+            "<= +12% each",
+        ),
+    ]
     ok = share >= 0.95 and paced["rate_limited"] == 0 and paced["succeeded"] == 10_000
+    ok = ok and looked["succeeded"] == plain["succeeded"] == 3_000 and max(more_calls, more_time) <= 0.12
     return rows, ok

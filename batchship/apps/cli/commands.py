@@ -23,7 +23,7 @@ from batchship.sheets.limits import DEFAULT_LIMITS
 from batchship.timefmt import now_kst
 
 if TYPE_CHECKING:
-    from batchship.services.dispatch import Target
+    from batchship.services.dispatch import DispatchOptions, Target
     from batchship.services.known import Look
 
 
@@ -120,12 +120,25 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
     yield Target(base_url_from_env(args.base_url), credentials)
 
 
+def dispatch_options(args: argparse.Namespace) -> DispatchOptions:
+    """How to send, as dispatch's and watch's options say."""
+    from batchship.services.dispatch import DispatchOptions
+
+    return DispatchOptions(
+        rate_limit=args.rate_limit,
+        batch_size=args.batch_size,
+        dry_run=args.dry_run,
+        preflight=not args.no_preflight,
+        ship_cancel_requests=args.ship_cancel_requests,
+    )
+
+
 def dispatch(
     args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str], err: TextIO | None = None
 ) -> int:
-    from batchship.services.dispatch import DispatchJob, DispatchOptions, run_dispatch
+    from batchship.services.dispatch import DispatchJob, run_dispatch
 
-    options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
+    options = dispatch_options(args)
     stop = threading.Event()
     bar = ProgressBar(lang, out, enabled=not args.quiet, bar_file=err)  # err: a SafeStream from main
     with _target(args, out, lang, secrets) as target, stop_on_signals(stop):
@@ -154,9 +167,8 @@ def dispatch(
 def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
     from batchship.apps.watch.pipeline import dispatching
     from batchship.apps.watch.watcher import Watcher
-    from batchship.services.dispatch import DispatchOptions
 
-    options = DispatchOptions(rate_limit=args.rate_limit, batch_size=args.batch_size, dry_run=args.dry_run)
+    options = dispatch_options(args)
     with _target(args, out, lang, secrets) as target:
         journal_url = None if args.dry_run else _journal(args)
         process = dispatching(

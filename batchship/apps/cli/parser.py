@@ -116,6 +116,8 @@ class _Builder:
             metavar="N",
             help=self.h("rate_limit", rate=DEFAULT_RATE),
         )
+        p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
+        p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
 
     def limits(self, p: argparse.ArgumentParser) -> None:
         mb = DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
@@ -25,6 +25,7 @@ from batchship.output.results import write_result, write_retry
 from batchship.services import texts
 from batchship.services.check import SheetOptions, prepare, screen_rows, write_copy
 from batchship.services.dispatch.context import RunContext, Target
+from batchship.services.dispatch.preflight import Preflight, preflight, waiting_add_ons
 from batchship.services.dispatch.reconcile import reconcile_journal
 from batchship.services.dispatch.request import Request
 from batchship.services.known import Look, screen
@@ -35,13 +36,16 @@ from batchship.services.progress import Progress, ProgressFn, ignore
 class DispatchOptions:
     """How to send. rate_limit: requests/second (client-side pacing); batch_size: orders per request (1-30);
     concurrency: requests in flight at most; retry: the retry budget per request; dry_run: build requests,
-    send nothing."""
+    send nothing; preflight: look every order up right before sending (see `preflight.py`);
+    ship_cancel_requests: send orders whose buyer asked to cancel anyway (rejecting the request)."""
 
     rate_limit: float = DEFAULT_RATE
     batch_size: int = MAX_BATCH
     concurrency: int = 4
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     dry_run: bool = False
+    preflight: bool = True
+    ship_cancel_requests: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +150,7 @@ def _send(
                 by_row.update({r.row: r for r in settled})
             else:
                 to_send = items
-            planned = list(batches(to_send, job.options.batch_size))
-            report.plan.requests = len(planned)
-            error = _run_requests(ctx, planned, by_row, job.options.concurrency, on_progress)
+            error, report.plan.requests = send_items(ctx, job.options, to_send, by_row, on_progress)
         except BatchshipError as exc:  # credentials refused, NAVER unreachable for the token, journal failing
             waiting = [i for i in items if by_row[i.row].status is Status.NOT_SENT]
             by_row.update({i.row: texts.not_sent(i, lang, reason=exc.msg) for i in waiting})
@@ -174,18 +176,57 @@ def _request(ctx: RunContext, batch: list[DispatchItem]) -> tuple[list[RowResult
         raise
 
 
+def send_items(
+    ctx: RunContext,
+    options: DispatchOptions,
+    items: list[DispatchItem],
+    by_row: dict[int, RowResult],
+    on_progress: ProgressFn = ignore,
+) -> tuple[BatchshipError | None, int]:
+    """The pre-flight lookup (unless turned off), then the requests: main products and single items first,
+    add-ons once their main product is dispatched. Fills `by_row`; returns the error that stopped the run
+    (None) and how many requests were planned."""
+    pre = Preflight(to_send=items)
+    if options.preflight:
+        pre = preflight(ctx, items, ship_cancel_requests=options.ship_cancel_requests)
+        by_row.update({r.row: r for r in pre.settled})
+    tally = _Tally(total=len(pre.to_send) + len(pre.add_ons))
+    on_progress(Progress("sending", total=tally.total))
+    planned = list(batches(pre.to_send, options.batch_size))
+    error = _run_requests(ctx, planned, by_row, options.concurrency, on_progress, tally)
+    requests = len(planned)
+    if pre.add_ons and error is None:
+        ready, waiting = waiting_add_ons(pre, by_row, ctx.lang)
+        by_row.update({r.row: r for r in waiting})
+        tally.done += len(waiting)
+        planned = list(batches(ready, options.batch_size))
+        requests += len(planned)
+        error = _run_requests(ctx, planned, by_row, options.concurrency, on_progress, tally)
+    for row, note in pre.notes.items():  # a cancel request shipped anyway says so
+        if by_row[row].status is Status.SUCCESS:
+            by_row[row] = replace(by_row[row], message=f"{by_row[row].message} {note}")
+    return error, requests
+
+
+@dataclass
+class _Tally:
+    """Rows settled so far (and refused) out of `total`, across the phases of a run."""
+
+    total: int
+    done: int = 0
+    refused: int = 0
+
+
 def _run_requests(
     ctx: RunContext,
     planned: Sequence[list[DispatchItem]],
     by_row: dict[int, RowResult],
     concurrency: int,
     on_progress: ProgressFn,
+    tally: _Tally,
 ) -> BatchshipError | None:
     """Send every request, a few at once; an AuthError or a failing journal stops the run (what is in flight
     finishes); the error that stopped it is returned."""
-    total = sum(len(b) for b in planned)
-    done = refused = 0
-    on_progress(Progress("sending", total=total))
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="dispatch") as pool:
         futures = {pool.submit(_request, ctx, batch): batch for batch in planned}
         for future in as_completed(futures):
@@ -199,15 +240,15 @@ def _run_requests(
             if ctx.fatal is not None and request is not None and not request.steps:  # stopped before sending
                 results = [texts.not_sent(i, ctx.lang, reason=ctx.fatal.msg) for i in futures[future]]
             by_row.update({r.row: r for r in results})
-            done += len(results)
-            refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
+            tally.done += len(results)
+            tally.refused += sum(r.status in (Status.FAILED, Status.UNKNOWN) for r in results)
             counters = ctx.counters
             on_progress(
                 Progress(
                     "rows",
-                    done=done,
-                    total=total,
-                    refused=refused,
+                    done=tally.done,
+                    total=tally.total,
+                    refused=tally.refused,
                     requests=counters.requests,
                     retries=counters.retries,
                     rate_limited=ctx.client.rate_limited,
