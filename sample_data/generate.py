@@ -6,10 +6,12 @@
 발송처리_샘플.xlsx is a Seller Center style order download: sheet 발주발송관리, a notice paragraph in row 1,
 the real column set in row 2, a few dozen orders with courier and tracking filled in. Most rows are fine; some
 carry the mistakes batchship's checks catch (an order number Excel truncated, a courier typo, a missing
-tracking number, a duplicated row); some pass the checks but NAVER refuses them: sandbox_orders.csv is the
-store's side for the demo (one order already shipped, one the store does not have, one whose request times
-out after NAVER applied it, one the buyer cancels while NAVER times out), one row reuses another's tracking
-number, and one has letters in a CJ대한통운 tracking number.
+tracking number, a duplicated row); some pass the checks but the pre-flight lookup keeps them back or NAVER
+refuses them: sandbox_orders.csv is the store's side for the demo (one order already shipped with another
+tracking number, one shipped by hand with the sheet's own, one whose buyer asked to cancel, one the store does
+not have, a main product and its add-on, one whose request times out after NAVER applied it, one the buyer
+cancels while NAVER times out), one row reuses another's tracking number, and one has letters in a CJ대한통운
+tracking number.
 """
 
 from __future__ import annotations
@@ -108,13 +110,23 @@ def rows() -> list[list[Any]]:
         "CJ대한통운",
         "CJ1234567A",
     )  # letters in a CJ tracking number: 104122 (sandbox rule)
+    # order 9 is an add-on (gift wrapping) of order 8's order: same 주문번호, sent after order 8
+    out[8][1], out[8][11], out[8][12], out[8][13] = out[7][1], "선물 포장", "추가구성상품", 1
     return out
 
 
 #: An order in the sheet that the store does not have (a typo that is still 16 digits): NAVER says 100001.
 UNKNOWN_ORDER = order_id(29)
-#: An order already shipped from Seller Center by hand: NAVER says 104442.
+#: An order already shipped from Seller Center by hand, with another tracking number: the lookup keeps it back.
 SHIPPED_ORDER = order_id(23)
+#: Shipped by hand in Seller Center with the sheet's own courier and tracking number: 이미처리, not sent.
+HAND_SHIPPED_ORDER = order_id(11)
+#: The buyer asked to cancel this order last night: held (보류), not sent.
+CANCEL_REQUESTED_ORDER = order_id(5)
+#: A main product (order 8) and its add-on (order 9), one order: the add-on goes after the main product.
+MAIN_ORDER, ADD_ON_ORDER = order_id(8), order_id(9)
+#: The sheet's courier names as NAVER's codes (for the orders the store already shows shipped).
+COURIER_CODES = {"CJ대한통운": "CJGLS", "롯데택배": "HYUNDAI", "한진택배": "HANJIN", "로젠택배": "KGB", "우체국택배": "EPOST"}
 #: NAVER answers 504 for the request holding this order, after applying it: batchship looks it up (success).
 TIMEOUT_ORDER = order_id(12)
 #: The buyer cancels this order while NAVER times out: the lookup shows CANCELED, so batchship says 확인필요.
@@ -122,20 +134,28 @@ CANCELLED_ORDER = order_id(3)
 
 
 def sandbox_orders() -> list[list[str]]:
-    """What the sandbox knows for the demo: every sample order PAYED, but one already DELIVERING, one absent."""
-    orders = [["productOrderId", "status", "placeOrderStatus", "deliveryCompany", "trackingNumber", "fault"]]
+    """What the sandbox knows for the demo: every sample order PAYED, but for the store-side stories above."""
+    head = ["productOrderId", "status", "placeOrderStatus", "deliveryCompany", "trackingNumber", "fault"]
+    orders = [[*head, "orderId", "productClass", "claimType", "claimStatus"]]
     for row in rows():
         pid = str(row[0])
         if pid == UNKNOWN_ORDER or any(o[0] == pid for o in orders):
             continue
+        order = [pid, "PAYED", "OK", "", "", "", "", "", "", ""]
         if pid == SHIPPED_ORDER:
-            orders.append([pid, "DELIVERING", "OK", "CJGLS", "600000000001", ""])
+            order[1:5] = ["DELIVERING", "OK", "CJGLS", "600000000001"]
+        elif pid == HAND_SHIPPED_ORDER:
+            order[1:5] = ["DELIVERING", "OK", COURIER_CODES[str(row[5])], str(row[6])]
         elif pid == TIMEOUT_ORDER:
-            orders.append([pid, "PAYED", "OK", "", "", "timeout_after"])
+            order[5] = "timeout_after"
         elif pid == CANCELLED_ORDER:
-            orders.append([pid, "PAYED", "OK", "", "", "cancel_in_flight"])
-        else:
-            orders.append([pid, "PAYED", "OK", "", "", ""])
+            order[5] = "cancel_in_flight"
+        elif pid == CANCEL_REQUESTED_ORDER:
+            order[8:10] = ["CANCEL", "CANCEL_REQUEST"]
+        elif pid in (MAIN_ORDER, ADD_ON_ORDER):
+            order[6] = "2024112700000888"
+            order[7] = "추가구성상품" if pid == ADD_ON_ORDER else "단일상품"
+        orders.append(order)
     return orders
 
 

@@ -44,6 +44,7 @@ def test_check_prints_a_summary_and_exits_1_when_rows_are_invalid(mixed: Path, t
         "104120        1  송장 번호 미입력",
         "",
         "보낼 요청: 1건 (요청당 최대 30개)",
+        "발송할 때는 보내기 직전에 주문을 조회해 취소 요청이 있거나 이미 발송된 주문을 거릅니다.",
         f"결과 파일  {tmp_path / '오늘발송.check.xlsx'}",
     ]
 
@@ -67,6 +68,7 @@ def test_check_in_english_with_a_json_report(mixed: Path, tmp_path: Path) -> Non
         "INVALID": 2,
         "ALREADY_DISPATCHED": 0,
         "UNKNOWN": 0,
+        "HELD": 0,
         "NOT_SENT": 2,
     }
     assert data["error_codes"] == {"104119": 1, "104120": 1}

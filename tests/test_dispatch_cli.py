@@ -267,7 +267,7 @@ def test_sandbox_command_runs_as_a_process(tmp_path: Path, creds: None) -> None:
         path = make_sheet(tmp_path, 2)
         code, out, _ = cli("dispatch", str(path), "--base-url", url, "--lang", "en")
         assert code == 1
-        assert "SUCCESS     1" in out and "FAILED      1" in out and "104442" in out
+        assert "SUCCESS     1" in out and "FAILED      1" in out and "BS602" in out  # kept back by the lookup
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)

@@ -47,7 +47,7 @@ def sb(sandbox_of: Callable[..., Sandbox]) -> Sandbox:
 
 def test_second_run_with_the_same_journal_sends_nothing_again(tmp_path: Path, sb: Sandbox) -> None:
     """Re-running a sheet: every row sent before is 이미처리 with its first dispatch time; the sandbox's counts
-    show no order dispatched twice; only the rows that failed are tried again."""
+    show no order dispatched twice; only the rows that failed are looked at again."""
     sb.add_orders([Order(order_id(3), "CANCELED")])
     journal = tmp_path / "j.sqlite3"
     path = orders_sheet(tmp_path / "s.xlsx", 40)
@@ -56,8 +56,10 @@ def test_second_run_with_the_same_journal_sends_nothing_again(tmp_path: Path, sb
     calls_before = sb.calls()["dispatch"]
     second = dispatch(path, sb, journal)
     assert second.counts()["ALREADY_DISPATCHED"] == 39
-    assert [r.code for r in second.rows if r.status is Status.FAILED] == ["104442"]  # retried, refused again
-    assert sb.calls()["dispatch"] == calls_before + 1  # one request: the failed row only
+    # the cancelled order: looked up again, kept back again (the pre-flight sees it cancelled); nothing sent
+    assert [r.code for r in second.rows if r.status is Status.FAILED] == ["BS602"]
+    assert "'취소됨' 상태라 발송할 수 없어" in second.rows[2].message
+    assert sb.calls()["dispatch"] == calls_before
     assert set(sb.dispatch_counts().values()) == {1}
     assert second.rows[0].message.startswith("20") and "이미 발송 처리한 주문입니다" in second.rows[0].message
 

@@ -262,6 +262,7 @@ def test_a_token_refused_mid_run_stops_sending_and_says_why_on_every_row_left(tm
         batch_size=2,
         concurrency=1,
         retry=NO_WAIT,
+        preflight=False,  # this NAVER answers the dispatch only
     )
     assert naver.calls == {"token": 2, "dispatch": 1, "query": 0}
     assert [e.key for e in report.errors] == ["api.token_refused"] and report.exit_code == 2

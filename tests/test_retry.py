@@ -57,7 +57,7 @@ def test_retry_file_holds_the_failed_rows_and_fixed_ones_go_through(tmp_path: Pa
         assert [r[7:9] for r in rows[1:]] == [
             ("검증오류", "104119"),
             ("검증오류", "BS103"),
-            ("실패", "104442"),
+            ("실패", "BS602"),
         ]
         check_wb = openpyxl.load_workbook(retry)
         assert check_wb.active is not None and check_wb.active["A2"].number_format == "@"

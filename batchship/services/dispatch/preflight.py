@@ -12,6 +12,8 @@ whose main product is sent in this run, with that main item; the run sends them 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -43,11 +45,20 @@ class Preflight:
     notes: dict[int, str] = field(default_factory=dict)
 
 
-def preflight(ctx: RunContext, items: list[DispatchItem], *, ship_cancel_requests: bool = False) -> Preflight:
-    """Look `items` up and decide each; a BatchshipError when the lookup fails (then nothing is sent)."""
+def preflight(
+    ctx: RunContext,
+    items: list[DispatchItem],
+    *,
+    ship_cancel_requests: bool = False,
+    others: Sequence[tuple[int, str]] = (),
+) -> Preflight:
+    """Look `items` up and decide each; a BatchshipError when the lookup fails (then nothing is sent). `others`:
+    the sheet's other orders (row, number) not to be sent, looked up with them so that an add-on whose main
+    product is among them knows whether it was dispatched."""
     if not items:
         return Preflight()
-    states, error = ctx.lookup(sorted({i.product_order_id for i in items}))
+    wanted = {i.product_order_id for i in items} | {pid for _, pid in others if _LOOKS_LIKE_ORDER.match(pid)}
+    states, error = ctx.lookup(sorted(wanted))
     if states is None:
         raise BatchshipError(Msg.of("preflight.failed", reason=error))
     result = Preflight()
@@ -61,20 +72,42 @@ def preflight(ctx: RunContext, items: list[DispatchItem], *, ship_cancel_request
         going.append(item)
         if state is not None and state.claim_status == CANCEL_REQUESTED:
             result.notes[item.row] = t("preflight.shipped_anyway", ctx.lang)
-    mains = {
-        states[i.product_order_id].order_id: i
-        for i in going
-        if states[i.product_order_id].product_class != ADD_ON and states[i.product_order_id].order_id
-    }
+    _order_add_ons(
+        result, going, states, [(i.row, i.product_order_id) for i in items] + list(others), ctx.lang
+    )
+    return result
+
+
+#: A product order number as NAVER writes it (rows of other shapes are not looked up).
+_LOOKS_LIKE_ORDER: Final = re.compile(r"^\d{16}$")
+
+
+def _order_add_ons(
+    result: Preflight,
+    going: list[DispatchItem],
+    states: dict[str, OrderState],
+    sheet: list[tuple[int, str]],
+    lang: Lang,
+) -> None:
+    """Put the items to send in order: an add-on whose main product is sent now goes after it; one whose main
+    product is in the sheet but not dispatched (a row refused or held) is not sent; the rest go at once."""
+    sending = {i.product_order_id: i for i in going}
+    mains: dict[str, tuple[int, str]] = {}
+    for row, pid in sheet:
+        state = states.get(pid)
+        if state is not None and state.order_id and state.product_class != ADD_ON:
+            mains.setdefault(state.order_id, (row, pid))
     for item in going:
         state = states[item.product_order_id]
         main = mains.get(state.order_id) if state.product_class == ADD_ON else None
-        if main is None:
+        if main is None or states[main[1]].status in texts.DISPATCHED_STATUSES:
             result.to_send.append(item)
-        else:
-            result.after[item.row] = main
+        elif main[1] in sending:
+            result.after[item.row] = sending[main[1]]
             result.add_ons.append(item)
-    return result
+        else:
+            message = t("preflight.add_on_waiting", lang, main=main[1], row=main[0])
+            result.settled.append(texts.row(item, Status.NOT_SENT, message, "BS604"))
 
 
 def decide(
@@ -85,10 +118,11 @@ def decide(
         return texts.row(item, Status.FAILED, t("preflight.not_found", lang), "BS603")
     seen = texts.seen_words(state, lang)
     if state.status == "PAYED":
+        claim = texts.claim_words(state.claim_status, lang) if state.claim_status else ""
         if state.claim_status in CANCELLING:
-            return texts.row(item, Status.HELD, t("preflight.held_cancelling", lang, seen=seen), "BS601")
+            return texts.row(item, Status.HELD, t("preflight.held_cancelling", lang, seen=claim), "BS601")
         if state.claim_status == CANCEL_REQUESTED and not ship_cancel_requests:
-            return texts.row(item, Status.HELD, t("preflight.held", lang, seen=seen), "BS601")
+            return texts.row(item, Status.HELD, t("preflight.held", lang, seen=claim), "BS601")
         return None
     if state.status in texts.DISPATCHED_STATUSES:
         if texts.matches(state, item.delivery_company_code or "", item.tracking_number or ""):

@@ -150,7 +150,8 @@ def _send(
                 by_row.update({r.row: r for r in settled})
             else:
                 to_send = items
-            error, report.plan.requests = send_items(ctx, job.options, to_send, by_row, on_progress)
+            others = [(r.row, r.product_order_id) for r in rows_of(by_row, to_send)]
+            error, report.plan.requests = send_items(ctx, job.options, to_send, by_row, on_progress, others)
         except BatchshipError as exc:  # credentials refused, NAVER unreachable for the token, journal failing
             waiting = [i for i in items if by_row[i.row].status is Status.NOT_SENT]
             by_row.update({i.row: texts.not_sent(i, lang, reason=exc.msg) for i in waiting})
@@ -182,13 +183,15 @@ def send_items(
     items: list[DispatchItem],
     by_row: dict[int, RowResult],
     on_progress: ProgressFn = ignore,
+    others: Sequence[tuple[int, str]] = (),
 ) -> tuple[BatchshipError | None, int]:
     """The pre-flight lookup (unless turned off), then the requests: main products and single items first,
-    add-ons once their main product is dispatched. Fills `by_row`; returns the error that stopped the run
-    (None) and how many requests were planned."""
+    add-ons once their main product is dispatched. `others`: the sheet's orders not to be sent (row, number),
+    looked up too (an add-on's main product may be one). Fills `by_row`; returns the error that stopped the
+    run (None) and how many requests were planned."""
     pre = Preflight(to_send=items)
     if options.preflight:
-        pre = preflight(ctx, items, ship_cancel_requests=options.ship_cancel_requests)
+        pre = preflight(ctx, items, ship_cancel_requests=options.ship_cancel_requests, others=others)
         by_row.update({r.row: r for r in pre.settled})
     tally = _Tally(total=len(pre.to_send) + len(pre.add_ons))
     on_progress(Progress("sending", total=tally.total))
@@ -206,6 +209,12 @@ def send_items(
         if by_row[row].status is Status.SUCCESS:
             by_row[row] = replace(by_row[row], message=f"{by_row[row].message} {note}")
     return error, requests
+
+
+def rows_of(by_row: dict[int, RowResult], sending: list[DispatchItem]) -> list[RowResult]:
+    """The rows with an order number that are not among those being sent."""
+    going = {i.row for i in sending}
+    return [r for r in by_row.values() if r.row not in going and r.product_order_id]
 
 
 @dataclass
