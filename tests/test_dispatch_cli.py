@@ -119,9 +119,12 @@ def test_env_base_url_and_dry_run_prints_a_sample_body(
 
 
 def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
-    """`dispatch --sandbox` on the sample data, as `make demo` runs it (default batch size): successes (some
-    confirmed by a lookup after a 504), our checks' rejections, NAVER's refusals, and an order cancelled while
-    NAVER timed out (the lookup shows the request did not apply: 실패 104442)."""
+    """`dispatch --sandbox` on the sample data, as `make demo` runs it (default options): successes (some
+    confirmed by a lookup after a 504, a main product and its add-on), our checks' rejections, what the
+    pre-flight lookup kept back (a cancel request held, an order shipped by hand 이미처리, one shipped with
+    another number, one the store does not have), NAVER's refusals, and an order cancelled while NAVER timed out
+    (the lookup shows the request did not apply: 실패 104442). No cancel request is rejected, no add-on goes
+    before its main product."""
     out_path = tmp_path / "demo.xlsx"
     code, out, err = cli(
         "dispatch",
@@ -137,15 +140,28 @@ def test_sandbox_demo_shows_every_naver_refusal(tmp_path: Path) -> None:
     assert code == 1, err
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     counts = data["counts"]
-    assert (counts["SUCCESS"], counts["FAILED"], counts["INVALID"], counts["UNKNOWN"]) == (21, 5, 5, 0)
-    assert {"104442", "104121", "104122", "100001", "BS103", "104119", "104120", "104131"} <= set(
-        data["error_codes"]
-    )
+    shown = ("SUCCESS", "FAILED", "INVALID", "UNKNOWN", "HELD", "ALREADY_DISPATCHED")
+    assert tuple(counts[k] for k in shown) == (19, 5, 5, 0, 1, 1)
+    assert set(data["error_codes"]) == {
+        "104442",
+        "104121",
+        "104122",
+        "BS501",
+        "BS601",
+        "BS603",
+        "BS103",
+        "104119",
+        "104120",
+        "104131",
+    }
+    assert data["lookups"] == 2  # the pre-flight, and one after the lost answer
     assert "샌드박스: http://127.0.0.1:" in out
     summary = {row[0]: row[1] for row in read_rows(out_path, "요약") if row and row[0]}
     assert summary["방식"] == "발송(dispatch)"
     assert summary["보낸 곳"].startswith("샌드박스(로컬 모의 서버) http://127.0.0.1:")
-    assert summary["성공"] == 21 and summary["실패"] == 5 and summary["확인필요"] == 0
+    assert (
+        summary["성공"] == 19 and summary["실패"] == 5 and summary["확인필요"] == 0 and summary["보류"] == 1
+    )
 
 
 def test_practice_without_an_orders_file_knows_every_order_of_the_sheet(tmp_path: Path) -> None:

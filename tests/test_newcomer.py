@@ -96,7 +96,7 @@ def test_a_practice_run_that_fails_before_sending_leaves_the_store_alone(tmp_pat
     )
     assert code == 1, err
     assert "연습 스토어" in out and "주문 29건(발송된 주문 0건)" in out
-    assert any(line.split()[:2] == ["성공", "21"] for line in out.splitlines()), out
+    assert any(line.split()[:2] == ["성공", "19"] for line in out.splitlines()), out
 
 
 def test_a_second_practice_sheet_adds_its_orders_to_the_saved_store(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_watch_can_be_tried_on_the_practice_store(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("샌드박스: http://127.0.0.1:") and lines[1].startswith("연습 스토어 ")
     assert lines[2].startswith(f"감시 시작: {inbox.resolve()}") and f"저널: {journal}" in lines[2]
-    assert lines[3].startswith("처리함: 오늘발송.xlsx: 성공=21")
+    assert lines[3].startswith("처리함: 오늘발송.xlsx: 성공=19")
     assert sorted(p.name for p in (inbox / "results").iterdir()) == [
         "batchship.log",
         "오늘발송.report.json",
@@ -497,8 +497,8 @@ def test_the_result_workbook_reads_on_paper_and_on_screen(tmp_path: Path, kind: 
     setup = summary.page_setup
     assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1)
     assert summary.column_dimensions["B"].width == 10  # the counts column, narrow: beside its labels
-    # 성공, 실패, 검증오류, 이미처리, 확인필요, 검사 통과
-    assert _bars(summary) == ["63BE7B", "F8696B", "FFC000", "63BE7B", "F8696B", "63BE7B"]
+    # 성공, 실패, 검증오류, 이미처리, 확인필요, 보류, 검사 통과
+    assert _bars(summary) == ["63BE7B", "F8696B", "FFC000", "63BE7B", "F8696B", "FFC000", "63BE7B"]
 
 
 def test_print_settings_a_sheet_already_has_are_kept(tmp_path: Path) -> None:

@@ -123,13 +123,14 @@ def test_result_workbook_has_a_summary_sheet_with_a_chart(tmp_path: Path) -> Non
     (chart,) = summary._charts
     assert type(chart).__name__ == "BarChart"
     series = chart.series[0]
-    assert series.val.numRef.f == "'요약'!$B$12:$B$17"
+    assert series.val.numRef.f == "'요약'!$B$12:$B$18"
     assert [p.v for p in series.cat.strRef.strCache.pt] == [
         "성공",
         "실패",
         "검증오류",
         "이미처리",
         "확인필요",
+        "보류",
         "검사 통과",
     ]
 
