@@ -332,7 +332,9 @@ def test_sample_sheet_twice_with_one_journal(tmp_path: Path) -> None:
         assert sb.dispatch_counts() == counts_after_first
     sent_first = {r.row for r in first.rows if r.status is Status.SUCCESS}
     assert len(sent_first) == 19
-    by_hand = {r.row for r in first.rows if r.status is Status.ALREADY_DISPATCHED}  # the lookup saw it shipped
+    by_hand = {
+        r.row for r in first.rows if r.status is Status.ALREADY_DISPATCHED
+    }  # the lookup saw it shipped
     assert len(by_hand) == 1
     assert {r.row for r in second.rows if r.status is Status.ALREADY_DISPATCHED} == sent_first | by_hand
     assert second.counts()["SUCCESS"] == 0

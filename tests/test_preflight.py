@@ -93,6 +93,8 @@ def test_shipping_cancel_requests_anyway_is_said_on_the_row(
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data["counts"]["HELD"] == 1 and data["lookups"] == 1
     assert "보류          1" in out
+    retry = read_rows(tmp_path / "s.retry.xlsx")[1:]  # the held row waits in the retry file
+    assert [(r[0], r[5], r[6]) for r in retry] == [(order_id(2), "보류", "BS601")]
 
 
 def test_without_the_preflight_a_cancel_request_is_rejected_by_the_dispatch(
@@ -227,3 +229,21 @@ def test_the_lookup_answer_has_naver_shape(sandbox_of: Callable[..., Sandbox]) -
     assert data[order_id(4)]["productOrder"]["claimStatus"] == "CANCEL_REQUEST"
     assert states[order_id(2)].product_class == "추가구성상품" and states[order_id(4)].claim_type == "CANCEL"
     assert states[order_id(1)].payment_date.endswith("+09:00")
+
+
+def test_a_dispatch_date_before_navers_payment_date_gets_a_note(
+    tmp_path: Path, sandbox_of: Callable[..., Sandbox]
+) -> None:
+    """The sheet has no 결제일, but the lookup knows when the order was paid: a 발송일 on an earlier day still
+    goes, and its row says so."""
+    sb = _store(
+        sandbox_of,
+        Order(order_id(1), paid_at="2024-05-06T09:00:00.000+09:00"),
+        Order(order_id(2), paid_at="2024-05-05T09:00:00.000+09:00"),  # the same day: fine
+    )
+    report = run_job(orders_sheet(tmp_path / "s.xlsx", 2, date="2024-05-05 10:00"), sb.base_url)
+    assert [r.status for r in report.rows] == [Status.SUCCESS, Status.SUCCESS]
+    assert report.rows[0].message.endswith(
+        "주의: 발송일 2024-05-05이(가) 결제일 2024-05-06보다 앞섭니다. 맞는지 확인하세요."
+    )
+    assert "결제일" not in report.rows[1].message

@@ -73,7 +73,7 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     return SummaryTable(t("summary.title", lang), facts, statuses, codes, labels, titles, names, tones)
 
 
-TOP_CODES: Final = 8
+TOP_CODES: Final = 10
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:

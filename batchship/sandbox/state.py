@@ -94,7 +94,7 @@ class Order:
     """One product order. order_id: the order it belongs to (16 digits, shared by its items; derived from the
     product order number when not given); product_class: NAVER's productClass; claim_type and claim_status:
     an open claim (a buyer's cancel request: CANCEL / CANCEL_REQUEST); paid_at: the payment time (NAVER's
-    form; the sandbox's own start, a day back, when not given)."""
+    form; `OPENED` when not given)."""
 
     product_order_id: str
     status: str = "PAYED"
@@ -114,6 +114,8 @@ class Order:
     paid_at: str = ""
 
 
+#: The default time the sandbox's orders were placed and paid.
+OPENED: Final = "2024-01-02T09:00:00.000+09:00"
 ORDER_FAULTS: Final = ("", "timeout_after", "cancel_in_flight", "cancel_request_before_dispatch")
 
 
@@ -178,10 +180,9 @@ class SandboxState:
     #: What dispatches did that NAVER does not refuse but a seller must never be surprised by:
     #: `cancel_requests_rejected` (an order with an open cancel request dispatched), `addons_before_main`.
     effects: Counter[str] = field(default_factory=Counter)
-    #: When the store's orders were placed and paid (a day before it opened), unless an order says.
-    opened: str = field(
-        default_factory=lambda: format_naver_time(dt.datetime.now(KST) - dt.timedelta(days=1))
-    )
+    #: When the store's orders were placed and paid, unless an order says (`paid_at`): long ago, so that no
+    #: dispatch date of a practice sheet lies before it by accident.
+    opened: str = OPENED
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Notified (under `lock`) each time a call is counted, so that a test can wait on it.
     changed: threading.Condition = field(init=False)

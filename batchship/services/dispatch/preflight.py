@@ -35,8 +35,8 @@ CANCELLING: Final = frozenset({"CANCELING", "ADMIN_CANCELING"})
 @dataclass(slots=True)
 class Preflight:
     """to_send: items to send now; settled: rows decided without sending; after: add-on item -> its main
-    item (sent once the main one is dispatched); notes: row -> a sentence to add to the row's message once
-    sent (a cancel request shipped anyway)."""
+    item (sent once the main one is dispatched); notes: row -> sentences to add to the row's message once
+    sent (a cancel request shipped anyway; a dispatch date before NAVER's payment date)."""
 
     to_send: list[DispatchItem] = field(default_factory=list)
     settled: list[RowResult] = field(default_factory=list)
@@ -70,8 +70,14 @@ def preflight(
             result.settled.append(row)
             continue
         going.append(item)
+        notes = []
         if state is not None and state.claim_status == CANCEL_REQUESTED:
-            result.notes[item.row] = t("preflight.shipped_anyway", ctx.lang)
+            notes.append(t("preflight.shipped_anyway", ctx.lang))
+        date, paid = item.dispatch_date[:10], (state.payment_date[:10] if state else "")
+        if paid and date < paid:  # the sheet had no 결제일 to warn with; NAVER's lookup has it
+            notes.append(t("row.date_before_payment", ctx.lang, date=date, paid=paid))
+        if notes:
+            result.notes[item.row] = " ".join(notes)
     _order_add_ons(
         result, going, states, [(i.row, i.product_order_id) for i in items] + list(others), ctx.lang
     )
