@@ -61,8 +61,9 @@ class Plan:
 @dataclass(slots=True)
 class DispatchStats:
     """What a real dispatch did. requests: dispatch calls made (retries included); retries: calls repeated;
-    lookups: order lookups; rate_limited: 429s received; reconciled: attempts of earlier runs settled first;
-    failed_trace_ids: NAVER's trace ids of refused calls (for NAVER's support); api_base_url: where it sent."""
+    lookups: order lookup calls (one per 300 orders); rate_limited: 429s received; reconciled: attempts of
+    earlier runs settled first; failed_trace_ids: NAVER's trace ids of refused calls (for NAVER's support);
+    api_base_url: where it sent."""
 
     api_base_url: str = ""
     requests: int = 0

@@ -157,7 +157,7 @@ def test_korean_sentences_carry_no_english_words() -> None:
         r"^(NAVER|CSV|UTF|CP949|EUC|KR|UTF-16|BOM|HTML|API|ID|IP|TOML|JSON|URL|KST|MB|HTTP|Excel|CJ|"
         r"batchship|sandbox|watch|dispatch|check|export|journal|xlsx|xlsm|xls|csv|txt|processing|done|failed|"
         r"results|log|Ctrl|End|CANCEL|PAYED|DELIVERY|GDFW|ISSUE|SVC|sqlite|path|productOrderId|status|"
-        r"placeOrderStatus|chmod|client|id|secret|base|url|config|password|sheet|max|rows|file|mb|dry|run|lang|"
+        r"placeOrderStatus|orderId|productClass|claimType|claimStatus|fault|chmod|client|id|secret|base|url|config|password|sheet|max|rows|file|mb|dry|run|lang|"
         r"DATE|SHEET|INBOX|CSV|CANCELED|BATCHSHIP|JOURNAL|LANG|SHEET|PASSWORD|NAVER|COMMERCE|CLIENT|SECRET|"
         r"ACCOUNT|API|BASE|OK|N|E|a|e|GS|CP|cron|systemd|template)$"
     )

@@ -52,30 +52,45 @@ def row_message(code: str, row: pd.Series, lang: Lang, duplicates: dict[str, tup
     return t(f"row.{code}", lang, **values)
 
 
+def _passed(key: tuple[str, int, str], ok_message: str, lang: Lang) -> str:
+    """The message of a row that passed: with a note when its date is long ago or before the payment."""
+    date, age, paid = key
+    message = ok_message
+    if age > STALE_DAYS:
+        message += " " + t("row.date_long_ago", lang, days=age, date=date)
+    if paid and date < paid:
+        message += " " + t("row.date_before_payment", lang, date=date, paid=paid)
+    return message
+
+
 def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
     frame = validation.frame
     ok_message = t("row.CHECK_OK", lang)
-    ages, paid = frame["age_days"], frame["paid_on"]
     duplicates: dict[str, tuple[int, str]] = {}
     if any("104131" in codes for codes in validation.errors.values()):
         ids = frame["productOrderId"]
         dup = frame[(ids != "") & ids.duplicated(keep=False)]
         for pid, rows in dup.groupby("productOrderId")["row"]:
             duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
+    passed: dict[tuple[str, int, str], str] = {}  # rows share their dates: each message is made once
     results = []
-    for idx, row_number, pid in zip(frame.index, frame["row"], frame["productOrderId"], strict=True):
+    columns = (
+        frame.index,
+        frame["row"],
+        frame["productOrderId"],
+        frame["date"],
+        frame["age_days"],
+        frame["paid_on"],
+    )
+    for idx, row_number, pid, when, age, paid in zip(*(c.tolist() for c in columns), strict=True):
         codes = validation.errors.get(idx)
         if codes:
             row = frame.loc[idx]
             message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
             results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
-        else:
-            message = ok_message
-            date = str(frame.at[idx, "date"])[:10]
-            if ages[idx] > STALE_DAYS:
-                message += " " + t("row.date_long_ago", lang, days=int(ages[idx]), date=date)
-            if paid[idx] and date < paid[idx]:
-                message += " " + t("row.date_before_payment", lang, date=date, paid=paid[idx])
-            results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", message))
+            continue
+        key = (str(when)[:10], int(age), paid)
+        message = passed.get(key) or passed.setdefault(key, _passed(key, ok_message, lang))
+        results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", message))
     return results

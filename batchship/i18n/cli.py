@@ -287,8 +287,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "help.port": {"ko": "기다릴 포트(기본: 빈 포트)", "en": "port to listen on (default: a free one)"},
     "help.orders": {
-        "ko": "주문: productOrderId,status,placeOrderStatus",
-        "en": "orders: productOrderId,status,placeOrderStatus",
+        "ko": "주문 CSV: productOrderId,status,placeOrderStatus(선택: orderId,productClass,claimType,claimStatus,fault)",
+        "en": "orders CSV: productOrderId,status,placeOrderStatus (optional: orderId,productClass,claimType,"
+        "claimStatus,fault)",
     },
     "help.seed_from": {
         "ko": "시트의 모든 주문을 결제 완료(PAYED)로 넣습니다",

@@ -11,6 +11,7 @@ can be tens of megabytes, is handled as text with regular expressions over its `
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -220,10 +221,17 @@ def _with_height(tag: bytes, height: float | None) -> bytes:
     """A `<row ...` start tag tall enough for `height` points (a taller height it has is kept)."""
     if height is None:
         return tag
-    found = re.search(rb'\bht="([\d.]+)"', tag)
-    if found and float(found.group(1)) >= height:
-        return tag
-    return _HT_BYTES.sub(b"", tag) + f' ht="{height:g}" customHeight="1"'.encode()
+    if b"ht=" in tag or b"customHeight" in tag:
+        found = re.search(rb'\bht="([\d.]+)"', tag)
+        if found and float(found.group(1)) >= height:
+            return tag
+        tag = _HT_BYTES.sub(b"", tag)
+    return tag + _height_attrs(height)
+
+
+@functools.lru_cache(maxsize=64)
+def _height_attrs(height: float) -> bytes:
+    return f' ht="{height:g}" customHeight="1"'.encode()
 
 
 def _style_before(body: bytes, first_new: int) -> int | None:

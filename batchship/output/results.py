@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from batchship.errors import OutputError
 from batchship.i18n import Lang, Msg, t
-from batchship.model import DONE, Report
+from batchship.model import DONE, Report, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
 from batchship.output.paths import retry_path, write_new
@@ -44,7 +44,8 @@ def result_columns(sheet: Sheet) -> tuple[int, int, int]:
 
 
 def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
-    return {r.row: (tone(report, r.status), (report.label(r.status), r.code, r.message)) for r in report.rows}
+    looks = {s: (tone(report, s), report.label(s)) for s in Status}  # once per status, not per row
+    return {r.row: (looks[r.status][0], (looks[r.status][1], r.code, r.message)) for r in report.rows}
 
 
 def write_result(

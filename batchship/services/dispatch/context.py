@@ -13,7 +13,7 @@ from batchship.errors import BatchshipError, NotAppliedError, OutcomeUnknownErro
 from batchship.i18n import Lang, Msg
 from batchship.journal import JournalStore, Settlement
 from batchship.naver.auth import Credentials
-from batchship.naver.client import CommerceClient, OrderState
+from batchship.naver.client import MAX_QUERY, CommerceClient, OrderState
 from batchship.naver.retry import Budget, RetryPolicy
 
 
@@ -27,9 +27,9 @@ class Counters:
     trace_ids: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, n: int = 1) -> None:
         with self._lock:
-            setattr(self, name, getattr(self, name) + 1)
+            setattr(self, name, getattr(self, name) + n)
 
     def trace(self, trace_id: str) -> None:
         if trace_id:
@@ -66,9 +66,10 @@ class RunContext:
         """Look orders up, retrying (a lookup changes nothing, so it is always safe to repeat); on failure,
         None and why."""
         budget = Budget(self.retry)
+        calls = -(-len(product_order_ids) // MAX_QUERY)  # one lookup call per 300 orders
         while True:
             budget.spend()
-            self.counters.add("lookups")
+            self.counters.add("lookups", calls)
             try:
                 return self.client.query(product_order_ids), None
             except (NotAppliedError, OutcomeUnknownError) as exc:
