@@ -247,3 +247,31 @@ def test_a_dispatch_date_before_navers_payment_date_gets_a_note(
         "주의: 발송일 2024-05-05이(가) 결제일 2024-05-06보다 앞섭니다. 맞는지 확인하세요."
     )
     assert "결제일" not in report.rows[1].message
+
+
+def test_add_ons_waiting_for_a_run_that_stopped_say_why(tmp_path: Path) -> None:
+    """The main product's request meets a refused token (the secret rotated mid-run): the run stops, and the
+    add-on waiting for it says it was not sent and why, instead of keeping its check verdict."""
+    entries = [
+        {
+            "order": {"orderId": "2024000000000001"},
+            "productOrder": {
+                "productOrderId": order_id(i),
+                "productOrderStatus": "PAYED",
+                "productClass": cls,
+            },
+        }
+        for i, cls in ((1, "추가구성상품"), (2, "단일상품"))
+    ]
+    lookup = httpx.Response(200, json={"data": entries})
+    naver = Naver([error(401, "GW.AUTHN")], token=[ok_token(), error(403, "GW.AUTHN")], query=[lookup])
+    report = run_job(
+        orders_sheet(tmp_path / "s.xlsx", 2),
+        "http://naver.test/external",
+        transport=httpx.MockTransport(naver),
+        retry=_no_wait(),
+    )
+    assert naver.calls == {"token": 2, "dispatch": 1, "query": 1}
+    assert [r.status for r in report.rows] == [Status.NOT_SENT, Status.NOT_SENT]
+    assert all("인증 토큰 요청을 거부했습니다" in r.message for r in report.rows)
+    assert report.exit_code == 2

@@ -198,7 +198,9 @@ def send_items(
     planned = list(batches(pre.to_send, options.batch_size))
     error = _run_requests(ctx, planned, by_row, options.concurrency, on_progress, tally)
     requests = len(planned)
-    if pre.add_ons and error is None:
+    if pre.add_ons and error is not None:  # the run stopped before their main products were all settled
+        by_row.update({i.row: texts.not_sent(i, ctx.lang, reason=error.msg) for i in pre.add_ons})
+    elif pre.add_ons:
         ready, waiting = waiting_add_ons(pre, by_row, ctx.lang)
         by_row.update({r.row: r for r in waiting})
         tally.done += len(waiting)
