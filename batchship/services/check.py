@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
+from batchship.domain.plan import MAX_BATCH, DispatchItem, items_from
 from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang, Msg
@@ -15,7 +15,7 @@ from batchship.model import Plan, Report, RowResult
 from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path
 from batchship.output.results import write_result
-from batchship.services.known import Look, look
+from batchship.services.known import Look, look, may_know
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 from batchship.sheets.loader import Sheet, load_sheet
 from batchship.timefmt import now_kst
@@ -55,8 +55,10 @@ def run_check(
     where it went."""
     sheet, validation, rows = prepare(path, options, now)
     report = Report("check", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=options.lang)
-    to_send = screen_rows(report, items_from(validation.frame[validation.valid_mask]), journal)
-    report.plan = Plan(batch_size=batch_size, requests=len(list(batches(to_send, batch_size))))
+    valid = validation.frame[validation.valid_mask]
+    # with no journal yet every valid row would be sent: no request needs building to count them
+    sending = len(screen_rows(report, items_from(valid), journal)) if may_know(journal) else len(valid)
+    report.plan = Plan(batch_size=batch_size, requests=-(-sending // batch_size))
     report.result_file = write_copy(sheet, report, out)
     return report
 

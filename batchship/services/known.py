@@ -18,7 +18,7 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Lang, Msg, t
-from batchship.journal import Attempt, JournalStore, read_journal
+from batchship.journal import Attempt, JournalStore, journal_path, read_journal
 from batchship.model import RowResult, Status
 from batchship.sandbox import DEMO_CLIENT_ID
 from batchship.services import texts
@@ -103,6 +103,16 @@ class Looked:
     settled: list[RowResult] = field(default_factory=list)
     journal: str | None = None
     failed: Msg | None = None
+
+
+def may_know(where: Look | None) -> bool:
+    """Whether there is a journal to look in (an address that is not a file path may be one)."""
+    if where is None:
+        return False
+    try:
+        return journal_path(where.journal).exists()
+    except JournalError:
+        return True  # `look` says why it cannot be read
 
 
 def look(items: list[DispatchItem], where: Look | None, lang: Lang) -> Looked:
