@@ -93,7 +93,7 @@ def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None
     raise OutputError(Msg.of("file.no_free_name", path=out))
 
 
-#: `<base>.result[.<stamp>].<ext>`: a result copy's name (the stamp when the watcher kept an earlier one).
+#: `<base>.result[.<stamp>].<ext>`: a result copy's name (the stamp when an earlier copy held the plain name).
 _RESULT_NAME: Final = re.compile(r"^(?P<base>.*?)\.result(?P<stamp>\.\d{8}-\d{6}(?:-\d+)?)?\.[A-Za-z]+$")
 #: A base that is itself a retry file's (`오늘발송.retry`, `오늘발송.retry-2`): its retry file is the next one.
 _RETRY_BASE: Final = re.compile(r"^(?P<base>.*?)\.retry(?:-(?P<n>\d+))?$")
