@@ -38,6 +38,7 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
         "result copy, streaming writer",
         "result copy, openpyxl round trip",
         "peak memory of batchship check (max RSS)",
+        "start-up: batchship --version",
     ]
     report = (tmp_path / "bench-report.md").read_text(encoding="utf-8")
     assert report.startswith("# batchship benchmark (check: 300 rows") and report.strip() in proc.stdout

@@ -180,3 +180,25 @@ def test_python_dash_m_runs_as_a_real_process(mixed: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "INVALID           2" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["dispatch", "--help"], ["--lang", "en", "--help"]]
+)
+def test_help_and_version_load_nothing_heavy(argv: list[str]) -> None:
+    """`batchship --help` and `--version` answer at once: pandas, pandera, openpyxl, httpx and aiohttp are
+    loaded only by the commands that use them (`make bench` times the start-up)."""
+    heavy = ("pandas", "pandera", "openpyxl", "httpx", "aiohttp", "python_calamine", "numpy")
+    code = (
+        "import sys\n"
+        "from batchship.apps.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout

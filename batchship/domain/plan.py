@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from batchship.domain.codes import PARCEL_METHODS
+
+if TYPE_CHECKING:  # pandas is imported where a frame is, not by `batchship --help`
+    import pandas as pd
 
 #: NAVER accepts at most this many product orders in one dispatch request.
 MAX_BATCH: Final = 30

@@ -24,11 +24,10 @@ from batchship import __version__
 from batchship.domain.plan import MAX_BATCH, DispatchItem
 from batchship.errors import AuthError, NotAppliedError, OutcomeUnknownError, RejectedError
 from batchship.i18n import Msg
+from batchship.naver import BASE_URL_ENV, DEFAULT_BASE_URL
 from batchship.naver.auth import TOKEN_PATH, Credentials, TokenAuth, json_body
 from batchship.naver.ratelimit import RateLimiter
 
-DEFAULT_BASE_URL: Final = "https://api.commerce.naver.com/external"
-BASE_URL_ENV: Final = "BATCHSHIP_API_BASE_URL"
 DISPATCH_PATH: Final = "/v1/pay-order/seller/product-orders/dispatch"
 QUERY_PATH: Final = "/v1/pay-order/seller/product-orders/query"
 MAX_QUERY: Final = 300

@@ -13,7 +13,6 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO, cast
 
-from batchship.apps.cli import commands
 from batchship.apps.cli.parser import PASSWORD_ENV, build_parser
 from batchship.apps.cli.streams import SafeStream, silence_if_broken
 from batchship.apps.crash import crash_report
@@ -54,6 +53,8 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     lang: Lang = choose_lang(_lang_from_argv(argv))
     args = build_parser(lang).parse_args(argv)
     lang = choose_lang(args.lang)
+    from batchship.apps.cli import commands  # pandas and the rest load here, not for --help or --version
+
     secrets: list[str] = [p for p in (getattr(args, "password", None), os.environ.get(PASSWORD_ENV)) if p]
     secrets.append(os.environ.get("NAVER_COMMERCE_CLIENT_SECRET", ""))
 

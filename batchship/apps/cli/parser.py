@@ -10,7 +10,7 @@ from typing import Any, Final
 from batchship import __version__
 from batchship.domain.plan import MAX_BATCH
 from batchship.i18n import Lang, t
-from batchship.naver.client import DEFAULT_BASE_URL
+from batchship.naver import DEFAULT_BASE_URL
 from batchship.naver.ratelimit import DEFAULT_RATE
 from batchship.sheets.limits import DEFAULT_LIMITS
 
