@@ -46,15 +46,9 @@ class DispatchItem:
 def items_from(frame: pd.DataFrame) -> list[DispatchItem]:
     """Dispatch items for the rows of a validated frame (courier and tracking only when given)."""
     items = []
-    for row, pid, method, courier, tracking, date in zip(
-        frame["row"],
-        frame["productOrderId"],
-        frame["method"],
-        frame["courier"],
-        frame["tracking"],
-        frame["date"],
-        strict=True,
-    ):
+    names = ("row", "productOrderId", "method", "courier", "tracking", "date")
+    columns = [frame[name].tolist() for name in names]  # plain lists: iterating pandas arrays is slow
+    for row, pid, method, courier, tracking, date in zip(*columns, strict=True):
         parcel = method in PARCEL_METHODS
         items.append(
             DispatchItem(
