@@ -35,6 +35,8 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
     assert figures[1:] == [
         "bare pandas.read_excel(calamine, dtype=str)",
         "batchship check, end to end",
+        "bare read, the five template columns only",
+        "batchship check, five template columns",
         "result copy, streaming writer",
         "result copy, openpyxl round trip",
         "peak memory of batchship check (max RSS)",
