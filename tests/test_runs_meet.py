@@ -226,3 +226,22 @@ def test_two_dispatches_of_one_sheet_at_once_each_keep_their_copy(tmp_path: Path
     later_rows = read_rows(Path(later["result_file"]))[1:]
     assert [r[5] for r in later_rows] == ["이미처리"] * 40
     assert f"실행 {first['run_id'][:8]}, 오늘발송.xlsx 2행" in later_rows[0][7]
+
+
+def test_a_protected_sheets_check_copy_is_recognised_and_replaced(tmp_path: Path) -> None:
+    """Seller Center's downloads are password-protected, and so is batchship's copy of one: checking the same
+    protected sheet again replaces the earlier check copy (read with the sheet's password) instead of piling up
+    stamped copies; a protected file of someone else's at that name stays."""
+    from tests.conftest import encrypt
+
+    plain = orders_sheet(tmp_path / "plain.xlsx", 1, date="")
+    sheet = encrypt(plain, tmp_path / "s.xlsx", "pw-1234")
+    for _ in range(2):
+        assert cli("check", str(sheet), "--password", "pw-1234")[0] == 0
+    assert sorted(p.name for p in tmp_path.glob("s.check*")) == ["s.check.xlsx"]
+    assert [r[5] for r in read_rows(tmp_path / "s.check.xlsx", password="pw-1234")[1:]] == ["검사 통과"]
+    theirs = encrypt(orders_sheet(tmp_path / "theirs.xlsx", 1, date=""), tmp_path / "t.check.xlsx", "pw-1234")
+    before = theirs.read_bytes()
+    other = encrypt(plain, tmp_path / "t.xlsx", "pw-1234")
+    assert cli("check", str(other), "--password", "pw-1234")[0] == 0
+    assert theirs.read_bytes() == before and len(list(tmp_path.glob("t.check*"))) == 2

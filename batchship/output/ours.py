@@ -8,6 +8,7 @@ sheet when one of its first lines holds the three result column titles of one la
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Final
@@ -35,12 +36,35 @@ def _text_is_ours(path: Path) -> bool:
     return False
 
 
-def written_by_batchship(path: Path) -> bool:
-    """Whether `path` is a result copy batchship wrote (see the module's docstring). Unreadable: no."""
+def _decrypted(path: Path, password: str) -> io.BytesIO | None:
+    """A protected workbook's package, opened with the sheet's password (batchship protects its copy of a
+    protected sheet with the same one); None when it cannot be."""
+    import msoffcrypto
+
+    try:
+        with path.open("rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            office.load_key(password=password)
+            plain = io.BytesIO()
+            office.decrypt(plain)
+    except Exception:  # not an encrypted package, another password, a damaged file: not ours to replace
+        return None
+    return plain
+
+
+def written_by_batchship(path: Path, password: str | None = None) -> bool:
+    """Whether `path` is a result copy batchship wrote (see the module's docstring). A protected one is read
+    with `password` (the sheet's). Unreadable: no."""
     try:
         if path.suffix.lower() in _TEXT_SUFFIXES:
             return _text_is_ours(path)
-        with zipfile.ZipFile(path) as zf:
+        package: Path | io.BytesIO = path
+        if password and not zipfile.is_zipfile(path):
+            found = _decrypted(path, password)
+            if found is None:
+                return False
+            package = found
+        with zipfile.ZipFile(package) as zf:
             names = [t("summary.sheet_name", lang) for lang in LANGS]
             titles = [t("summary.title", lang) for lang in LANGS]
             return find_summary(zf, names, titles) is not None

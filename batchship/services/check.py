@@ -4,6 +4,7 @@ the requests, write the verdict onto a copy. No network."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,4 +84,5 @@ def write_copy(sheet: Sheet, report: Report, out: Path | None, replace: bool = T
     result, never a file of someone else's: those keep their place and the copy takes a stamped name)."""
     if out is not None:
         return write_result(sheet, report, out, (lambda _: True) if replace else None)
-    return write_result(sheet, report, default_result_path(sheet.path, "check"), written_by_batchship)
+    ours = functools.partial(written_by_batchship, password=sheet.password)
+    return write_result(sheet, report, default_result_path(sheet.path, "check"), ours)
