@@ -143,6 +143,8 @@ def test_add_ons_go_only_after_their_main_product(tmp_path: Path, sandbox_of: Ca
     assert sb.snapshot()["effects"] == {}  # no add-on reached NAVER before its main product
     assert set(sb.dispatch_counts()) == {order_id(1), order_id(2), order_id(3)}
     assert report.plan.requests == 2 and sb.calls()["dispatch"] == 2
+    # the orders to send, then (order B's main product not among them) the sheet's other rows
+    assert report.sent is not None and report.sent.lookups == 2
 
 
 def test_a_failing_lookup_sends_nothing_and_says_why(tmp_path: Path) -> None:

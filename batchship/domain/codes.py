@@ -269,6 +269,8 @@ NAVER_ERROR_CODES: Final[dict[str, str]] = {
 
 #: Methods that ship a parcel: a courier and a tracking number are required.
 PARCEL_METHODS: Final = frozenset({"DELIVERY", "GDFW_ISSUE_SVC"})
+#: NAVER's productClass of an add-on product: dispatched only after its order's main product.
+ADD_ON_CLASS: Final = "추가구성상품"
 #: Methods that ship without a parcel: courier and tracking are optional and sent only when given.
 NO_PARCEL_METHODS: Final = frozenset({"VISIT_RECEIPT", "DIRECT_DELIVERY", "QUICK_SVC", "NOTHING"})
 #: Methods NAVER lists that are not ways to dispatch an order (returns, and the exception placeholder).

@@ -65,6 +65,11 @@ def stamped_names(path: Path) -> Iterator[Path]:
         yield path.with_name(fit_name(path.stem, f".{stamp}{extra}{path.suffix}"))
 
 
+def replace_any(_: Path) -> bool:
+    """The `may_replace` of an output the user named (`--out`): whatever is there is replaced."""
+    return True
+
+
 def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None = None) -> Path:
     """Write `data` at `out`; when a file is already there that may not be replaced (`may_replace(out)` is not
     true), beside it under the first free stamped name. A name is claimed (created exclusively) before the data

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from typing import Any, Final
 
-from batchship.domain.codes import COURIERS, DELIVERY_METHODS, PARCEL_METHODS
-from batchship.sandbox.state import ADD_ON, DOMESTIC_COURIERS, Order, SandboxState, order_id_of
+from batchship.domain.codes import ADD_ON_CLASS, COURIERS, DELIVERY_METHODS, PARCEL_METHODS
+from batchship.sandbox.state import DOMESTIC_COURIERS, Order, SandboxState, order_id_of
 
 
 def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
@@ -80,7 +80,7 @@ def item_error(
         return "104442", f"상품 주문 상태 확인 필요({order.status})"
     if order.place_order_status == "CANCEL":
         return "104443", "발주 상태 확인 필요"
-    if order.product_class == ADD_ON and _main_waiting(state, order):
+    if order.product_class == ADD_ON_CLASS and _main_waiting(state, order):
         state.effects["addons_before_main"] += 1
         return "104442", "상품 주문 상태 확인 필요(추가구성상품은 본상품을 먼저 발송 처리해야 합니다)"
     if method not in DELIVERY_METHODS:
@@ -104,7 +104,7 @@ def _main_waiting(state: SandboxState, add_on: Order) -> bool:
     """Whether a main product of the add-on's order is not dispatched yet."""
     order_id = order_id_of(add_on)
     return any(
-        o.product_class != ADD_ON and o.status == "PAYED" and order_id_of(o) == order_id
+        o.product_class != ADD_ON_CLASS and o.status == "PAYED" and order_id_of(o) == order_id
         for o in state.orders.values()
     )
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from batchship.domain.codes import ADD_ON_CLASS
 from batchship.errors import ConfigError
 from batchship.i18n import Msg, os_reason
 from batchship.timefmt import KST, format_naver_time
@@ -69,9 +70,7 @@ class Faults:
     seed: int = 0
 
 
-#: NAVER's productClass of an add-on product (추가구성상품): dispatched only after its order's main product.
-ADD_ON: Final = "추가구성상품"
-PRODUCT_CLASSES: Final = ("단일상품", "조합형옵션상품", "단독형옵션상품", ADD_ON)
+PRODUCT_CLASSES: Final = ("단일상품", "조합형옵션상품", "단독형옵션상품", ADD_ON_CLASS)
 CLAIM_TYPES: Final = ("", "CANCEL", "RETURN", "EXCHANGE", "PURCHASE_DECISION_HOLDBACK", "ADMIN_CANCEL")
 CLAIM_STATUSES: Final = (
     "",

@@ -14,7 +14,7 @@ from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang, Msg
 from batchship.model import Plan, Report, RowResult
 from batchship.output.ours import written_by_batchship
-from batchship.output.paths import default_result_path
+from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result
 from batchship.services.known import Look, look, may_know
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
@@ -83,6 +83,6 @@ def write_copy(sheet: Sheet, report: Report, out: Path | None, replace: bool = T
     `<name>.check.xlsx` beside the sheet, replacing only an earlier copy batchship wrote (never a dispatch's
     result, never a file of someone else's: those keep their place and the copy takes a stamped name)."""
     if out is not None:
-        return write_result(sheet, report, out, (lambda _: True) if replace else None)
+        return write_result(sheet, report, out, replace_any if replace else None)
     ours = functools.partial(written_by_batchship, password=sheet.password)
     return write_result(sheet, report, default_result_path(sheet.path, "check"), ours)

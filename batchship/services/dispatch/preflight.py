@@ -6,8 +6,8 @@ would reject it; `ship_cancel_requests` sends it anyway and says so), a cancella
 already dispatched with our courier and tracking number is ALREADY_DISPATCHED; dispatched with another one,
 cancelled, returned, exchanged or not found is FAILED with a code of ours and what the lookup saw.
 
-Add-ons (productClass 추가구성상품) go only after their order's main product: `Preflight.after` holds the add-ons
-whose main product is sent in this run, with that main item; the run sends them once it has.
+Add-ons (productClass 추가구성상품) go only after their order's main product: `Preflight.add_ons` holds the
+add-ons whose main product is sent in this run, each with that main item; the run sends them once it has.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from batchship.domain.codes import ADD_ON_CLASS
 from batchship.domain.plan import DispatchItem
 from batchship.errors import BatchshipError
 from batchship.i18n import Lang, Msg, t
@@ -25,8 +26,6 @@ from batchship.naver.client import OrderState
 from batchship.services import texts
 from batchship.services.dispatch.context import RunContext
 
-#: NAVER's productClass of an add-on product.
-ADD_ON: Final = "추가구성상품"
 #: Claims that hold an order back: a buyer's request (may be overridden), a cancellation under way (never).
 CANCEL_REQUESTED: Final = "CANCEL_REQUEST"
 CANCELLING: Final = frozenset({"CANCELING", "ADMIN_CANCELING"})
@@ -34,14 +33,13 @@ CANCELLING: Final = frozenset({"CANCELING", "ADMIN_CANCELING"})
 
 @dataclass(slots=True)
 class Preflight:
-    """to_send: items to send now; settled: rows decided without sending; after: add-on item -> its main
-    item (sent once the main one is dispatched); notes: row -> sentences to add to the row's message once
+    """to_send: items to send now; settled: rows decided without sending; add_ons: (add-on, its main item)
+    pairs, each add-on sent once its main item is dispatched; notes: row -> sentences to add to the row's message once
     sent (a cancel request shipped anyway; a dispatch date before NAVER's payment date)."""
 
     to_send: list[DispatchItem] = field(default_factory=list)
     settled: list[RowResult] = field(default_factory=list)
-    after: dict[int, DispatchItem] = field(default_factory=dict)
-    add_ons: list[DispatchItem] = field(default_factory=list)
+    add_ons: list[tuple[DispatchItem, DispatchItem]] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)
 
 
@@ -53,14 +51,11 @@ def preflight(
     others: Sequence[tuple[int, str]] = (),
 ) -> Preflight:
     """Look `items` up and decide each; a BatchshipError when the lookup fails (then nothing is sent). `others`:
-    the sheet's other orders (row, number) not to be sent, looked up with them so that an add-on whose main
-    product is among them knows whether it was dispatched."""
+    the sheet's other orders (row, number), not to be sent: looked up only when an add-on's main product is
+    not among `items`, to tell whether it is one of them and was dispatched."""
     if not items:
         return Preflight()
-    wanted = {i.product_order_id for i in items} | {pid for _, pid in others if _LOOKS_LIKE_ORDER.match(pid)}
-    states, error = ctx.lookup(sorted(wanted))
-    if states is None:
-        raise BatchshipError(Msg.of("preflight.failed", reason=error))
+    states = _lookup(ctx, {i.product_order_id for i in items})
     result = Preflight()
     going: list[DispatchItem] = []
     for item in items:
@@ -78,10 +73,38 @@ def preflight(
             notes.append(t("row.date_before_payment", ctx.lang, date=date, paid=paid))
         if notes:
             result.notes[item.row] = " ".join(notes)
-    _order_add_ons(
-        result, going, states, [(i.row, i.product_order_id) for i in items] + list(others), ctx.lang
-    )
+    sheet = [(i.row, i.product_order_id) for i in items]
+    if _mains_missing(going, states, items):
+        states |= _lookup(ctx, {pid for _, pid in others if _LOOKS_LIKE_ORDER.match(pid)})
+        sheet += others
+    _order_add_ons(result, going, states, sheet, ctx.lang)
     return result
+
+
+def _lookup(ctx: RunContext, ids: set[str]) -> dict[str, OrderState]:
+    if not ids:
+        return {}
+    states, error = ctx.lookup(sorted(ids))
+    if states is None:
+        raise BatchshipError(Msg.of("preflight.failed", reason=error))
+    return states
+
+
+def _mains_missing(
+    going: list[DispatchItem], states: dict[str, OrderState], items: list[DispatchItem]
+) -> bool:
+    """Whether an add-on to send belongs to an order none of whose main products is among `items`."""
+    add_on_orders = {
+        states[i.product_order_id].order_id
+        for i in going
+        if states[i.product_order_id].product_class == ADD_ON_CLASS
+    }
+    main_orders = {
+        s.order_id
+        for i in items
+        if (s := states.get(i.product_order_id)) is not None and s.product_class != ADD_ON_CLASS
+    }
+    return bool(add_on_orders - main_orders)
 
 
 #: A product order number as NAVER writes it (rows of other shapes are not looked up).
@@ -101,19 +124,23 @@ def _order_add_ons(
     mains: dict[str, tuple[int, str]] = {}
     for row, pid in sheet:
         state = states.get(pid)
-        if state is not None and state.order_id and state.product_class != ADD_ON:
+        if state is not None and state.order_id and state.product_class != ADD_ON_CLASS:
             mains.setdefault(state.order_id, (row, pid))
     for item in going:
         state = states[item.product_order_id]
-        main = mains.get(state.order_id) if state.product_class == ADD_ON else None
+        main = mains.get(state.order_id) if state.product_class == ADD_ON_CLASS else None
         if main is None or states[main[1]].status in texts.DISPATCHED_STATUSES:
             result.to_send.append(item)
         elif main[1] in sending:
-            result.after[item.row] = sending[main[1]]
-            result.add_ons.append(item)
+            result.add_ons.append((item, sending[main[1]]))
         else:
-            message = t("preflight.add_on_waiting", lang, main=main[1], row=main[0])
-            result.settled.append(texts.row(item, Status.NOT_SENT, message, "BS604"))
+            result.settled.append(_waiting(item, main[1], main[0], lang))
+
+
+def _waiting(add_on: DispatchItem, main: str, row: int, lang: Lang) -> RowResult:
+    """An add-on not sent because its main product (`main`, sheet row `row`) was not dispatched."""
+    message = t("preflight.add_on_waiting", lang, main=main, row=row)
+    return texts.row(add_on, Status.NOT_SENT, message, "BS604")
 
 
 def decide(
@@ -147,11 +174,9 @@ def waiting_add_ons(
     dispatched (not sent, saying which one)."""
     ready: list[DispatchItem] = []
     held: list[RowResult] = []
-    for item in pre.add_ons:
-        main = pre.after[item.row]
+    for item, main in pre.add_ons:
         if by_row[main.row].status in DONE:
             ready.append(item)
         else:
-            message = t("preflight.add_on_waiting", lang, main=main.product_order_id, row=main.row)
-            held.append(texts.row(item, Status.NOT_SENT, message, "BS604"))
+            held.append(_waiting(item, main.product_order_id, main.row, lang))
     return ready, held

@@ -20,7 +20,7 @@ from batchship.model import DispatchStats, Plan, Report, RowResult, Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
-from batchship.output.paths import default_result_path
+from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result, write_retry
 from batchship.services import texts
 from batchship.services.check import SheetOptions, prepare, screen_rows, write_copy
@@ -97,7 +97,7 @@ def run_dispatch(
         if job.options.dry_run:
             report.result_file = write_copy(sheet, report, job.out, job.replace_out)
         else:
-            may_replace = (lambda _: True) if job.replace_out else None
+            may_replace = replace_any if job.replace_out else None
             out = job.out or default_result_path(sheet.path)
             report.result_file = write_result(sheet, report, out, may_replace)
             report.retry_file = write_retry(sheet, report, report.result_file)
@@ -150,7 +150,7 @@ def _send(
                 by_row.update({r.row: r for r in settled})
             else:
                 to_send = items
-            others = [(r.row, r.product_order_id) for r in rows_of(by_row, to_send)]
+            others = _others(by_row, to_send)
             error, report.plan.requests = send_items(ctx, job.options, to_send, by_row, on_progress, others)
         except BatchshipError as exc:  # credentials refused, NAVER unreachable for the token, journal failing
             waiting = [i for i in items if by_row[i.row].status is Status.NOT_SENT]
@@ -187,7 +187,7 @@ def send_items(
 ) -> tuple[BatchshipError | None, int]:
     """The pre-flight lookup (unless turned off), then the requests: main products and single items first,
     add-ons once their main product is dispatched. `others`: the sheet's orders not to be sent (row, number),
-    looked up too (an add-on's main product may be one). Fills `by_row`; returns the error that stopped the
+    looked up when an add-on's main product may be one of them. Fills `by_row`; returns the error that stopped the
     run (None) and how many requests were planned."""
     pre = Preflight(to_send=items)
     if options.preflight:
@@ -199,7 +199,7 @@ def send_items(
     error = _run_requests(ctx, planned, by_row, options.concurrency, on_progress, tally)
     requests = len(planned)
     if pre.add_ons and error is not None:  # the run stopped before their main products were all settled
-        by_row.update({i.row: texts.not_sent(i, ctx.lang, reason=error.msg) for i in pre.add_ons})
+        by_row.update({i.row: texts.not_sent(i, ctx.lang, reason=error.msg) for i, _ in pre.add_ons})
     elif pre.add_ons:
         ready, waiting = waiting_add_ons(pre, by_row, ctx.lang)
         by_row.update({r.row: r for r in waiting})
@@ -213,10 +213,10 @@ def send_items(
     return error, requests
 
 
-def rows_of(by_row: dict[int, RowResult], sending: list[DispatchItem]) -> list[RowResult]:
-    """The rows with an order number that are not among those being sent."""
+def _others(by_row: dict[int, RowResult], sending: list[DispatchItem]) -> list[tuple[int, str]]:
+    """(row, order number) of the rows with one that are not among those being sent."""
     going = {i.row for i in sending}
-    return [r for r in by_row.values() if r.row not in going and r.product_order_id]
+    return [(r.row, r.product_order_id) for r in by_row.values() if r.row not in going and r.product_order_id]
 
 
 @dataclass
