@@ -1,0 +1,225 @@
+"""The desk's runs: an upload checked, dry-run or dispatched off the event loop by the same services as the
+command line, with live progress for the page and the report kept in the desk's store.
+
+Checks run a few at once; dispatches one at a time (they share the store's rate limit, and the journal's run
+lock would make them wait anyway): a second one is `queued` and says it waits its turn. A dispatch of another
+program on the same journal (the CLI, the folder watcher) shows as `waiting`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from batchship.apps.web.settings import DeskSettings
+from batchship.apps.web.store import DeskStore, RunRow
+from batchship.errors import BatchshipError
+from batchship.i18n import Lang, Msg
+from batchship.model import Origin, Report, Status
+from batchship.output.paths import default_result_path, fit_name
+from batchship.services.check import SheetOptions, run_check
+from batchship.services.progress import Progress
+from batchship.timefmt import format_naver_time, now_kst
+
+Mode = Literal["check", "dry-run", "dispatch"]
+MODES: tuple[Mode, ...] = ("check", "dry-run", "dispatch")
+#: File types the desk takes (as the loader reads them).
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv")
+#: Characters no upload's stored name keeps (Windows and POSIX file systems refuse or misread them).
+_UNSAFE = frozenset('/\\:*?"<>|')
+
+
+@dataclass
+class Live:
+    """A run's progress while it goes (in memory: after a restart, a run that was going is failed)."""
+
+    phase: str = "queued"
+    done: int = 0
+    total: int = 0
+    refused: int = 0
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    started: float = field(default_factory=time.monotonic)
+    sending_since: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        left = None
+        if self.done and self.total > self.done and self.sending_since:
+            rate = self.done / max(1e-6, time.monotonic() - self.sending_since)
+            left = round((self.total - self.done) / rate, 1)
+        return {
+            "phase": self.phase,
+            "done": self.done,
+            "total": self.total,
+            "refused": self.refused,
+            "requests": self.requests,
+            "retries": self.retries,
+            "rate_limited": self.rate_limited,
+            "elapsed_s": round(time.monotonic() - self.started, 1),
+            "left_s": left,
+        }
+
+
+def now_text() -> str:
+    return format_naver_time(now_kst())
+
+
+class Runs:
+    """Starts runs and answers for them. `close()` waits for what is going."""
+
+    def __init__(self, settings: DeskSettings) -> None:
+        self.settings = settings
+        self.store = DeskStore(settings.data_dir / "desk.sqlite3")
+        self.uploads = settings.data_dir / "uploads"
+        self.results = settings.data_dir / "runs"
+        self._checks = ThreadPoolExecutor(max(1, settings.check_workers), thread_name_prefix="desk-check")
+        self._dispatches = ThreadPoolExecutor(1, thread_name_prefix="desk-dispatch")
+        self._live: dict[str, Live] = {}
+        self._passwords: dict[str, tuple[str, float]] = {}  # upload -> (password, when): memory only
+        self._lock = threading.Lock()
+        for run in self.store.unfinished():  # the server stopped while these went: say so, never pretend
+            self.store.failed(run.id, now_text(), "desk.interrupted", "")
+
+    def close(self) -> None:
+        self._checks.shutdown(wait=True, cancel_futures=False)
+        self._dispatches.shutdown(wait=True, cancel_futures=False)
+        self.store.close()
+
+    # -- uploads ------------------------------------------------------------------------------------------------
+
+    def new_upload(self, file_name: str) -> Path:
+        """A fresh random folder for one upload, and the path its file goes to: its own name, made safe for any
+        file system (messages and result copies then name the file as its owner knows it)."""
+        folder = self.uploads / secrets.token_hex(16)
+        folder.mkdir(parents=True, mode=0o700)
+        stem, suffix = Path(file_name).stem, Path(file_name).suffix.lower()
+        safe = "".join("_" if c in _UNSAFE or not c.isprintable() else c for c in stem).strip(" .") or "sheet"
+        return folder / fit_name(safe, suffix)
+
+    def remember_password(self, upload: str, password: str | None) -> None:
+        if password:
+            with self._lock:
+                self._passwords[upload] = (password, time.monotonic())
+
+    def password_for(self, upload: str) -> str | None:
+        with self._lock:
+            found = self._passwords.get(upload)
+        return found[0] if found and time.monotonic() - found[1] < 12 * 3600 else None
+
+    # -- runs ---------------------------------------------------------------------------------------------------
+
+    def start(
+        self, user: str, mode: Mode, upload: Path, file_name: str, lang: Lang, sheet: str = ""
+    ) -> RunRow:
+        """Queue a run of `mode` on an uploaded file; it starts when a worker is free."""
+        run = RunRow(
+            id=secrets.token_hex(8),
+            user=user,
+            mode=mode,
+            file_name=file_name,
+            upload=str(upload),
+            sheet=sheet,
+            lang=lang,
+            status="queued",
+            created_at=now_text(),
+            finished_at="",
+            error_key="",
+            error="",
+            report={},
+            result_file="",
+            retry_file="",
+            sendable=0,
+            protected=0,
+        )
+        self.store.add(run)
+        with self._lock:
+            self._live[run.id] = Live()
+        pool = self._dispatches if mode == "dispatch" else self._checks
+        pool.submit(self._run, run)
+        return run
+
+    def live(self, run_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._live.get(run_id)
+            return found.as_dict() if found else None
+
+    def _progress(self, run_id: str, event: Progress) -> None:
+        with self._lock:
+            live = self._live[run_id]
+            if event.kind == "waiting":
+                live.phase = "waiting"
+            elif event.kind == "sending":
+                live.phase, live.total, live.sending_since = "sending", event.total, time.monotonic()
+            elif event.kind == "rows":
+                live.phase = "sending"
+                for name in ("done", "total", "refused", "requests", "retries", "rate_limited"):
+                    setattr(live, name, getattr(event, name))
+
+    def _run(self, run: RunRow) -> None:
+        with self._lock:
+            self._live[run.id].phase = "running"
+        self.store.set_status(run.id, "running")
+        try:
+            report = self._execute(run)
+        except BatchshipError as exc:
+            text = exc.render(run.lang).replace(run.upload, run.file_name)  # type: ignore[arg-type]
+            self.store.failed(run.id, now_text(), exc.msg.key, text)
+        except Exception as exc:  # a bug: the run says so instead of hanging as "running"
+            from batchship.apps.crash import crash_report
+
+            log = crash_report(exc, lambda text: text)
+            message = Msg.of("desk.crashed", error=type(exc).__name__, log=log or "-")
+            self.store.failed(run.id, now_text(), "desk.crashed", message.render(run.lang))  # type: ignore[arg-type]
+        else:
+            sendable = sum(r.status is Status.NOT_SENT for r in report.rows) if run.mode == "check" else 0
+            self.store.finished(run.id, now_text(), report, sendable)
+        finally:
+            with self._lock:
+                live = self._live.get(run.id)
+                if live is not None:
+                    live.phase = "finished"
+
+    def _execute(self, run: RunRow) -> Report:
+        from batchship.apps.web import execute
+
+        upload = Path(run.upload)
+        out = (
+            self.results
+            / run.id
+            / default_result_path(upload, "check" if run.mode != "dispatch" else "result").name
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        options = SheetOptions(sheet=run.sheet or None, password=self.password_for(run.upload), lang=run.lang)  # type: ignore[arg-type]
+        origin = Origin(run.user, "web", run.file_name)
+        if run.mode == "check":
+            return run_check(upload, options, out=out, journal=execute.look(self.settings), origin=origin)
+        return execute.dispatch(
+            self.settings,
+            run.mode == "dry-run",
+            upload,
+            options,
+            out,
+            origin,
+            lambda e: self._progress(run.id, e),
+        )
+
+    # -- keeping ----------------------------------------------------------------------------------------------
+
+    def purge(self, now: dt.datetime | None = None) -> int:
+        """Delete uploads and results older than `keep_days`; how many runs lost their files."""
+        before = format_naver_time((now or now_kst()) - dt.timedelta(days=self.settings.keep_days))
+        gone = self.store.expired(before)
+        for run in gone:
+            if run.upload:
+                shutil.rmtree(Path(run.upload).parent, ignore_errors=True)
+            shutil.rmtree(self.results / run.id, ignore_errors=True)
+            self.store.forget(run.id)
+        return len(gone)
