@@ -94,14 +94,7 @@ def error_response(
         return JSONResponse(body, status_code=status, headers=headers)
     if status == 401:
         return pages.redirect("/login")
-    context = {
-        "request": request,
-        "t": words(lang),
-        "lang": lang,
-        "message": msg.render(lang),
-        "status": status,
-    }
-    return desk(request).templates.TemplateResponse(request, "error.html", context, status_code=status)
+    return pages.render(request, "error.html", None, status, message=msg.render(lang))
 
 
 def _handlers(app: FastAPI) -> None:
