@@ -30,8 +30,6 @@ Role = Literal["check", "dispatch", "admin"]
 ROLES: Final[tuple[Role, ...]] = ("check", "dispatch", "admin")
 MIN_PASSWORD: Final = 8
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-#: bcrypt's cost: about 0.2 s a login on a small server (and as long for each guess).
-_ROUNDS: Final = 12
 _TOKEN_PREFIX: Final = "bs_"
 
 _SCHEMA: Final = """
@@ -68,6 +66,9 @@ def _prehash(password: str) -> bytes:
 
 class UserStore:
     """The accounts file at `path` (created on first use, mode 0600). Thread-safe."""
+
+    #: bcrypt's cost: about 0.2 s a login on a small server (and as long for each guess).
+    rounds: int = 12
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -121,7 +122,7 @@ class UserStore:
         if not _NAME.match(name):
             raise ConfigError(Msg.of("account.bad_name", name=name))
         checked = _role(role)
-        digest = _hash(password)
+        digest = _hash(password, self.rounds)
         with self._tx() as db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise ConfigError(Msg.of("account.exists", name=name))
@@ -131,7 +132,7 @@ class UserStore:
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; every session of the account ends (whoever knew the old one is logged out)."""
-        digest = _hash(password)
+        digest = _hash(password, self.rounds)
         with self._tx() as db:
             if not db.execute("UPDATE users SET password = ? WHERE name = ?", (digest, name)).rowcount:
                 raise ConfigError(Msg.of("account.missing", name=name))
@@ -155,7 +156,7 @@ class UserStore:
         import bcrypt
 
         row = self._one("SELECT password FROM users WHERE name = ?", (name,))
-        stored = str(row[0]).encode() if row else bcrypt.hashpw(b"-", bcrypt.gensalt(_ROUNDS))
+        stored = str(row[0]).encode() if row else bcrypt.hashpw(b"-", bcrypt.gensalt(self.rounds))
         ok = bcrypt.checkpw(_prehash(password), stored)
         return self.get(name) if ok and row else None
 
@@ -215,9 +216,9 @@ def _role(role: str) -> Role:
     raise ConfigError(Msg.of("account.bad_role", role=role, roles=", ".join(ROLES)))
 
 
-def _hash(password: str) -> str:
+def _hash(password: str, rounds: int) -> str:
     import bcrypt
 
     if len(password) < MIN_PASSWORD:
         raise ConfigError(Msg.of("account.short_password", n=MIN_PASSWORD))
-    return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(_ROUNDS)).decode()
+    return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds)).decode()

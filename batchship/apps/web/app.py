@@ -94,7 +94,7 @@ def error_response(
         return JSONResponse(body, status_code=status, headers=headers)
     if status == 401:
         return pages.redirect("/login")
-    return pages.render(request, "error.html", None, status, message=msg.render(lang))
+    return pages.render(request, "error.html", None, status, message=msg.render(lang), http_status=status)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -52,7 +52,7 @@ def run_view(desk: Desk, run: RunRow, lang: Lang, status: str, q: str, page: int
     view = RunView(page=page, q=q, target=target_words(desk, lang))
     view.ask_password = run.error_key in PASSWORD_KEYS
     if run.status != "done":
-        view.sheets = _sheets(desk, run) if run.error_key == "file.sheet_not_found" else []
+        view.sheets = [] if view.ask_password or run.status != "failed" else _sheets(desk, run)
         return view
     shape = _shape(run, lang)
     counts: dict[str, int] = run.report.get("counts", {})
