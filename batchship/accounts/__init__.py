@@ -98,9 +98,9 @@ class UserStore:
             self._db.execute("COMMIT")
 
     def _one(self, sql: str, values: tuple[object, ...]) -> tuple[object, ...] | None:
-        with self._lock:
-            row: tuple[object, ...] | None = self._db.execute(sql, values).fetchone()
-            return row
+        with self._lock:  # fetchall: a cursor left open would keep reading an old snapshot of the file
+            rows: list[tuple[object, ...]] = self._db.execute(sql, values).fetchall()
+        return rows[0] if rows else None
 
     # -- users --------------------------------------------------------------------------------------------------
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import secrets
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -105,8 +109,35 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         log_level="warning",
         access_log=False,
     )
-    uvicorn.Server(config).run()
+    _server_class()(config).run()
     return 0
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, stopping on SIGINT/SIGTERM with exit status 0 once it has shut down gracefully
+        (uvicorn raises the signal again after its shutdown, so a stopped desk would look killed)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+
+            def handle(signum: int, _frame: object) -> None:
+                self.force_exit = self.should_exit and signum == signal.SIGINT  # a second Ctrl+C
+                self.should_exit = True
+
+            previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, old in previous.items():
+                    signal.signal(sig, old)
+
+    return Server
 
 
 def _prepare(args: argparse.Namespace, settings: object, users: object, out: TextIO, lang: Lang) -> None:

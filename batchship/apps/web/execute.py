@@ -3,7 +3,9 @@ desk's settings (the practice store with `--sandbox`, else NAVER with the creden
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from batchship.apps.web.settings import DeskSettings
@@ -23,42 +25,47 @@ def look(settings: DeskSettings) -> Look:
     return look_for(settings.journal, configured_account(settings.config))
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One desk run to send: the upload, how to open it, where its result copy goes, who started it, and
+    whether it only builds the requests (`dry_run`)."""
+
+    upload: Path
+    options: SheetOptions
+    out: Path
+    origin: Origin
+    dry_run: bool = False
+
+
 def dispatch(
-    settings: DeskSettings,
-    dry_run: bool,
-    upload: Path,
-    options: SheetOptions,
-    out: Path,
-    origin: Origin,
-    on_progress: Callable[[Progress], None],
+    settings: DeskSettings, desk_job: Job, stop: threading.Event, on_progress: Callable[[Progress], None]
 ) -> Report:
-    """A dispatch (or a dry run) of one upload, its result copy written to `out`."""
+    """A dispatch (or a dry run) of one upload; `stop` ends it early (requests in flight finish)."""
     from batchship.naver.client import base_url_from_env
     from batchship.naver.credentials import load_credentials
     from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
     from batchship.services.practice import practice_target
 
+    dry_run = desk_job.dry_run
     send = DispatchOptions(rate_limit=settings.rate_limit, dry_run=dry_run)
 
-    def job(target: Target) -> DispatchJob:
-        return DispatchJob(
-            upload,
-            options,
+    def run(target: Target) -> Report:
+        job = DispatchJob(
+            desk_job.upload,
+            desk_job.options,
             send,
             target,
-            out=out,
+            out=desk_job.out,
             journal=None if dry_run else settings.journal,
             replace_out=True,
             look=look(settings) if dry_run else None,
-            origin=origin,
+            origin=desk_job.origin,
         )
+        return run_dispatch(job, stop=stop, on_progress=on_progress)
 
     if dry_run:
-        return run_dispatch(job(Target(base_url_from_env(settings.base_url))), on_progress=on_progress)
+        return run(Target(base_url_from_env(settings.base_url)))
     if settings.sandbox:
         with practice_target(settings.journal, settings.sandbox_orders) as target:
-            return run_dispatch(job(target), on_progress=on_progress)
-    credentials = load_credentials(settings.config)
-    return run_dispatch(
-        job(Target(base_url_from_env(settings.base_url), credentials)), on_progress=on_progress
-    )
+            return run(target)
+    return run(Target(base_url_from_env(settings.base_url), load_credentials(settings.config)))

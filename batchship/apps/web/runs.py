@@ -85,10 +85,13 @@ class Runs:
         self._live: dict[str, Live] = {}
         self._passwords: dict[str, tuple[str, float]] = {}  # upload -> (password, when): memory only
         self._lock = threading.Lock()
+        #: Set when the desk stops: a dispatch sends no new request (those in flight finish, the rest say not sent).
+        self.stop = threading.Event()
         for run in self.store.unfinished():  # the server stopped while these went: say so, never pretend
             self.store.failed(run.id, now_text(), "desk.interrupted", "")
 
     def close(self) -> None:
+        self.stop.set()
         self._checks.shutdown(wait=True, cancel_futures=False)
         self._dispatches.shutdown(wait=True, cancel_futures=False)
         self.store.close()
@@ -201,15 +204,8 @@ class Runs:
         origin = Origin(run.user, "web", run.file_name)
         if run.mode == "check":
             return run_check(upload, options, out=out, journal=execute.look(self.settings), origin=origin)
-        return execute.dispatch(
-            self.settings,
-            run.mode == "dry-run",
-            upload,
-            options,
-            out,
-            origin,
-            lambda e: self._progress(run.id, e),
-        )
+        job = execute.Job(upload, options, out, origin, dry_run=run.mode == "dry-run")
+        return execute.dispatch(self.settings, job, self.stop, lambda e: self._progress(run.id, e))
 
     # -- keeping ----------------------------------------------------------------------------------------------
 
