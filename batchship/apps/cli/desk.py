@@ -94,6 +94,7 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         keep_days=int(args.keep_days),
         proxy_headers=args.proxy_headers,
         rate_limit=args.rate_limit,
+        lang=lang,
     )
     _prepare(args, settings, UserStore(settings.users_file), out, lang)
     app = create_app(settings)

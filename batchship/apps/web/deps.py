@@ -46,13 +46,12 @@ def desk(request: Request) -> Desk:
 
 
 def lang_of(request: Request) -> Lang:
-    """`?lang=`, else the page's switch (a cookie), else the browser's first choice when it is English, else
-    Korean."""
+    """`?lang=`, else the page's switch (a cookie), else the desk's language (`serve --lang`, Korean unless
+    told otherwise: the browser's own language is not asked, as the command line ignores the locale's)."""
     for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
         if value in ("ko", "en"):
             return "en" if value == "en" else "ko"
-    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
-    return "en" if first.startswith("en") else "ko"
+    return desk(request).settings.lang
 
 
 def words(lang: Lang) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from batchship.i18n import Lang
 from batchship.journal import journal_path
 from batchship.naver.ratelimit import DEFAULT_RATE
 
@@ -16,7 +17,7 @@ class DeskSettings:
     where the NAVER credentials and API are (as for the CLI); store_name: what the page calls the store;
     max_upload_mb, keep_days: the upload limit and how long uploads and results are kept; proxy_headers: trust
     X-Forwarded-* from a reverse proxy; secure_cookies: cookies only over HTTPS (on by itself behind a proxy
-    that says https); session_hours: how long a login lasts."""
+    that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches."""
 
     data_dir: Path
     journal: str
@@ -32,6 +33,7 @@ class DeskSettings:
     session_hours: float = 12.0
     rate_limit: float = DEFAULT_RATE
     check_workers: int = 2
+    lang: Lang = "ko"
 
     @property
     def users_file(self) -> Path:
