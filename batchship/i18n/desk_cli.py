@@ -19,7 +19,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "help.serve_port": {"ko": "포트(기본: 8000)", "en": "port (default 8000)"},
     "help.data": {
-        "ko": "올린 파일과 결과 파일을 둘 폴더(기본: 저널 옆의 desk 폴더)",
+        "ko": "올린 파일과 결과 파일을 둘 폴더(기본: 저널 옆의 'desk' 폴더)",
         "en": "folder for uploads and result copies (default: a desk folder beside the journal)",
     },
     "help.store_name": {"ko": "페이지에 보일 스토어 이름", "en": "the store's name as the page shows it"},

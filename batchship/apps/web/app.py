@@ -33,9 +33,13 @@ PURGE_EVERY_S = 3600.0
 def create_app(settings: DeskSettings) -> FastAPI:
     """The desk for `settings`: its accounts file, its run store, its routes."""
 
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        the_desk: Desk = app.state.desk
+        """The accounts file and the run store open while the app runs (each start opens them anew)."""
+        the_desk = Desk(settings, UserStore(settings.users_file), Runs(settings), Throttle(), templates)
+        app.state.desk = the_desk
         purge = asyncio.create_task(_purge_forever(the_desk))
         try:
             yield
@@ -52,8 +56,6 @@ def create_app(settings: DeskSettings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.desk = Desk(settings, UserStore(settings.users_file), Runs(settings), Throttle(), templates)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
