@@ -7,6 +7,7 @@ Authenticated by the session cookie (state-changing requests carry the CSRF toke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 from collections.abc import AsyncIterator
@@ -106,7 +107,8 @@ async def create_run(
     if mode == "dispatch" and not caller.user.can("dispatch"):
         raise DeskError(403, "desk.forbidden", role="dispatch")
     upload, name = await save_upload(request, file, password or None)
-    run = start_run(request, caller, mode, upload, name, sheet or "", lang or lang_of(request))
+    chosen = lang or lang_of(request)
+    run = await asyncio.to_thread(start_run, request, caller, mode, upload, name, sheet or "", chosen)
     return JSONResponse(run_json(request, run), status_code=202)
 
 
@@ -140,7 +142,7 @@ async def rerun(
 
 
 @router.get("/runs", summary="Recent runs, newest first")
-async def list_runs(
+def list_runs(
     request: Request,
     _: Annotated[Caller, Depends(any_user)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -150,12 +152,12 @@ async def list_runs(
 
 
 @router.get("/runs/{run_id}", summary="A run: status, progress, and when done its report")
-async def get_run(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> dict[str, Any]:
+def get_run(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> dict[str, Any]:
     return run_json(request, find_run(request, run_id))
 
 
 @router.get("/runs/{run_id}/rows", summary="A page of a run's rows, filtered by result and order number")
-async def get_rows(
+def get_rows(
     request: Request,
     run_id: str,
     _: Annotated[Caller, Depends(any_user)],
@@ -180,16 +182,23 @@ async def events(request: Request, run_id: str, _: Annotated[Caller, Depends(any
     find_run(request, run_id)
 
     async def stream() -> AsyncIterator[str]:
-        last = ""
-        while not await request.is_disconnected():
-            run = find_run(request, run_id)
-            data = json.dumps({"status": run.status, "progress": desk(request).runs.live(run_id)})
-            if data != last:
-                last = data
-                yield f"data: {data}\n\n"
-            if run.status in ("done", "failed"):
-                return
-            await asyncio.sleep(0.25)
+        runs = desk(request).runs
+        changed = runs.subscribe(run_id)
+        try:
+            last = ""
+            while not await request.is_disconnected():
+                changed.clear()
+                run = find_run(request, run_id)
+                data = json.dumps({"status": run.status, "progress": runs.live(run_id)})
+                if data != last:
+                    last = data
+                    yield f"data: {data}\n\n"
+                if run.status in ("done", "failed"):
+                    return
+                with contextlib.suppress(TimeoutError):  # also wakes now and then to see a closed connection
+                    await asyncio.wait_for(changed.wait(), 1.0)
+        finally:
+            runs.unsubscribe(run_id, changed)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"x-accel-buffering": "no"})
 
@@ -197,7 +206,7 @@ async def events(request: Request, run_id: str, _: Annotated[Caller, Depends(any
 @router.get(
     "/runs/{run_id}/result", summary="The result copy (or a check's copy)", response_class=FileResponse
 )
-async def result_file(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> FileResponse:
+def result_file(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> FileResponse:
     run = find_run(request, run_id)
     return download(run.result_file)
 
@@ -205,7 +214,7 @@ async def result_file(request: Request, run_id: str, _: Annotated[Caller, Depend
 @router.get(
     "/runs/{run_id}/retry", summary="The retry file: the rows to send again", response_class=FileResponse
 )
-async def retry_file(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> FileResponse:
+def retry_file(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> FileResponse:
     run = find_run(request, run_id)
     return download(run.retry_file)
 

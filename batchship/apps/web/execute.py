@@ -37,6 +37,16 @@ class Job:
     dry_run: bool = False
 
 
+def check(settings: DeskSettings, desk_job: Job) -> Report:
+    """A check, or a dry run (it builds the requests, sends nothing, reports no progress)."""
+    from batchship.services.check import run_check
+
+    if desk_job.dry_run:
+        return dispatch(settings, desk_job, threading.Event(), lambda _: None)
+    options, out, origin = desk_job.options, desk_job.out, desk_job.origin
+    return run_check(desk_job.upload, options, out=out, journal=look(settings), origin=origin)
+
+
 def dispatch(
     settings: DeskSettings, desk_job: Job, stop: threading.Event, on_progress: Callable[[Progress], None]
 ) -> Report:

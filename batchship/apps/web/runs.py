@@ -8,6 +8,8 @@ program on the same journal (the CLI, the folder watcher) shows as `waiting`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import secrets
 import shutil
@@ -24,7 +26,7 @@ from batchship.errors import BatchshipError
 from batchship.i18n import Lang, Msg
 from batchship.model import Origin, Report, Status
 from batchship.output.paths import default_result_path, fit_name
-from batchship.services.check import SheetOptions, run_check
+from batchship.services.check import SheetOptions
 from batchship.services.progress import Progress
 from batchship.timefmt import format_naver_time, now_kst
 
@@ -83,6 +85,7 @@ class Runs:
         self._checks = ThreadPoolExecutor(max(1, settings.check_workers), thread_name_prefix="desk-check")
         self._dispatches = ThreadPoolExecutor(1, thread_name_prefix="desk-dispatch")
         self._live: dict[str, Live] = {}
+        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._passwords: dict[str, tuple[str, float]] = {}  # upload -> (password, when): memory only
         self._lock = threading.Lock()
         #: Set when the desk stops: a dispatch sends no new request (those in flight finish, the rest say not sent).
@@ -165,11 +168,37 @@ class Runs:
                 live.phase = "sending"
                 for name in ("done", "total", "refused", "requests", "retries", "rate_limited"):
                     setattr(live, name, getattr(event, name))
+        self._changed(run_id)
+
+    # -- who waits for a run's news (the event streams) -------------------------------------------------------
+
+    def subscribe(self, run_id: str) -> asyncio.Event:
+        """An event (of the calling event loop) set whenever the run changes."""
+        event = asyncio.Event()
+        with self._lock:
+            self._waiting.setdefault(run_id, []).append((asyncio.get_running_loop(), event))
+        return event
+
+    def unsubscribe(self, run_id: str, event: asyncio.Event) -> None:
+        with self._lock:
+            left = [(loop, e) for loop, e in self._waiting.get(run_id, []) if e is not event]
+            if left:
+                self._waiting[run_id] = left
+            else:
+                self._waiting.pop(run_id, None)
+
+    def _changed(self, run_id: str) -> None:
+        with self._lock:
+            waiting = list(self._waiting.get(run_id, []))
+        for loop, event in waiting:
+            with contextlib.suppress(RuntimeError):  # a loop that has closed meanwhile
+                loop.call_soon_threadsafe(event.set)
 
     def _run(self, run: RunRow) -> None:
         with self._lock:
             self._live[run.id].phase = "running"
         self.store.set_status(run.id, "running")
+        self._changed(run.id)
         try:
             report = self._execute(run)
         except BatchshipError as exc:
@@ -185,10 +214,9 @@ class Runs:
             sendable = sum(r.status is Status.NOT_SENT for r in report.rows) if run.mode == "check" else 0
             self.store.finished(run.id, now_text(), report, sendable)
         finally:
-            with self._lock:
-                live = self._live.get(run.id)
-                if live is not None:
-                    live.phase = "finished"
+            with self._lock:  # the report holds the figures now
+                self._live.pop(run.id, None)
+            self._changed(run.id)
 
     def _execute(self, run: RunRow) -> Report:
         from batchship.apps.web import execute
@@ -202,9 +230,9 @@ class Runs:
         out.parent.mkdir(parents=True, exist_ok=True)
         options = SheetOptions(sheet=run.sheet or None, password=self.password_for(run.upload), lang=run.lang)  # type: ignore[arg-type]
         origin = Origin(run.user, "web", run.file_name)
-        if run.mode == "check":
-            return run_check(upload, options, out=out, journal=execute.look(self.settings), origin=origin)
         job = execute.Job(upload, options, out, origin, dry_run=run.mode == "dry-run")
+        if run.mode != "dispatch":
+            return execute.check(self.settings, job)
         return execute.dispatch(self.settings, job, self.stop, lambda e: self._progress(run.id, e))
 
     # -- keeping ----------------------------------------------------------------------------------------------

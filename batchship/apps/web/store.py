@@ -83,25 +83,41 @@ def _run(values: Sequence[Any]) -> RunRow:
 
 
 class DeskStore:
-    """The desk's runs and rows. Thread-safe: one connection behind a lock."""
+    """The desk's runs and rows. Thread-safe: a connection per thread (WAL: a page being read never waits for
+    a run's rows being written, so the pages stay quick while checks finish)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        self._lock = threading.Lock()
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        db = self._db
+        db.execute("PRAGMA journal_mode=WAL").fetchall()
+        db.executescript(_SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._opened_lock:
+                self._opened.append(db)
+        return db
 
     def close(self) -> None:
-        self._db.close()
+        with self._opened_lock:
+            for db in self._opened:
+                db.close()
+            self._opened.clear()
 
     def _all(self, sql: str, values: Sequence[object] = ()) -> list[Any]:
-        with self._lock:
-            return self._db.execute(sql, values).fetchall()
+        return self._db.execute(sql, values).fetchall()
 
     def _write(self, sql: str, values: Sequence[object]) -> None:
-        with self._lock:
-            self._db.execute(sql, values)
+        self._db.execute(sql, values)
 
     def add(self, run: RunRow) -> None:
         values = [getattr(run, f) for f in FIELDS]
@@ -144,19 +160,19 @@ class DeskStore:
             for i, r in enumerate(report.rows)
         ]
         files = [str(p) if p else "" for p in (report.result_file, report.retry_file)]
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                self._db.execute(
-                    "UPDATE runs SET status = 'done', finished_at = ?, report = ?, result_file = ?,"
-                    " retry_file = ?, sendable = ?, sheet = ? WHERE id = ?",
-                    (finished_at, json.dumps(data), *files, sendable, report.sheet_name, run_id),
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute(
+                "UPDATE runs SET status = 'done', finished_at = ?, report = ?, result_file = ?,"
+                " retry_file = ?, sendable = ?, sheet = ? WHERE id = ?",
+                (finished_at, json.dumps(data), *files, sendable, report.sheet_name, run_id),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def rows(
         self, run_id: str, statuses: Sequence[str] = (), search: str = "", offset: int = 0, limit: int = 50
@@ -186,9 +202,8 @@ class DeskStore:
 
     def forget(self, run_id: str) -> None:
         """A run past its keeping time: its rows and files go, its line stays for the history."""
-        with self._lock:
-            self._db.execute("DELETE FROM rows WHERE run_id = ?", (run_id,))
-            self._db.execute(
-                "UPDATE runs SET result_file = '', retry_file = '', upload = '' WHERE id = ?",
-                (run_id,),
-            )
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM rows WHERE run_id = ?", (run_id,))
+        db.execute("UPDATE runs SET result_file = '', retry_file = '', upload = '' WHERE id = ?", (run_id,))
+        db.execute("COMMIT")
