@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +90,27 @@ def _peak_mb(pid: int) -> float:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
 
 
-def _check_figures(client: httpx.Client, build: Path) -> tuple[list[tuple[str, str, str, str]], bool]:
-    sheet = build / "desk_10000.xlsx"
-    if not sheet.exists():
-        make_sheet(sheet, 10_000)
+@dataclass(frozen=True)
+class Sizes:
+    """The sheets: checked through the API, dispatched meanwhile, and uploaded by each of `clients`."""
+
+    check: int = 10_000
+    dispatch: int = 3_000
+    small: int = 1_000
+    clients: int = 20
+
+
+def _sheet(build: Path, rows: int) -> Path:
+    path = build / f"desk_{rows}.xlsx"
+    if not path.exists():
+        make_sheet(path, rows)
+    return path
+
+
+def _check_figures(
+    client: httpx.Client, build: Path, rows: int
+) -> tuple[list[tuple[str, str, str, str]], bool]:
+    sheet = _sheet(build, rows)
     run_check(sheet, out=build / "desk_warm.check.xlsx")  # warm the imports, as the server's are
     local = timed(lambda: run_check(sheet, out=build / "desk_cli.check.xlsx"), repeat=3)
     through: list[float] = []
@@ -102,13 +120,13 @@ def _check_figures(client: httpx.Client, build: Path) -> tuple[list[tuple[str, s
         run_id = _upload(client, sheet)
         run = _until_done(client, run_id)
         through.append(time.perf_counter() - start)
-        assert run["status"] == "done" and run["report"]["rows"] == 10_000
+        assert run["status"] == "done" and run["report"]["rows"] == rows
     api = min(through)
     pages = {}
     for name, params in (
         ("first", {}),
         ("filtered", {"status": "INVALID"}),
-        ("deep", {"status": "all", "page": 150}),
+        ("deep", {"status": "all", "page": max(1, rows // 100)}),
     ):
         times = []
         for _ in range(10):
@@ -119,7 +137,7 @@ def _check_figures(client: httpx.Client, build: Path) -> tuple[list[tuple[str, s
         pages[name] = statistics.median(times)
     worst = max(pages.values())
     rows = [
-        ("desk: check of 10,000 rows in a warm process (run_check)", f"{local:.2f} s", "reference", ""),
+        (f"desk: check of {rows:,} rows in a warm process (run_check)", f"{local:.2f} s", "reference", ""),
         (
             "desk: upload + check of the same file through the API, to verdicts",
             f"{api:.2f} s",
@@ -137,46 +155,43 @@ def _check_figures(client: httpx.Client, build: Path) -> tuple[list[tuple[str, s
 
 
 def _load_figures(
-    url: str, token: str, build: Path, pid: int
+    url: str, token: str, build: Path, pid: int, sizes: Sizes
 ) -> tuple[list[tuple[str, str, str, str]], bool]:
-    big, small = build / "desk_dispatch_3000.xlsx", build / "desk_1000.xlsx"
-    if not big.exists():
-        make_sheet(big, 3_000)
-    if not small.exists():
-        make_sheet(small, 1_000)
+    big, small = _sheet(build, sizes.dispatch), _sheet(build, sizes.small)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=120) as main:
         dispatch_id = _upload(main, big, "dispatch")
-        latencies, results = asyncio.run(_twenty_clients(url, headers, small))
+        latencies, results = asyncio.run(_clients(url, headers, small, sizes.clients))
         dispatched = _until_done(main, dispatch_id)
     p95 = statistics.quantiles(latencies, n=20)[-1]
-    complete = sum(r["status"] == "done" and r["report"]["rows"] == 1_000 for r in results)
+    complete = sum(r["status"] == "done" and r["report"]["rows"] == sizes.small for r in results)
     counts = dispatched["report"]["counts"]
     sent = counts["SUCCESS"] + counts["ALREADY_DISPATCHED"]
-    valid = 3_000 - counts["INVALID"]
+    valid = sizes.dispatch - counts["INVALID"]
     peak = _peak_mb(pid)
     rows = [
         (
-            "desk: 20 clients upload 1,000 rows at once during a dispatch: p95 of GET /api/v1/runs/{id}",
+            f"desk: {sizes.clients} clients upload {sizes.small:,} rows at once during a dispatch of"
+            f" {sizes.dispatch:,}: p95 of GET /api/v1/runs/{{id}}",
             f"{p95 * 1000:.0f} ms ({len(latencies)} calls)",
             "",
             "< 200 ms",
         ),
         (
             "desk: those runs done with every row / the dispatch's valid orders sent",
-            f"{complete} of 20 / {sent} of {valid}",
+            f"{complete} of {sizes.clients} / {sent} of {valid}",
             "",
-            "20 of 20 / all",
+            "all / all",
         ),
         ("desk: the server's peak memory (VmHWM)", f"{peak:.0f} MB", "", "reported"),
     ]
-    return rows, p95 < 0.2 and complete == 20 and sent == valid
+    return rows, p95 < 0.2 and complete == sizes.clients and sent == valid
 
 
-async def _twenty_clients(
-    url: str, headers: dict[str, str], sheet: Path
+async def _clients(
+    url: str, headers: dict[str, str], sheet: Path, clients: int
 ) -> tuple[list[float], list[dict[str, Any]]]:
-    """20 clients at once, each its own connection, on one event loop (threads in this process would time
+    """`clients` at once, each its own connection, on one event loop (threads in this process would time
     their own contention for the GIL, not the server's answers)."""
     content = sheet.read_bytes()
     latencies: list[float] = []
@@ -196,19 +211,19 @@ async def _twenty_clients(
                     return run
                 await asyncio.sleep(0.1)  # a page polling its run, as the fallback to the event stream does
 
-    results = await asyncio.gather(*(one() for _ in range(20)))
+    results = await asyncio.gather(*(one() for _ in range(clients)))
     return latencies, list(results)
 
 
-def run(build: Path) -> tuple[list[tuple[str, str, str, str]], bool]:
+def run(build: Path, sizes: Sizes = Sizes()) -> tuple[list[tuple[str, str, str, str]], bool]:
     with tempfile.TemporaryDirectory(prefix="batchship-desk-bench-") as folder:
         process, url, token = _serve(Path(folder))
         try:
             with httpx.Client(
                 base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600
             ) as client:
-                check_rows, check_ok = _check_figures(client, build)
-            load_rows, load_ok = _load_figures(url, token, build, process.pid)
+                check_rows, check_ok = _check_figures(client, build, sizes.check)
+            load_rows, load_ok = _load_figures(url, token, build, process.pid, sizes)
         finally:
             process.terminate()
             process.wait(timeout=60)
