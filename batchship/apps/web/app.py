@@ -21,7 +21,7 @@ from batchship.accounts import UserStore
 from batchship.apps.web import api, pages
 from batchship.apps.web.deps import Desk, DeskError, lang_of
 from batchship.apps.web.runs import Runs
-from batchship.apps.web.security import BodyLimit, Scope, SecurityHeaders, Throttle
+from batchship.apps.web.security import BodyLimit, Scope, SecurityHeaders, Throttle, TooLarge
 from batchship.apps.web.settings import DeskSettings
 from batchship.i18n import Msg
 
@@ -72,14 +72,15 @@ async def _purge_forever(the_desk: Desk) -> None:
 
 
 def _too_large(scope: Scope) -> Any:
-    mb = 0
-    app = scope.get("app")
-    if app is not None:
-        mb = app.state.desk.settings.max_upload_mb
-    message = Msg.of("desk.too_large", mb=mb)
-    return JSONResponse(
-        {"error": {"code": "desk.too_large", "message": message.render("ko")}}, status_code=413
-    )
+    """The answer to a body over the upload limit: JSON for the API, a page for the upload form."""
+    request = Request(scope)
+    mb = desk_settings(request).max_upload_mb
+    return error_response(request, 413, Msg.of("desk.too_large", mb=mb))
+
+
+def desk_settings(request: Request) -> DeskSettings:
+    settings: DeskSettings = request.app.state.desk.settings
+    return settings
 
 
 def wants_json(request: Request) -> bool:
@@ -106,6 +107,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc.__cause__, TooLarge):  # the body limit, met while FastAPI read the form
+            mb = desk_settings(request).max_upload_mb
+            return error_response(request, 413, Msg.of("desk.too_large", mb=mb))
         key = {404: "desk.not_found", 405: "desk.method"}.get(exc.status_code, "desk.http")
         return error_response(request, exc.status_code, Msg.of(key, status=exc.status_code))
 

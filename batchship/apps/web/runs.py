@@ -238,11 +238,14 @@ class Runs:
     # -- keeping ----------------------------------------------------------------------------------------------
 
     def purge(self, now: dt.datetime | None = None) -> int:
-        """Delete uploads and results older than `keep_days`; how many runs lost their files."""
+        """Delete uploads and results older than `keep_days`; how many runs lost their files. An upload that a
+        newer run still uses (a dispatch after its check) stays until that run's time is up too."""
         before = format_naver_time((now or now_kst()) - dt.timedelta(days=self.settings.keep_days))
         gone = self.store.expired(before)
+        going = {run.id for run in gone}
+        kept = {run.upload for run in self.store.recent(100_000) if run.id not in going and run.upload}
         for run in gone:
-            if run.upload:
+            if run.upload and run.upload not in kept:
                 shutil.rmtree(Path(run.upload).parent, ignore_errors=True)
             shutil.rmtree(self.results / run.id, ignore_errors=True)
             self.store.forget(run.id)
