@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from batchship.accounts import UserStore
-from tests.conftest import HEADER, order_id, write_csv, write_xlsx
+from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xlsx
 from tests.deskkit import PASSWORDS, ROLES
 
 CHROMIUM = os.environ.get("BATCHSHIP_CHROMIUM", "/usr/bin/chromium")
@@ -190,6 +190,25 @@ def test_a_wrong_password_is_refused(context: BrowserContext) -> None:
     log_in(page, "dan", "not-the-password")
     expect(page.locator("#login-error")).to_have_text("아이디 또는 비밀번호가 맞지 않습니다.")
     assert page.url.endswith("/login")
+
+
+def test_a_protected_workbook_asks_for_its_password(context: BrowserContext, tmp_path: Path) -> None:
+    plain = write_xlsx(
+        tmp_path / "plain.xlsx", [HEADER, [order_id(9101), "택배", "CJ대한통운", "9100000001", ""]]
+    )
+    locked = encrypt(plain, tmp_path / "판매자센터.xlsx", "1234abcd")
+    page = context.new_page()
+    log_in(page, "cho")
+    upload(page, locked)
+    expect(page.locator("#run-error")).to_contain_text(
+        "판매자센터.xlsx은(는) 비밀번호로 보호된 파일입니다. 아래에"
+    )
+    page.fill("#retry-password", "wrong-one")
+    page.click("#password-form button")
+    expect(page.locator("#run-error")).to_contain_text("판매자센터.xlsx의 비밀번호가 맞지 않습니다")
+    page.fill("#retry-password", "1234abcd")
+    page.click("#password-form button")
+    expect(page.locator("#chips")).to_contain_text("검사 통과 1")
 
 
 def test_a_file_that_is_not_a_sheet_gets_a_clear_message(context: BrowserContext, tmp_path: Path) -> None:

@@ -237,6 +237,14 @@ _ERRORS: Final = {
         "en": "The request has values that do not fit: {where}",
     },
     "desk.bad_action": {"ko": "알 수 없는 작업입니다.", "en": "Unknown action."},
+    "desk.protected": {
+        "ko": "{file}은(는) 비밀번호로 보호된 파일입니다. 아래에 파일 암호를 넣고 다시 검사하세요.",
+        "en": "{file} is password-protected. Enter its password below and check again.",
+    },
+    "desk.not_yourself": {
+        "ko": "자기 계정은 지울 수 없습니다. 다른 관리자가 지워야 합니다.",
+        "en": "You cannot remove your own account; another admin can.",
+    },
 }
 _ACCOUNTS: Final = {
     "account.bad_name": {

@@ -263,7 +263,9 @@ async def users_change(
             await asyncio.to_thread(users.add, name, role, password)
         elif action == "role":
             users.set_role(name, role)
-        elif action == "remove" and name != caller.user.name:
+        elif action == "remove":
+            if name == caller.user.name:
+                raise ConfigError(Msg.of("desk.not_yourself"))
             users.remove(name)
         elif action == "password":
             await asyncio.to_thread(users.set_password, name, password)

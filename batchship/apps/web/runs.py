@@ -34,6 +34,8 @@ Mode = Literal["check", "dry-run", "dispatch"]
 MODES: tuple[Mode, ...] = ("check", "dry-run", "dispatch")
 #: File types the desk takes (as the loader reads them).
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv")
+#: Errors whose command-line wording (options, environment variables) the page says its own way.
+_DESK_WORDS = {"file.protected": "desk.protected"}
 #: Characters no upload's stored name keeps (Windows and POSIX file systems refuse or misread them).
 _UNSAFE = frozenset('/\\:*?"<>|')
 
@@ -202,7 +204,12 @@ class Runs:
         try:
             report = self._execute(run)
         except BatchshipError as exc:
-            text = exc.render(run.lang).replace(run.upload, run.file_name)  # type: ignore[arg-type]
+            msg = (
+                Msg.of(_DESK_WORDS[exc.msg.key], file=run.file_name)
+                if exc.msg.key in _DESK_WORDS
+                else exc.msg
+            )
+            text = msg.render(run.lang).replace(run.upload, run.file_name)  # type: ignore[arg-type]
             self.store.failed(run.id, now_text(), exc.msg.key, text)
         except Exception as exc:  # a bug: the run says so instead of hanging as "running"
             from batchship.apps.crash import crash_report
