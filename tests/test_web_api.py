@@ -105,8 +105,11 @@ def test_check_through_the_api_matches_the_cli(tmp_path: Path) -> None:
         assert started.status_code == 202 and started.json()["status"] in ("queued", "running", "done")
         run = wait_done(client, started.json()["id"])
         assert run["status"] == "done" and run["file_name"] == "오늘 발송.xlsx"
-        cli_report = run_check(sheet, out=tmp_path / "cli.check.xlsx")
-        assert run["report"]["counts"] == cli_report.counts()
+        cli_report = run_check(sheet, out=tmp_path / "cli.check.xlsx").to_dict()
+        assert run["report"]["counts"] == cli_report["counts"]
+        assert run["report"]["row_results"] == cli_report["row_results"]  # the same report as --report
+        figures_only = client.get(f"/api/v1/runs/{run['id']}", params={"rows": "false"}).json()["report"]
+        assert "row_results" not in figures_only and figures_only["rows"] == 41
         assert run["sendable"] == 40 and run["report"]["started_by"] == "cho"
         assert str(tmp_path / "desk") not in json.dumps(run)  # no server folder in what a user sees
         rows = client.get(f"/api/v1/runs/{run['id']}/rows", params={"size": 15, "page": 3}).json()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from batchship.accounts import UserStore
 from batchship.apps.web.runs import Runs
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-from tests.conftest import cli, order_id, orders_sheet
+from tests.conftest import HEADER, cli, order_id, orders_sheet, write_xlsx
 from tests.deskkit import desk_client, hidden_token, login, settings_for, upload, wait_done
 
 
@@ -105,15 +106,23 @@ def test_a_dry_run_builds_the_requests_and_sends_nothing(tmp_path: Path) -> None
         assert not Path(settings.journal).exists()  # nothing was recorded: nothing was sent
 
 
-def test_history_shows_what_the_command_line_dispatched(tmp_path: Path) -> None:
+def test_history_shows_what_the_command_line_and_the_watcher_dispatched(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     sheet = orders_sheet(tmp_path / "명령줄.xlsx", 3)
     code, _, err = cli("dispatch", str(sheet), "--sandbox", "--journal", settings.journal, "--quiet")
     assert code == 0, err
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    orders_sheet(inbox / "감시.xlsx", range(11, 14))
+    code, out, err = cli(
+        "watch", str(inbox), "--once", "--settle", "0", "--sandbox", "--journal", settings.journal
+    )
+    assert code == 0, out + err
     with desk_client(settings) as client:
         login(client, "cho")
         page = client.get("/history").text
         assert "명령줄.xlsx" in page and "명령줄</td>" in page  # the file and the face
+        assert "감시.xlsx" in page and "폴더 감시</td>" in page
         link = page.split('href="/history/')[1].split('"')[0]
         result = client.get(f"/history/{link}")
         assert result.status_code == 200 and "filename*=UTF-8''" in result.headers["content-disposition"]
@@ -188,3 +197,15 @@ def test_a_too_large_upload_from_the_page_gets_a_page_in_its_language(tmp_path: 
             answer = client.post("/upload", files={"file": ("big.csv", fh)}, data={"csrf_token": csrf})
         assert answer.status_code == 413 and "text/html" in answer.headers["content-type"]
         assert "The file is too large (at most 1 MB)" in answer.text
+
+
+def test_a_korean_run_seen_in_english_keeps_each_table_line_in_one_language(tmp_path: Path) -> None:
+    sheet = tmp_path / "s.xlsx"
+    write_xlsx(sheet, [HEADER, [order_id(1), "택배", "없는택배", "6000000001", ""]])
+    with desk_client(settings_for(tmp_path)) as client:
+        run = wait_done(client, upload(client, sheet, login(client, "cho")).json()["id"])
+        page = client.get(f"/runs/{run['id']}", params={"lang": "en"}).text
+        assert "<h2>Verdicts</h2>" in page and "INVALID <b>1</b>" in page  # the page's words: English
+        row = page.split('<tr class="tone-warn">')[1].split("</tr>")[0]
+        assert "<td>검증오류</td>" in row and "없는택배" in row  # the row: all in the run's language
+        assert not re.search(r"<td>[A-Za-z ]+</td>", row.replace(order_id(1), ""))

@@ -152,8 +152,19 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", summary="A run: status, progress, and when done its report")
-def get_run(request: Request, run_id: str, _: Annotated[Caller, Depends(any_user)]) -> dict[str, Any]:
-    return run_json(request, find_run(request, run_id))
+def get_run(
+    request: Request,
+    run_id: str,
+    _: Annotated[Caller, Depends(any_user)],
+    rows: Annotated[bool, Query(description="the report's row_results too (false: figures only)")] = True,
+) -> dict[str, Any]:
+    """Once done, `report` is the JSON the CLI writes with `--report`, every row included unless `rows=false`
+    (a page of rows: `/rows`)."""
+    run = find_run(request, run_id)
+    data = run_json(request, run)
+    if rows and data["report"] is not None:
+        data["report"] = data["report"] | {"row_results": desk(request).runs.store.row_results(run.id)}
+    return data
 
 
 @router.get("/runs/{run_id}/rows", summary="A page of a run's rows, filtered by result and order number")

@@ -192,6 +192,14 @@ class DeskStore:
         )
         return total, [tuple(r) for r in page]
 
+    def row_results(self, run_id: str) -> list[dict[str, Any]]:
+        """Every row of a run, as the JSON report's `row_results`."""
+        rows = self._all(
+            "SELECT row, pid, status, code, message FROM rows WHERE run_id = ? ORDER BY idx", (run_id,)
+        )
+        keys = ("row", "productOrderId", "status", "code", "message")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
     def expired(self, before: str) -> list[RunRow]:
         rows = self._all(
             f"SELECT {', '.join(FIELDS)} FROM runs WHERE created_at < ? AND upload != ''"

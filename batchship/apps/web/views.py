@@ -55,6 +55,9 @@ def run_view(desk: Desk, run: RunRow, lang: Lang, status: str, q: str, page: int
         view.sheets = [] if view.ask_password or run.status != "failed" else _sheets(desk, run)
         return view
     shape = _shape(run, lang)
+    # a row's message was written in the run's language: its result word is put in the same one, so that no
+    # line of the table mixes two languages after the page's switch
+    written = _shape(run, "en" if run.lang == "en" else "ko")
     counts: dict[str, int] = run.report.get("counts", {})
     attention = [s.value for s in ATTENTION if counts.get(s.value)]
     view.status = status if status in (*counts, "all") else ("attention" if attention else "all")
@@ -74,7 +77,7 @@ def run_view(desk: Desk, run: RunRow, lang: Lang, status: str, q: str, page: int
         {
             "row": r,
             "pid": p,
-            "label": shape.label(Status(s)),
+            "label": written.label(Status(s)),
             "tone": tone(shape, Status(s)),
             "code": c,
             "message": m,

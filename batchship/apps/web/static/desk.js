@@ -69,7 +69,7 @@
     }
 
     function poll() {
-      fetch("/api/v1/runs/" + id, { credentials: "same-origin" })
+      fetch("/api/v1/runs/" + id + "?rows=false", { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) { show(data); if (!finished) { setTimeout(poll, 1000); } })
         .catch(function () { setTimeout(poll, 2000); });
