@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -79,3 +83,41 @@ def wait_done(client: TestClient, run_id: str) -> dict[str, Any]:
     assert last.get("status") in ("done", "failed"), last
     run: dict[str, Any] = client.get(f"/api/v1/runs/{run_id}").json()
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(root: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`batchship serve --sandbox` as its own process (data and journal under `root`; accounts added there
+    beforehand), its URL once it takes connections; stopped with SIGTERM afterwards, which must end it cleanly."""
+    import httpx
+
+    port = free_port()
+    command = [sys.executable, "-m", "batchship", "serve", "--sandbox", "--port", str(port), *options]
+    command += ["--data", str(root / "data"), "--journal", str(root / "journal.sqlite3")]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BATCHSHIP_LANG": "ko"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    ) as process:
+        assert process.stdout is not None
+        for (
+            line
+        ) in process.stdout:  # printed just before uvicorn binds: the first request retries until it does
+            if f"127.0.0.1:{port}" in line:
+                break
+        else:
+            raise AssertionError("batchship serve did not start")
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(transport=httpx.HTTPTransport(retries=50)) as client:
+            client.get(url + "/login", timeout=10)
+        try:
+            yield url, process
+        finally:
+            process.terminate()
+            code = process.wait(timeout=60)
+    assert code == 0, f"batchship serve ended with {code}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from batchship.accounts import UserStore
+from tests.deskkit import free_port
 
 BATCHSHIP = [sys.executable, "-m", "batchship"]
 
@@ -93,12 +93,6 @@ def test_serve_refuses_all_addresses_with_no_user(tmp_path: Path) -> None:
     )
     assert served.returncode == 2
     assert "user add" in served.stderr and "0.0.0.0" in served.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_serve_runs_the_desk_and_stops_on_a_signal(tmp_path: Path) -> None:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from batchship.accounts import UserStore
 from tests.conftest import HEADER, encrypt, order_id, write_csv, write_xlsx
-from tests.deskkit import PASSWORDS, ROLES
+from tests.deskkit import PASSWORDS, ROLES, serving
 
 CHROMIUM = os.environ.get("BATCHSHIP_CHROMIUM", "/usr/bin/chromium")
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "발송처리_샘플.xlsx"
@@ -37,12 +34,6 @@ ARGS = [
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`batchship serve --sandbox` with the three users, paced at 5 requests a second so progress is seen."""
@@ -51,44 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name, role in ROLES.items():
         store.add(name, role, PASSWORDS[name])
     store.close()
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "batchship",
-        "serve",
-        "--sandbox",
-        "--port",
-        str(port),
-        "--rate-limit",
-        "5",
-        "--data",
-        str(root / "data"),
-        "--journal",
-        str(root / "journal.sqlite3"),
-    ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BATCHSHIP_LANG": "ko"}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    ) as process:
-        assert process.stdout is not None
-        for line in process.stdout:  # printed just before uvicorn binds; the browser's first load waits below
-            if "웹 데스크:" in line:
-                break
-        else:
-            pytest.fail("batchship serve did not start")
-        _wait_listening(port)
-        yield f"http://127.0.0.1:{port}"
-        process.terminate()
-        assert process.wait(timeout=30) == 0
-
-
-def _wait_listening(port: int) -> None:
-    """Block until the port takes connections (a connect that blocks on the listen backlog, not a sleep)."""
-    import httpx
-
-    with httpx.Client(transport=httpx.HTTPTransport(retries=50)) as client:
-        client.get(f"http://127.0.0.1:{port}/login", timeout=10)
+    with serving(root, "--rate-limit", "5") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,44 +26,16 @@ import httpx
 from batchship.accounts import UserStore
 from batchship.services.check import run_check
 from tests.bench.run import make_sheet, timed
+from tests.deskkit import serving
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(root: Path) -> tuple[subprocess.Popen[str], str, str]:
+def _users(root: Path) -> str:
+    """The bench's account, and its API token."""
     store = UserStore(root / "users.sqlite3")
     store.add("bench", "dispatch", "bench-password")
     token = store.new_token("bench")
     store.close()
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "batchship",
-        "serve",
-        "--sandbox",
-        "--port",
-        str(port),
-        "--rate-limit",
-        "10",
-        "--data",
-        str(root / "data"),
-        "--journal",
-        str(root / "journal.sqlite3"),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "127.0.0.1" in line and str(port) in line:
-            break
-    url = f"http://127.0.0.1:{port}"
-    with httpx.Client(transport=httpx.HTTPTransport(retries=50)) as client:
-        client.get(url + "/login", timeout=10)
-    return process, url, token
+    return token
 
 
 def _upload(client: httpx.Client, path: Path, mode: str = "check") -> str:
@@ -217,18 +186,12 @@ async def _clients(
 
 def run(build: Path, sizes: Sizes = Sizes()) -> tuple[list[tuple[str, str, str, str]], bool]:
     with tempfile.TemporaryDirectory(prefix="batchship-desk-bench-") as folder:
-        process, url, token = _serve(Path(folder))
-        try:
-            with httpx.Client(
-                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600
-            ) as client:
+        token = _users(Path(folder))
+        with serving(Path(folder), "--rate-limit", "10") as (url, process):
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=url, headers=headers, timeout=600) as client:
                 check_rows, check_ok = _check_figures(client, build, sizes.check)
             load_rows, load_ok = _load_figures(url, token, build, process.pid, sizes)
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
-            if process.stdout is not None:
-                process.stdout.close()
     return check_rows + load_rows, check_ok and load_ok
 
 

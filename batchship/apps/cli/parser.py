@@ -109,6 +109,11 @@ class _Builder:
     def send(self, p: argparse.ArgumentParser) -> None:
         """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
         self.account(p)
+        self.rate(p)
+        p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
+        p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
+
+    def rate(self, p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--rate-limit",
             type=self.positive,
@@ -116,8 +121,6 @@ class _Builder:
             metavar="N",
             help=self.h("rate_limit", rate=DEFAULT_RATE),
         )
-        p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
-        p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
 
     def limits(self, p: argparse.ArgumentParser) -> None:
         mb = DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)
@@ -181,13 +184,7 @@ def _serve(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--sandbox", action="store_true", help=b.h("serve_sandbox"))
     p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
     p.add_argument("--store-name", default="", help=b.h("store_name"))
-    p.add_argument(
-        "--rate-limit",
-        type=b.positive,
-        default=DEFAULT_RATE,
-        metavar="N",
-        help=b.h("rate_limit", rate=DEFAULT_RATE),
-    )
+    b.rate(p)
     p.add_argument("--max-upload-mb", type=b.positive, default=20, metavar="MB", help=b.h("max_upload_mb"))
     p.add_argument("--keep-days", type=b.positive, default=30, metavar="N", help=b.h("keep_days"))
     p.add_argument("--proxy-headers", action="store_true", help=b.h("proxy_headers"))

@@ -76,6 +76,19 @@ def start_run(
     return desk(request).runs.start(caller.user.name, checked, upload, file_name, lang, sheet)
 
 
+def run_again(
+    request: Request, caller: Caller, run_id: str, mode: str, sheet: str | None, password: str | None
+) -> RunRow:
+    """A new run on an earlier run's upload (another mode, sheet or password), in the caller's language as a
+    new upload would be."""
+    earlier = find_run(request, run_id)
+    if not earlier.upload or not Path(earlier.upload).exists():
+        raise DeskError(410, "desk.upload_gone", id=run_id)
+    desk(request).runs.remember_password(earlier.upload, password or None)
+    upload, name = Path(earlier.upload), earlier.file_name
+    return start_run(request, caller, mode, upload, name, sheet or earlier.sheet, lang_of(request))
+
+
 async def save_upload(request: Request, file: UploadFile, password: str | None) -> tuple[Path, str]:
     """The uploaded file under a random name in the data folder; a clear refusal for what is not a sheet."""
     name = Path((file.filename or "").replace("\\", "/")).name.strip()
@@ -125,19 +138,7 @@ async def rerun(
     password: Annotated[str | None, Form()] = None,
     sheet: Annotated[str | None, Form(max_length=200)] = None,
 ) -> JSONResponse:
-    earlier = find_run(request, run_id)
-    if not earlier.upload or not Path(earlier.upload).exists():
-        raise DeskError(410, "desk.upload_gone", id=run_id)
-    desk(request).runs.remember_password(earlier.upload, password or None)
-    run = start_run(
-        request,
-        caller,
-        mode,
-        Path(earlier.upload),
-        earlier.file_name,
-        sheet or earlier.sheet,
-        earlier.lang,  # type: ignore[arg-type]
-    )
+    run = run_again(request, caller, run_id, mode, sheet, password)
     return JSONResponse(run_json(request, run), status_code=202)
 
 

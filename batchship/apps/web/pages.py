@@ -14,10 +14,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from batchship.accounts import ROLES
 from batchship.apps.web import history as history_facts
-from batchship.apps.web.api import find_run, save_upload, start_run
+from batchship.apps.web.api import find_run, run_again, save_upload, start_run
 from batchship.apps.web.deps import LANG_COOKIE, DeskError, admin, any_user, desk, dispatcher, lang_of, words
 from batchship.apps.web.files import download
 from batchship.apps.web.security import LOGIN_COOKIE, SESSION_COOKIE, Caller, identify
+from batchship.apps.web.store import RunRow
 from batchship.apps.web.views import run_view, target_words
 from batchship.errors import ConfigError
 from batchship.i18n import Msg
@@ -166,13 +167,24 @@ async def run_page(
     return render(request, "run.html", caller, run=run, view=view)
 
 
+def _sendable(request: Request, run_id: str) -> RunRow:
+    """A finished check with orders to send whose upload is still kept: what a dispatch starts from."""
+    run = find_run(request, run_id)
+    if (
+        run.mode != "check"
+        or run.status != "done"
+        or not run.sendable
+        or not Path(run.upload or "-").exists()
+    ):
+        raise DeskError(409, "desk.nothing_to_send")
+    return run
+
+
 @router.get("/runs/{run_id}/confirm")
 async def confirm_page(
     request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]
 ) -> Response:
-    run = find_run(request, run_id)
-    if run.mode != "check" or run.status != "done" or not run.sendable:
-        raise DeskError(409, "desk.nothing_to_send")
+    run = _sendable(request, run_id)
     return render(
         request, "confirm.html", caller, run=run, target=target_words(desk(request), lang_of(request))
     )
@@ -180,9 +192,7 @@ async def confirm_page(
 
 @router.post("/runs/{run_id}/dispatch")
 async def dispatch(request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]) -> Response:
-    run = find_run(request, run_id)
-    if run.mode != "check" or run.status != "done" or not run.sendable or not Path(run.upload).exists():
-        raise DeskError(409, "desk.nothing_to_send")
+    run = _sendable(request, run_id)
     new = start_run(request, caller, "dispatch", Path(run.upload), run.file_name, run.sheet, lang_of(request))
     return redirect(f"/runs/{new.id}")
 
@@ -195,11 +205,7 @@ async def recheck(
     sheet: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    run = find_run(request, run_id)
-    if not run.upload or not Path(run.upload).exists():
-        raise DeskError(410, "desk.upload_gone", id=run_id)
-    desk(request).runs.remember_password(run.upload, password or None)
-    new = start_run(request, caller, "check", Path(run.upload), run.file_name, sheet, lang_of(request))
+    new = run_again(request, caller, run_id, "check", sheet, password)
     return redirect(f"/runs/{new.id}")
 
 

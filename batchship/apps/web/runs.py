@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import secrets
 import shutil
@@ -42,34 +43,22 @@ _UNSAFE = frozenset('/\\:*?"<>|')
 
 @dataclass
 class Live:
-    """A run's progress while it goes (in memory: after a restart, a run that was going is failed)."""
+    """A run's progress while it goes (in memory: after a restart, a run that was going is failed): its phase
+    and the service's last progress event."""
 
     phase: str = "queued"
-    done: int = 0
-    total: int = 0
-    refused: int = 0
-    requests: int = 0
-    retries: int = 0
-    rate_limited: int = 0
+    last: Progress = field(default_factory=lambda: Progress("sending"))
     started: float = field(default_factory=time.monotonic)
     sending_since: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        left = None
-        if self.done and self.total > self.done and self.sending_since:
-            rate = self.done / max(1e-6, time.monotonic() - self.sending_since)
-            left = round((self.total - self.done) / rate, 1)
-        return {
-            "phase": self.phase,
-            "done": self.done,
-            "total": self.total,
-            "refused": self.refused,
-            "requests": self.requests,
-            "retries": self.retries,
-            "rate_limited": self.rate_limited,
-            "elapsed_s": round(time.monotonic() - self.started, 1),
-            "left_s": left,
-        }
+        figures = {k: v for k, v in dataclasses.asdict(self.last).items() if k != "kind"}
+        done, total, left = self.last.done, self.last.total, None
+        if done and total > done and self.sending_since:
+            rate = done / max(1e-6, time.monotonic() - self.sending_since)
+            left = round((total - done) / rate, 1)
+        elapsed = round(time.monotonic() - self.started, 1)
+        return {"phase": self.phase, **figures, "elapsed_s": elapsed, "left_s": left}
 
 
 def now_text() -> str:
@@ -164,12 +153,10 @@ class Runs:
             live = self._live[run_id]
             if event.kind == "waiting":
                 live.phase = "waiting"
-            elif event.kind == "sending":
-                live.phase, live.total, live.sending_since = "sending", event.total, time.monotonic()
-            elif event.kind == "rows":
-                live.phase = "sending"
-                for name in ("done", "total", "refused", "requests", "retries", "rate_limited"):
-                    setattr(live, name, getattr(event, name))
+            elif event.kind in ("sending", "rows"):
+                if event.kind == "sending":
+                    live.sending_since = time.monotonic()
+                live.phase, live.last = "sending", event
         self._changed(run_id)
 
     # -- who waits for a run's news (the event streams) -------------------------------------------------------
