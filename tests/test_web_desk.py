@@ -209,3 +209,18 @@ def test_a_korean_run_seen_in_english_keeps_each_table_line_in_one_language(tmp_
         row = page.split('<tr class="tone-warn">')[1].split("</tr>")[0]
         assert "<td>검증오류</td>" in row and "없는택배" in row  # the row: all in the run's language
         assert not re.search(r"<td>[A-Za-z ]+</td>", row.replace(order_id(1), ""))
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/history", "/history"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+    ],
+)
+def test_the_language_switch_only_goes_back_into_the_desk(tmp_path: Path, target: str, lands: str) -> None:
+    with desk_client(settings_for(tmp_path), users=False) as client:
+        answer = client.get("/lang/en", params={"next": target}, follow_redirects=False)
+        assert answer.headers["location"] == lands and "bs_lang=en" in answer.headers["set-cookie"]

@@ -124,7 +124,8 @@ async def logout(request: Request, caller: Annotated[Caller, Depends(any_user)])
 
 @router.get("/lang/{code}")
 async def switch_language(request: Request, code: str, next: str = "/") -> Response:
-    response = redirect(next if next.startswith("/") and not next.startswith("//") else "/")
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next  # never another site
+    response = redirect(next if local else "/")
     response.set_cookie(LANG_COOKIE, "en" if code == "en" else "ko", samesite="lax", max_age=365 * 86400)
     return response
 

@@ -29,14 +29,17 @@ from batchship.model import Origin, Report, Status
 from batchship.output.paths import default_result_path, fit_name
 from batchship.services.check import SheetOptions
 from batchship.services.progress import Progress
+from batchship.sheets.loader import EXCEL_SUFFIXES, TEXT_SUFFIXES
 from batchship.timefmt import format_naver_time, now_kst
 
 Mode = Literal["check", "dry-run", "dispatch"]
 MODES: tuple[Mode, ...] = ("check", "dry-run", "dispatch")
-#: File types the desk takes (as the loader reads them).
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv")
+#: File types the desk takes: what the loader reads.
+SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
 #: Errors whose command-line wording (options, environment variables) the page says its own way.
 _DESK_WORDS = {"file.protected": "desk.protected"}
+#: How long a workbook's password is kept in memory for more runs on its upload.
+_PASSWORD_S = 12 * 3600
 #: Characters no upload's stored name keeps (Windows and POSIX file systems refuse or misread them).
 _UNSAFE = frozenset('/\\:*?"<>|')
 
@@ -102,14 +105,17 @@ class Runs:
         return folder / fit_name(safe, suffix)
 
     def remember_password(self, upload: str, password: str | None) -> None:
-        if password:
-            with self._lock:
-                self._passwords[upload] = (password, time.monotonic())
+        """Keep a workbook's password in memory for runs on its upload (12 hours at most; never on disk)."""
+        now = time.monotonic()
+        with self._lock:
+            self._passwords = {k: v for k, v in self._passwords.items() if now - v[1] < _PASSWORD_S}
+            if password:
+                self._passwords[upload] = (password, now)
 
     def password_for(self, upload: str) -> str | None:
         with self._lock:
             found = self._passwords.get(upload)
-        return found[0] if found and time.monotonic() - found[1] < 12 * 3600 else None
+        return found[0] if found and time.monotonic() - found[1] < _PASSWORD_S else None
 
     # -- runs ---------------------------------------------------------------------------------------------------
 
