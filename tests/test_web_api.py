@@ -155,6 +155,8 @@ def test_what_is_not_a_sheet_is_refused_clearly(
         body = answer.json()["error"]
         assert body["code"] == code and name in body["message"]
         assert "Traceback" not in answer.text
+        uploads = tmp_path / "desk" / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir())  # nothing kept of a refused file
 
 
 def test_a_sheet_that_cannot_be_read_fails_with_the_loaders_message(tmp_path: Path) -> None:

@@ -100,6 +100,7 @@ async def save_upload(request: Request, file: UploadFile, password: str | None) 
     with target.open("wb") as out:
         await asyncio.to_thread(shutil.copyfileobj, file.file, out)
     if target.stat().st_size == 0:
+        shutil.rmtree(target.parent, ignore_errors=True)
         raise DeskError(422, "desk.empty_file", name=name[:120])
     runs.remember_password(str(target), password)
     return target, name[:200]
