@@ -143,3 +143,50 @@ def test_serve_runs_the_desk_and_stops_on_a_signal(tmp_path: Path) -> None:
 def _get_when_up(client: httpx.Client, path: str) -> httpx.Response:
     """uvicorn binds just after the line is printed: connection refusals are retried by the transport."""
     return client.get(path)
+
+
+def test_user_add_asks_for_the_password_on_the_terminal(tmp_path: Path) -> None:
+    """On a real terminal (a pseudo-terminal that is the process's controlling terminal), the password is asked
+    for twice and never echoed; two different answers are refused."""
+    import fcntl
+    import pty
+    import termios
+
+    def on_terminal(*answers: str) -> tuple[int, str]:
+        master, slave = pty.openpty()
+
+        def take_terminal() -> None:  # the child leads a new session with the pty as its controlling terminal
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        with subprocess.Popen(
+            [*BATCHSHIP, "user", "add", "tty", "--role", "admin", "--journal", str(tmp_path / "j.sqlite3")],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            preexec_fn=take_terminal,
+        ) as process:
+            os.close(slave)
+            seen = b""
+            for answer in answers:
+                while b": " not in seen.rsplit(b"\n", 1)[-1]:  # wait for the prompt itself
+                    seen += os.read(master, 1024)
+                os.write(master, answer.encode() + b"\n")
+                seen += os.read(master, 1024)
+            code = process.wait(timeout=60)
+            try:
+                while chunk := os.read(master, 1024):
+                    seen += chunk
+            except OSError:  # the terminal is gone with the process
+                pass
+            os.close(master)
+        return code, seen.decode("utf-8", "replace")
+
+    code, seen = on_terminal("one-password-1", "another-one-2")
+    assert code == 2 and "두 비밀번호가 다릅니다" in seen
+    code, seen = on_terminal("tty-password-9", "tty-password-9")
+    assert code == 0 and "비밀번호: " in seen and "비밀번호 확인: " in seen and "tty(admin)" in seen
+    assert "tty-password-9" not in seen  # never echoed
+    store = UserStore(tmp_path / "users.sqlite3")
+    assert store.verify("tty", "tty-password-9") is not None
+    store.close()
