@@ -3,6 +3,7 @@ once, the desk refusing to listen beyond this machine with no account, a real se
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from batchship.accounts import UserStore
+from batchship.apps.cli import main
 from tests.deskkit import free_port
 
 BATCHSHIP = [sys.executable, "-m", "batchship"]
@@ -28,9 +30,20 @@ def run(*args: str, stdin: str | None = None, journal: Path) -> subprocess.Compl
     )
 
 
+def inproc(*args: str, stdin: str = "", journal: Path) -> subprocess.CompletedProcess[str]:
+    """`batchship ARGS --journal JOURNAL` in this process, `stdin` as its standard input."""
+    out, err, was = io.StringIO(), io.StringIO(), sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main([*args, "--journal", str(journal)], stdout=out, stderr=err)
+    finally:
+        sys.stdin = was
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def test_user_commands(tmp_path: Path) -> None:
-    """Every action; the password comes from standard input, and neither it nor a token is in the file."""
-    """Every action; the password comes from standard input, and neither it nor a token is in the file."""
+    """Every action; the password comes from standard input, and neither it nor a token is in the file. The
+    first command runs as a process of its own, the rest in-process (the same code, a second apiece less)."""
     journal = tmp_path / "journal.sqlite3"
     added = run(
         "user",
@@ -50,25 +63,25 @@ def test_user_commands(tmp_path: Path) -> None:
     store = UserStore(users)
     assert store.verify("mina", "correct horse 9") is not None
     # no terminal, no --password-stdin: refused, never read from an argument
-    asked = run("user", "passwd", "mina", journal=journal, stdin="")
+    asked = inproc("user", "passwd", "mina", journal=journal, stdin="")
     assert asked.returncode == 2 and "--password-stdin" in asked.stderr
-    short = run("user", "add", "bo", "--password-stdin", stdin="short\n", journal=journal)
+    short = inproc("user", "add", "bo", "--password-stdin", stdin="short\n", journal=journal)
     assert short.returncode == 2 and "8자 이상" in short.stderr
-    again = run("user", "add", "mina", "--password-stdin", stdin="another pass 1\n", journal=journal)
+    again = inproc("user", "add", "mina", "--password-stdin", stdin="another pass 1\n", journal=journal)
     assert again.returncode == 2 and "이미 있습니다" in again.stderr
-    token = run("user", "token", "mina", journal=journal)
+    token = inproc("user", "token", "mina", journal=journal)
     secret = token.stdout.strip().splitlines()[-1]
     assert token.returncode == 0 and secret.startswith("bs_")
     assert store.token_user(secret) is not None
-    listed = run("user", "list", journal=journal)
+    listed = inproc("user", "list", journal=journal)
     assert listed.stdout.split("\t")[:2] == ["mina", "dispatch"]
-    assert run("user", "token", "mina", "--revoke", journal=journal).returncode == 0
+    assert inproc("user", "token", "mina", "--revoke", journal=journal).returncode == 0
     assert store.token_user(secret) is None
-    changed = run("user", "passwd", "mina", "--password-stdin", stdin="new pass word 2\n", journal=journal)
+    changed = inproc("user", "passwd", "mina", "--password-stdin", stdin="new pass word 2\n", journal=journal)
     assert changed.returncode == 0 and store.verify("mina", "new pass word 2") is not None
-    assert run("user", "remove", "mina", journal=journal).returncode == 0
+    assert inproc("user", "remove", "mina", journal=journal).returncode == 0
     assert store.get("mina") is None
-    missing = run("user", "remove", "mina", journal=journal)
+    missing = inproc("user", "remove", "mina", journal=journal)
     assert missing.returncode == 2 and "없습니다" in missing.stderr
     store.close()
     # the file is read only with no connection open in this process: closing any descriptor of an SQLite file

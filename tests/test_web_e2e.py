@@ -125,7 +125,7 @@ def test_an_ops_person_ships_the_sample_sheet(context: BrowserContext, tmp_path:
 def test_progress_is_live_and_survives_a_reload(context: BrowserContext, tmp_path: Path) -> None:
     sheet = write_xlsx(
         tmp_path / "큰 시트.xlsx",
-        [HEADER, *([order_id(5000 + i), "택배", "CJ대한통운", f"{8000000000 + i}", ""] for i in range(600))],
+        [HEADER, *([order_id(5000 + i), "택배", "CJ대한통운", f"{8000000000 + i}", ""] for i in range(360))],
     )
     page = context.new_page()
     log_in(page, "dan")
@@ -134,10 +134,10 @@ def test_progress_is_live_and_survives_a_reload(context: BrowserContext, tmp_pat
     page.click("#confirm-dispatch")
     text = page.locator("#progress-text")
     expect(text).to_contain_text("행 처리")  # rows done of total, requests, retries, waits, time left
-    expect(text).to_contain_text("/600행")
+    expect(text).to_contain_text("/360행")
     shot(page, "progress")
     page.reload()  # leaving or reloading the page does not stop the run
-    expect(page.locator("#chips")).to_contain_text("성공 600", timeout=90_000)
+    expect(page.locator("#chips")).to_contain_text("성공 360", timeout=90_000)
 
 
 def test_a_wrong_password_is_refused(context: BrowserContext) -> None:
