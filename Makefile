@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench fuzz clean
+.PHONY: demo serve test lint bench fuzz screenshots clean
 
 # What the tool needs to run (make demo, make serve); the test tools (pytest, ruff, mypy, ...) come on top.
 $(RUN_STAMP): pyproject.toml
@@ -29,6 +29,11 @@ demo: $(RUN_STAMP)
 	  --out build/demo/발송처리_샘플.result.xlsx; \
 	  status=$$?; [ $$status -le 1 ] || exit $$status
 
+# The web desk's one-command trial: the practice sandbox, a fresh password for the account 'demo' (printed), the
+# URL. Its journal, uploads and results live in build/serve/.
+serve: $(RUN_STAMP)
+	$(PY) -m batchship serve --sandbox --demo-user --journal build/serve/journal.sqlite3 --data build/serve/desk
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check batchship tests
 	$(VENV)/bin/ruff format --check batchship tests
@@ -48,9 +53,14 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(PY) -m tests.bench.run
 
-# The loader fuzz tests with a much larger budget than `make test` gives them.
+# The loader fuzz tests and the web desk's API fuzzed from its OpenAPI document (schemathesis), with a much
+# larger budget than `make test` gives them.
 fuzz: $(STAMP)
-	BATCHSHIP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q tests/test_fuzz.py
+	BATCHSHIP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q tests/test_fuzz.py tests/test_web_fuzz.py
+
+# The README's pictures of the web desk (docs/img), taken by the end-to-end browser test.
+screenshots: $(STAMP)
+	BATCHSHIP_SCREENSHOTS=docs/img $(VENV)/bin/pytest -q tests/test_web_e2e.py -k "ships_the_sample or progress_is_live"
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -74,6 +74,17 @@ class DispatchStats:
     failed_trace_ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who started a run, and from where. started_by: a web desk user, or the system user of the CLI and the
+    folder watcher; face: `cli`, `watch` or `web`; name: the sheet's file name as its owner knows it (the web
+    desk keeps uploads under random names)."""
+
+    started_by: str = ""
+    face: str = "cli"
+    name: str = ""
+
+
 @dataclass(slots=True)
 class Report:
     """Everything a run produced.
@@ -86,7 +97,7 @@ class Report:
     says what happened to every row); result_rebuilt: the result copy was rebuilt through openpyxl (an .xls, or
     an xlsx that could not be patched in place), so some of the original's formatting may be missing;
     run_id: the journal's id of this run (rows of later runs name it); notes: what is worth saying that
-    changed nothing (a journal a check could not read).
+    changed nothing (a journal a check could not read); origin: who started the run, and from where.
     """
 
     mode: Literal["check", "dispatch"]
@@ -106,6 +117,12 @@ class Report:
     result_rebuilt: bool = False
     run_id: str = ""
     notes: list[Msg] = field(default_factory=list)
+    origin: Origin = field(default_factory=Origin)
+
+    @property
+    def source_name(self) -> str:
+        """The sheet's file name as its owner knows it."""
+        return self.origin.name or self.source.name
 
     def counts(self) -> dict[str, int]:
         """Rows by status, every status present (0 when none)."""
@@ -155,6 +172,9 @@ class Report:
             "errors": [e.render(self.lang) for e in self.errors],
             "notes": [n.render(self.lang) for n in self.notes],
             "run_id": self.run_id or None,
+            "started_by": self.origin.started_by or None,
+            "face": self.origin.face,
+            "file_name": self.source_name,
             "dry_run": self.dry_run,
             "batch_size": self.plan.batch_size,
             "requests_planned": self.plan.requests,

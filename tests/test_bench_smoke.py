@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bench import dispatch_bench, soak
+from tests.bench import desk_bench, dispatch_bench, soak
 
 ROOT = Path(__file__).parent.parent
 
@@ -21,6 +21,7 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
             "--rows",
             "300",
             "--skip-dispatch",
+            "--skip-desk",
             "--build",
             str(tmp_path / "b"),
         ],
@@ -58,3 +59,12 @@ def test_the_soak_and_the_dispatch_throughput_run() -> None:
     )
     looked = dispatch_bench._run(60, None, 0.0, 100, preflight=True)
     assert (looked["succeeded"], looked["requests"], looked["lookups"]) == (60, 2, 1)
+
+
+def test_the_desk_figures_run(tmp_path: Path) -> None:
+    rows, _ = desk_bench.run(tmp_path, desk_bench.Sizes(check=200, dispatch=60, small=40, clients=3))
+    figures = dict((a, b) for a, b, _, _ in rows)
+    assert figures["desk: those runs done with every row / the dispatch's valid orders sent"].startswith(
+        "3 of 3"
+    )
+    assert len(rows) == 6

@@ -7,7 +7,7 @@ by `--lang`, then `BATCHSHIP_LANG`, then the locale (English for an English loca
 
 Modules of the catalogue, by who reads them: `rows` (result columns, statuses, codes, row messages), `files`
 (why a file cannot be read or written), `run` (summaries, dispatch and watch lines), `errors` (credentials,
-API, journal, options), `cli` (`--help` and the command line's own words).
+API, journal, options), `cli` (`--help` and the command line's own words), `web` (the web desk and accounts).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, cast
 
-from batchship.i18n import cli, errors, files, rows, run
+from batchship.i18n import cli, desk_cli, errors, files, rows, run, web
 
 Lang = Literal["ko", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("ko", "en")
@@ -37,7 +37,15 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: key -> {"ko": text, "en": text}: the whole catalogue.
-CATALOGUE: Final = _merge(rows.MESSAGES, files.MESSAGES, run.MESSAGES, errors.MESSAGES, cli.MESSAGES)
+CATALOGUE: Final = _merge(
+    rows.MESSAGES,
+    files.MESSAGES,
+    run.MESSAGES,
+    errors.MESSAGES,
+    cli.MESSAGES,
+    desk_cli.MESSAGES,
+    web.MESSAGES,
+)
 
 
 def t(key: str, lang: Lang, /, **values: object) -> str:

@@ -42,6 +42,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Could not read the journal, so orders were not checked against earlier runs: {path} ({reason}).",
     },
     "summary.run": {"ko": "실행 ID", "en": "run id"},
+    "summary.started_by": {"ko": "실행한 사람", "en": "started by"},
     "summary.when": {"ko": "실행 시각", "en": "run at"},
     "summary.mode": {"ko": "방식", "en": "mode"},
     "summary.target": {"ko": "보낸 곳", "en": "sent to"},

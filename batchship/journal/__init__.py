@@ -13,7 +13,7 @@ from typing import Final
 
 from batchship.errors import JournalError
 from batchship.i18n import Msg
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, JournalStore, Settlement
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, JournalStore, RunRecord, Settlement
 
 JOURNAL_ENV: Final = "BATCHSHIP_JOURNAL"
 
@@ -23,6 +23,7 @@ __all__ = [
     "Attempt",
     "AttemptState",
     "JournalStore",
+    "RunRecord",
     "Settlement",
     "default_url",
     "journal_path",

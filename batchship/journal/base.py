@@ -64,6 +64,23 @@ class Settlement:
     trace_id: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One dispatching run, as the journal holds it: who started it and from where (`face`: cli, watch, web),
+    the sheet, when, and once it ended, its rows by status (JSON text) and the files it wrote."""
+
+    run_id: str
+    account: str
+    started_by: str
+    face: str
+    source: str
+    started_at: str
+    finished_at: str = ""
+    counts: str = ""
+    result_file: str = ""
+    retry_file: str = ""
+
+
 class JournalStore(Protocol):
     """A journal opened for one API account (see `open_journal`). Thread-safe; use as a context manager."""
 
@@ -82,6 +99,15 @@ class JournalStore(Protocol):
     def __enter__(self) -> JournalStore: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+    def start_run(self, started_by: str, face: str, source: str) -> None:
+        """Record that this store's run (`run_id`) started: by whom, from which face, on which sheet."""
+
+    def end_run(self, run_id: str, counts: str, result_file: str, retry_file: str) -> None:
+        """Record how run `run_id` ended: rows by status (JSON text) and the files written."""
+
+    def runs(self, since: str = "", limit: int = 200) -> list[RunRecord]:
+        """Runs of every account started at or after `since`, newest first."""
 
     def begin(self, items: Sequence[DispatchItem], source: str) -> list[int]:
         """Record `items` as PENDING, committed before the request is sent; returns their attempt ids."""

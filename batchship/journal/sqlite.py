@@ -25,11 +25,11 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg, os_reason
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, Settlement
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement
 from batchship.journal.runlock import RunLock
 from batchship.timefmt import format_naver_time, now_kst
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 _MIGRATIONS: Final[dict[int, str]] = {
     0: """
@@ -55,6 +55,21 @@ _MIGRATIONS: Final[dict[int, str]] = {
     CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
     CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
     CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
+    """,
+    1: """
+    CREATE TABLE IF NOT EXISTS runs (
+        run_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        started_by TEXT NOT NULL DEFAULT '',
+        face TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL DEFAULT '',
+        counts TEXT NOT NULL DEFAULT '',
+        result_file TEXT NOT NULL DEFAULT '',
+        retry_file TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX IF NOT EXISTS runs_time ON runs (started_at);
     """,
 }
 
@@ -236,6 +251,23 @@ class SqliteJournal:
                 rows,
             )
 
+    def start_run(self, started_by: str, face: str, source: str) -> None:
+        """Record that this run started: by whom, from which face (cli, watch, web), on which sheet."""
+        with self._failing_as_journal_error(), self._tx():
+            self._db.execute(
+                "INSERT OR IGNORE INTO runs (run_id, account, started_by, face, source, started_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (self.run_id, self.account, started_by, face, source, now_text()),
+            )
+
+    def end_run(self, run_id: str, counts: str, result_file: str, retry_file: str) -> None:
+        """Record how run `run_id` ended: rows by status (JSON text) and the files it wrote."""
+        with self._failing_as_journal_error(), self._tx():
+            self._db.execute(
+                "UPDATE runs SET finished_at = ?, counts = ?, result_file = ?, retry_file = ? WHERE run_id = ?",
+                (now_text(), counts, result_file, retry_file, run_id),
+            )
+
     # -- reading ----------------------------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[object]) -> list[Attempt]:
@@ -281,6 +313,19 @@ class SqliteJournal:
             f"SELECT {_COLUMNS} FROM attempts WHERE product_order_id IN ({marks}) ORDER BY id",
             list(product_order_ids),
         )
+
+    def runs(self, since: str = "", limit: int = 200) -> list[RunRecord]:
+        """Runs of every account started at or after `since`, newest first (none in a journal older than the
+        runs table, opened read-only)."""
+        names = ", ".join(RunRecord.__slots__)
+        with self._failing_as_journal_error(), self._lock:
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+                return []
+            rows = self._db.execute(
+                f"SELECT {names} FROM runs WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?",
+                (since, limit),
+            ).fetchall()
+        return [RunRecord(*row) for row in rows]
 
     def export_csv(self, since: str) -> str:
         """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""

@@ -49,7 +49,7 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     when = when or now_kst()
     mode = "check" if report.mode == "check" else "dry_run" if report.dry_run else "dispatch"
     facts = [
-        (t("summary.file", lang), report.source.name),
+        (t("summary.file", lang), report.source_name),
         (
             t("summary.sheet", lang),
             t("summary.header_row", lang, sheet=report.sheet_name or "CSV", row=report.header_row),
@@ -61,6 +61,8 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     ]
     if report.run_id:
         facts.append((t("summary.run", lang), report.run_id[:8]))
+    if report.origin.started_by:
+        facts.append((t("summary.started_by", lang), report.origin.started_by))
     counts = report.counts()
     statuses = [(report.label(s), counts[s.value]) for s in Status]
     codes = [(code, code_meaning(code, lang), n) for code, n in report.error_codes().items()]
@@ -98,7 +100,7 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
         t(
             head,
             lang,
-            file=report.source.name,
+            file=report.source_name,
             sheet=report.sheet_name,
             row=report.header_row,
             rows=len(report.rows),

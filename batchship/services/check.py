@@ -12,7 +12,7 @@ from batchship.domain.plan import MAX_BATCH, DispatchItem, items_from
 from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang, Msg
-from batchship.model import Plan, Report, RowResult
+from batchship.model import Origin, Plan, Report, RowResult
 from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result
@@ -50,12 +50,14 @@ def run_check(
     now: dt.datetime | None = None,
     batch_size: int = MAX_BATCH,
     journal: Look | None = None,
+    origin: Origin | None = None,
 ) -> Report:
     """Load, validate, look the orders up in the journal (read-only: orders already dispatched say so), plan the
     requests a dispatch would make and write the check copy (`<name>.check.xlsx`, or `out`); the report says
-    where it went."""
+    where it went (`origin`: who started it, named on the copy's 요약 sheet)."""
     sheet, validation, rows = prepare(path, options, now)
     report = Report("check", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=options.lang)
+    report.origin = origin or report.origin
     valid = validation.frame[validation.valid_mask]
     # with no journal yet every valid row would be sent: no request needs building to count them
     sending = len(screen_rows(report, items_from(valid), journal)) if may_know(journal) else len(valid)

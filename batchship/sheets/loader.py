@@ -67,6 +67,23 @@ def load_sheet(
     raise SheetError(Msg.of("file.corrupt", path=p, reason="unknown format"))
 
 
+def worksheet_names(path: str | os.PathLike[str], password: str | None = None) -> list[str]:
+    """The worksheets of a workbook in order ([] for a text sheet): a face offers them to choose from."""
+    p = Path(path)
+    if p.suffix.lower() in TEXT_SUFFIXES:
+        return []
+    import python_calamine
+
+    content, _ = _decrypt_if_needed(p, _read_bytes(p, DEFAULT_LIMITS), password)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        return [m.name for m in book.sheets_metadata if "Work" in str(m.typ)] or list(book.sheet_names)
+    except BaseException as exc:  # calamine raises its own errors, and a Rust panic is a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+            raise
+        raise SheetError(Msg.of("file.corrupt", path=p, reason=short(exc))) from exc
+
+
 def _read_bytes(p: Path, limits: Limits) -> bytes:
     if p.is_dir():
         raise SheetError(Msg.of("file.is_directory", path=p))

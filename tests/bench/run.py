@@ -9,6 +9,7 @@ in one run, so the ratios compare like with like on this machine:
 - writing the result copy alone, against an openpyxl load_workbook + append + save round trip;
 - peak memory (max RSS) of `batchship check` as its own process.
 Targets (issue #2): check <= 4x the bare read; writer >= 5x faster than openpyxl; peak memory < 400 MB.
+The web desk's figures (issue #14) are in `desk_bench.py`; dispatch, soak and scale in their modules.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def _versions() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--skip-dispatch", action="store_true", help="only the check figures")
+    parser.add_argument("--skip-dispatch", action="store_true", help="no dispatch, soak or scale figures")
+    parser.add_argument("--skip-desk", action="store_true", help="no web desk figures")
     parser.add_argument("--build", type=Path, default=BUILD, help="where the sheets and results go")
     args = parser.parse_args()
     build = args.build
@@ -170,6 +172,12 @@ def main() -> int:
         ("start-up: batchship --version", f"{start:.2f} s", f"{start / 0.25:.0%} of 0.25 s", "<= 0.25 s")
     )
     ok = check_t / bare <= 4 and narrow <= 3 and openpyxl_t / write_t >= 5 and rss < 400 and start <= 0.25
+    if not args.skip_desk:
+        from tests.bench import desk_bench
+
+        desk_rows, desk_ok = desk_bench.run(build)
+        rows += desk_rows
+        ok = ok and desk_ok
     if not args.skip_dispatch:
         from tests.bench import dispatch_bench, scale, soak
 

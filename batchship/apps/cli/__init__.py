@@ -64,6 +64,10 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     try:
         if args.command == "dispatch":
             return commands.dispatch(args, out, lang, secrets, err)
+        if args.command in ("serve", "user"):
+            from batchship.apps.cli import desk
+
+            return int(getattr(desk, args.command)(args, out, lang))
         if args.command in ("watch", "reconcile"):
             return int(getattr(commands, args.command)(args, out, lang, secrets))
         return int(getattr(commands, args.command)(args, out, lang))

@@ -16,7 +16,7 @@ from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
 from batchship.apps.cli.signals import stop_on_signals
 from batchship.errors import BatchshipError, ConfigError, JournalError, OutputError
 from batchship.i18n import Lang, Msg, os_reason, t
-from batchship.model import Report
+from batchship.model import Origin, Report
 from batchship.output.jsonreport import write_json
 from batchship.services.check import SheetOptions, run_check
 from batchship.sheets.limits import DEFAULT_LIMITS
@@ -151,6 +151,7 @@ def dispatch(
             journal=None if args.dry_run else _journal(args),
             replace_out=args.out is not None,
             look=_look(args) if args.dry_run else None,
+            origin=Origin(system_user(), "cli"),
         )
         try:
             report = run_dispatch(job, stop=stop, on_progress=bar)
@@ -172,7 +173,12 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
     with _target(args, out, lang, secrets) as target:
         journal_url = None if args.dry_run else _journal(args)
         process = dispatching(
-            sheet_options(args, lang), options, target, journal_url, _look(args) if args.dry_run else None
+            sheet_options(args, lang),
+            options,
+            target,
+            journal_url,
+            _look(args) if args.dry_run else None,
+            Origin(system_user(), "watch"),
         )
         watcher = Watcher(
             args.inbox,
@@ -200,6 +206,16 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
                 elif event.kind == "processed" and event.report is not None:
                     worst = max(worst, event.report.exit_code)
     return 0 if stop.is_set() else worst
+
+
+def system_user() -> str:
+    """Who runs this process, as the system names them ("" when it cannot say: a container with no user)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 def redact(text: str, secrets: list[str]) -> str:

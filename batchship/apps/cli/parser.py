@@ -109,6 +109,11 @@ class _Builder:
     def send(self, p: argparse.ArgumentParser) -> None:
         """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
         self.account(p)
+        self.rate(p)
+        p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
+        p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
+
+    def rate(self, p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--rate-limit",
             type=self.positive,
@@ -116,8 +121,6 @@ class _Builder:
             metavar="N",
             help=self.h("rate_limit", rate=DEFAULT_RATE),
         )
-        p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
-        p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
 
     def limits(self, p: argparse.ArgumentParser) -> None:
         mb = DEFAULT_LIMITS.max_file_bytes // (1024 * 1024)
@@ -168,7 +171,43 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     export.add_argument("--journal", help=b.h("history_journal"))
     b.common(export)
     _sandbox(b, b.command(sub, "sandbox"))
+    _serve(b, b.command(sub, "serve"))
+    _user(b, b.command(sub, "user"))
     return parser
+
+
+def _serve(b: _Builder, p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help=b.h("host"))
+    p.add_argument("--port", type=int, default=8000, help=b.h("serve_port"))
+    p.add_argument("--data", type=Path, metavar="DIR", help=b.h("data"))
+    b.account(p)
+    p.add_argument("--sandbox", action="store_true", help=b.h("serve_sandbox"))
+    p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
+    p.add_argument("--store-name", default="", help=b.h("store_name"))
+    b.rate(p)
+    p.add_argument("--max-upload-mb", type=b.positive, default=20, metavar="MB", help=b.h("max_upload_mb"))
+    p.add_argument("--keep-days", type=b.positive, default=30, metavar="N", help=b.h("keep_days"))
+    p.add_argument("--proxy-headers", action="store_true", help=b.h("proxy_headers"))
+    p.add_argument("--demo-user", action="store_true", help=b.h("demo_user"))
+    b.common(p)
+
+
+def _user(b: _Builder, p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION", help=b.h("user.actions"))
+    for name in ("add", "passwd", "remove", "list", "token"):
+        action = b.command(actions, name)
+        if name != "list":
+            action.add_argument("name", metavar="NAME", help=b.h("user_name"))
+        if name == "add":
+            action.add_argument(
+                "--role", choices=("check", "dispatch", "admin"), default="check", help=b.h("role")
+            )
+        if name in ("add", "passwd"):
+            action.add_argument("--password-stdin", action="store_true", help=b.h("password_stdin"))
+        if name == "token":
+            action.add_argument("--revoke", action="store_true", help=b.h("revoke"))
+        action.add_argument("--journal", help=b.h("users_journal"))
+        b.common(action)
 
 
 def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:

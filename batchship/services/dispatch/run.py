@@ -16,7 +16,7 @@ from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.errors import AuthError, BatchshipError, OutputError
 from batchship.i18n import t
 from batchship.journal import JournalStore, open_journal
-from batchship.model import DispatchStats, Plan, Report, RowResult, Status
+from batchship.model import DispatchStats, Origin, Plan, Report, RowResult, Status
 from batchship.naver.client import CommerceClient
 from batchship.naver.ratelimit import DEFAULT_RATE, RateLimiter
 from batchship.naver.retry import RetryPolicy
@@ -53,7 +53,8 @@ class DispatchJob:
     """One run: the sheet and how to open it, how and where to send, where the result copy goes (default
     `<name>.result.xlsx` beside the sheet, or a stamped name beside it when that is taken: a result copy is
     never replaced, unless `replace_out`: the user named `out`), the journal's address (None: no journal),
-    where a dry run looks for what was already sent (`look`, read-only), and "now" for the rules."""
+    where a dry run looks for what was already sent (`look`, read-only), "now" for the rules, and who started
+    the run (`origin`: recorded in the journal, named on the result's 요약 sheet)."""
 
     sheet: Path
     sheet_options: SheetOptions
@@ -64,6 +65,7 @@ class DispatchJob:
     now: dt.datetime | None = None
     replace_out: bool = False
     look: Look | None = None
+    origin: Origin = field(default_factory=Origin)
 
 
 def run_dispatch(
@@ -78,6 +80,7 @@ def run_dispatch(
     lang = job.sheet_options.lang
     items = items_from(validation.frame[validation.valid_mask])
     report = Report("dispatch", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=lang)
+    report.origin = job.origin
     report.dry_run = job.options.dry_run
     report.plan = Plan(batch_size=job.options.batch_size)
     if job.options.dry_run:
@@ -103,8 +106,24 @@ def run_dispatch(
             report.retry_file = write_retry(sheet, report, report.result_file)
     except OutputError as exc:  # what was sent stays sent: the report (and the summary) still say it
         report.errors.append(exc.msg)
+    _record_end(job, report)
     on_progress(Progress("finished", done=len(items), total=len(items)))
     return report
+
+
+def _record_end(job: DispatchJob, report: Report) -> None:
+    """The journal's record of the run: how it ended and the files it wrote (the history lists them)."""
+    if not report.run_id or job.journal is None or report.sent is None:
+        return
+    import json
+
+    counts = json.dumps({k: v for k, v in report.counts().items() if v})
+    files = [str(p.absolute()) if p else "" for p in (report.result_file, report.retry_file)]
+    try:
+        with open_journal(job.journal, "") as journal:
+            journal.end_run(report.run_id, counts, *files)
+    except BatchshipError as exc:  # the rows are settled; only the run's line in the history is incomplete
+        report.notes.append(exc.msg)
 
 
 def _dry_run(job: DispatchJob, items: list[DispatchItem], report: Report) -> None:
@@ -144,6 +163,8 @@ def _send(
                 journal = open_journal(job.journal, target.credentials.account_key)
                 report.journal, report.run_id = journal.location, journal.run_id
                 ctx.journal = journal
+                origin = job.origin
+                journal.start_run(origin.started_by, origin.face, origin.name or str(job.sheet))
                 journal.acquire(lambda: on_progress(Progress("waiting")))
                 report.sent.reconciled = len(reconcile_journal(ctx, journal).changes)
                 to_send, settled = screen(items, journal, lang)

@@ -1,0 +1,87 @@
+"""The history page's facts: runs by day from the desk and from the journal (what the command line and the
+folder watcher dispatched), and every attempt the journal holds for an order. The journal is opened read-only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from batchship.apps.web.store import RunRow
+from batchship.journal import read_journal
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRun:
+    """One line of the history: a desk run (`desk_id`) or a run another face recorded in the journal."""
+
+    when: str
+    user: str
+    face: str
+    mode: str
+    file_name: str
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+    desk_id: str = ""
+    journal_run: str = ""
+    result_file: str = ""
+    retry_file: str = ""
+
+
+def attempts(journal: str, product_order_id: str) -> list[dict[str, Any]]:
+    store = read_journal(journal)
+    if store is None or not product_order_id:
+        return []
+    with store:
+        found = store.history([product_order_id])
+    keep = ("created_at", "updated_at", "state", "courier", "tracking", "delivery_method", "dispatch_date")
+    return [
+        {k: getattr(a, k) for k in keep}
+        | {
+            "run_id": a.run_id[:8],
+            "code": a.code,
+            "message": a.message,
+            "account": a.account,
+            "source": a.source,
+        }
+        for a in found
+    ]
+
+
+def runs(journal: str, desk_runs: list[RunRow], since: str) -> list[HistoryRun]:
+    """Every run since `since`, newest first: the desk's own, then the journal's of other faces."""
+    lines = [
+        HistoryRun(
+            r.created_at,
+            r.user,
+            "web",
+            r.mode,
+            r.file_name,
+            r.status,
+            {k: v for k, v in (r.report.get("counts") or {}).items() if v},
+            desk_id=r.id,
+            journal_run=str(r.report.get("run_id") or ""),
+        )
+        for r in desk_runs
+    ]
+    store = read_journal(journal)
+    if store is not None:
+        with store:
+            recorded = store.runs(since)
+        lines += [
+            HistoryRun(
+                r.started_at,
+                r.started_by,
+                r.face,
+                "dispatch",
+                r.source,
+                "done" if r.finished_at else "running",
+                json.loads(r.counts) if r.counts else {},
+                journal_run=r.run_id,
+                result_file=r.result_file,
+                retry_file=r.retry_file,
+            )
+            for r in recorded
+            if r.face != "web"
+        ]
+    return sorted(lines, key=lambda h: h.when, reverse=True)

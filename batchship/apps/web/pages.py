@@ -1,0 +1,284 @@
+"""The pages people use: log in, upload, verdicts and progress, confirm a dispatch, history, users. Forms post
+with the session's CSRF token; the one script (`static/desk.js`) adds drag and drop and live progress."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from batchship.accounts import ROLES
+from batchship.apps.web import history as history_facts
+from batchship.apps.web.api import find_run, run_again, save_upload, start_run
+from batchship.apps.web.deps import LANG_COOKIE, DeskError, admin, any_user, desk, dispatcher, lang_of, words
+from batchship.apps.web.files import download
+from batchship.apps.web.security import LOGIN_COOKIE, SESSION_COOKIE, Caller, identify
+from batchship.apps.web.store import RunRow
+from batchship.apps.web.views import run_view, target_words
+from batchship.errors import ConfigError
+from batchship.i18n import Msg
+from batchship.timefmt import now_kst
+
+router = APIRouter(include_in_schema=False)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def render(
+    request: Request, template: str, caller: Caller | None, status: int = 200, **values: Any
+) -> Response:
+    """A page, with what every page shows: the target banner, the user, the language switch."""
+    the_desk, lang = desk(request), lang_of(request)
+    settings = the_desk.settings
+    context = {
+        "request": request,
+        "t": words(lang),
+        "lang": lang,
+        "user": caller.user if caller else None,
+        "csrf": caller.csrf if caller else "",
+        "sandbox": settings.sandbox,
+        "store": settings.store_name,
+        **values,
+    }
+    return the_desk.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _secure(request: Request) -> bool:
+    settings = desk(request).settings
+    proto = request.headers.get("x-forwarded-proto", "") if settings.proxy_headers else ""
+    return settings.secure_cookies or request.url.scheme == "https" or proto == "https"
+
+
+def _address(request: Request) -> str:
+    if desk(request).settings.proxy_headers:
+        forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.client.host if request.client else "-"
+
+
+# -- logging in ---------------------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, login_token=token, error="")
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), max_age=3600
+    )
+    return response
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    the_desk, lang = desk(request), lang_of(request)
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        raise DeskError(403, "desk.csrf")
+    keys = (f"user:{name.lower()}", f"addr:{_address(request)}")
+    wait = the_desk.throttle.wait_s(*keys)
+    error = ""
+    user = None
+    if wait > 0:
+        error = Msg.of("desk.throttled", minutes=int(wait // 60) + 1).render(lang)
+    else:
+        user = await asyncio.to_thread(the_desk.users.verify, name, password)
+        if user is None:
+            the_desk.throttle.failed(*keys)
+            error = Msg.of("desk.bad_login").render(lang)
+    if user is None:
+        return render(
+            request, "login.html", None, status=401 if not wait else 429, login_token=expected, error=error
+        )
+    the_desk.throttle.succeeded(*keys)
+    ttl = the_desk.settings.session_hours * 3600
+    session, _ = the_desk.users.new_session(user.name, ttl, time.time())
+    response = redirect("/")
+    response.set_cookie(
+        SESSION_COOKIE, session, httponly=True, samesite="lax", secure=_secure(request), max_age=int(ttl)
+    )
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, caller: Annotated[Caller, Depends(any_user)]) -> Response:
+    desk(request).users.end_session(caller.session)
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+async def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next  # never another site
+    response = redirect(next if local else "/")
+    response.set_cookie(LANG_COOKIE, "en" if code == "en" else "ko", samesite="lax", max_age=365 * 86400)
+    return response
+
+
+# -- working --------------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    caller = identify(desk(request).users, request.headers, dict(request.cookies))
+    if caller is None:
+        return redirect("/login")
+    recent = desk(request).runs.store.recent(10)
+    return render(request, "upload.html", caller, recent=recent)
+
+
+@router.post("/upload")
+async def upload(
+    request: Request,
+    caller: Annotated[Caller, Depends(any_user)],
+    file: Annotated[UploadFile, File()],
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    saved, name = await save_upload(request, file, password or None)
+    run = start_run(request, caller, "check", saved, name, "", lang_of(request))
+    return redirect(f"/runs/{run.id}")
+
+
+@router.get("/runs/{run_id}")
+async def run_page(
+    request: Request,
+    run_id: str,
+    caller: Annotated[Caller, Depends(any_user)],
+    status: Annotated[str, Query(max_length=40)] = "",
+    q: Annotated[str, Query(max_length=40)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    run = find_run(request, run_id)
+    view = await asyncio.to_thread(run_view, desk(request), run, lang_of(request), status, q.strip(), page)
+    return render(request, "run.html", caller, run=run, view=view)
+
+
+def _sendable(request: Request, run_id: str) -> RunRow:
+    """A finished check with orders to send whose upload is still kept: what a dispatch starts from."""
+    run = find_run(request, run_id)
+    if (
+        run.mode != "check"
+        or run.status != "done"
+        or not run.sendable
+        or not Path(run.upload or "-").exists()
+    ):
+        raise DeskError(409, "desk.nothing_to_send")
+    return run
+
+
+@router.get("/runs/{run_id}/confirm")
+async def confirm_page(
+    request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]
+) -> Response:
+    run = _sendable(request, run_id)
+    return render(
+        request, "confirm.html", caller, run=run, target=target_words(desk(request), lang_of(request))
+    )
+
+
+@router.post("/runs/{run_id}/dispatch")
+async def dispatch(request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]) -> Response:
+    run = _sendable(request, run_id)
+    new = start_run(request, caller, "dispatch", Path(run.upload), run.file_name, run.sheet, lang_of(request))
+    return redirect(f"/runs/{new.id}")
+
+
+@router.post("/runs/{run_id}/recheck")
+async def recheck(
+    request: Request,
+    run_id: str,
+    caller: Annotated[Caller, Depends(any_user)],
+    sheet: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    new = run_again(request, caller, run_id, "check", sheet, password)
+    return redirect(f"/runs/{new.id}")
+
+
+@router.get("/history")
+async def history_page(
+    request: Request,
+    caller: Annotated[Caller, Depends(any_user)],
+    order: Annotated[str, Query(max_length=40)] = "",
+    days: Annotated[int, Query(ge=1, le=366)] = 7,
+) -> Response:
+    the_desk = desk(request)
+    since = now_kst().date().toordinal() - days + 1
+    from datetime import date
+
+    start = date.fromordinal(since).isoformat()
+    desk_runs = the_desk.runs.store.recent(1000, start)
+    lines = await asyncio.to_thread(history_facts.runs, the_desk.settings.journal, desk_runs, start)
+    found = await asyncio.to_thread(history_facts.attempts, the_desk.settings.journal, order.strip())
+    by_day: dict[str, list[history_facts.HistoryRun]] = {}
+    for line in lines:
+        by_day.setdefault(line.when[:10], []).append(line)
+    return render(
+        request, "history.html", caller, by_day=by_day, order=order.strip(), attempts=found, days=days
+    )
+
+
+@router.get("/history/{journal_run}/{kind}")
+async def history_file(
+    request: Request, journal_run: str, kind: str, _: Annotated[Caller, Depends(any_user)]
+) -> Response:
+    """A file another face's run wrote, as the journal recorded it (nothing else is ever served)."""
+    the_desk = desk(request)
+    lines = await asyncio.to_thread(history_facts.runs, the_desk.settings.journal, [], "")
+    for line in lines:
+        if line.journal_run == journal_run and kind in ("result", "retry"):
+            path = line.result_file if kind == "result" else line.retry_file
+            return download(path)
+    raise DeskError(404, "desk.no_file")
+
+
+# -- users ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/admin/users")
+async def users_page(request: Request, caller: Annotated[Caller, Depends(admin)]) -> Response:
+    return render(request, "users.html", caller, users=desk(request).users.list(), roles=ROLES, error="")
+
+
+@router.post("/admin/users")
+async def users_change(
+    request: Request,
+    caller: Annotated[Caller, Depends(admin)],
+    action: Annotated[str, Form(max_length=20)] = "",
+    name: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=20)] = "check",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    users = desk(request).users
+    try:
+        if action == "add":
+            await asyncio.to_thread(users.add, name, role, password)
+        elif action == "role":
+            users.set_role(name, role)
+        elif action == "remove":
+            if name == caller.user.name:
+                raise ConfigError(Msg.of("desk.not_yourself"))
+            users.remove(name)
+        elif action == "password":
+            await asyncio.to_thread(users.set_password, name, password)
+        else:
+            raise ConfigError(Msg.of("desk.bad_action"))
+    except ConfigError as exc:
+        error = exc.render(lang_of(request))
+        return render(request, "users.html", caller, 422, users=users.list(), roles=ROLES, error=error)
+    return redirect("/admin/users")

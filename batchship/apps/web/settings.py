@@ -1,0 +1,45 @@
+"""How the web desk is set up: `batchship serve`'s options, in one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from batchship.i18n import Lang
+from batchship.journal import journal_path
+from batchship.naver.ratelimit import DEFAULT_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """data_dir: uploads, result copies and the desk's run records; journal: the journal's address (the
+    accounts file lives beside it); sandbox: send to the practice store, never to NAVER; config and base_url:
+    where the NAVER credentials and API are (as for the CLI); store_name: what the page calls the store;
+    max_upload_mb, keep_days: the upload limit and how long uploads and results are kept; proxy_headers: trust
+    X-Forwarded-* from a reverse proxy; secure_cookies: cookies only over HTTPS (on by itself behind a proxy
+    that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches."""
+
+    data_dir: Path
+    journal: str
+    sandbox: bool = False
+    sandbox_orders: Path | None = None
+    config: Path | None = None
+    base_url: str | None = None
+    store_name: str = ""
+    max_upload_mb: int = 20
+    keep_days: int = 30
+    proxy_headers: bool = False
+    secure_cookies: bool = False
+    session_hours: float = 12.0
+    rate_limit: float = DEFAULT_RATE
+    check_workers: int = 2
+    lang: Lang = "ko"
+
+    @property
+    def users_file(self) -> Path:
+        """The accounts file, beside the journal."""
+        return journal_path(self.journal).with_name("users.sqlite3")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024

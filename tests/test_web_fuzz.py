@@ -1,0 +1,39 @@
+"""The desk's API fuzzed from its own OpenAPI document (schemathesis): whatever arrives, no 500 and no
+traceback in a body. `make test` gives each operation a few examples; `make fuzz` many more."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from batchship.accounts import UserStore
+from batchship.apps.web.app import create_app
+from tests.deskkit import add_users, settings_for
+
+EXAMPLES = int(os.environ.get("BATCHSHIP_FUZZ_EXAMPLES", "15"))
+_ROOT = Path(tempfile.mkdtemp(prefix="batchship-fuzz-"))
+atexit.register(shutil.rmtree, _ROOT, True)
+SETTINGS = settings_for(_ROOT)
+add_users(SETTINGS)
+_store = UserStore(SETTINGS.users_file)
+TOKEN = _store.new_token("dan")
+_store.close()
+APP = create_app(SETTINGS)
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_breaks_the_api(case: schemathesis.Case) -> None:
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code < 500, response.text[:500]
+    assert "Traceback" not in response.text and 'File "' not in response.text
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        assert error["code"] and error["message"]
