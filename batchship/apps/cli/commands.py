@@ -238,11 +238,11 @@ def template(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
 
 
 def _existing_journal(args: argparse.Namespace) -> str:
-    from batchship.journal import journal_path
+    from batchship.journal import journal_exists, location
 
     url = _journal(args)
-    if not journal_path(url).exists():
-        raise JournalError(Msg.of("journal.missing", path=url))
+    if not journal_exists(url):
+        raise JournalError(Msg.of("journal.missing", path=location(url)))
     return url
 
 

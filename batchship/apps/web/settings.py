@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batchship.i18n import Lang
-from batchship.journal import journal_path
+from batchship.journal import is_database, journal_path
 from batchship.naver.ratelimit import DEFAULT_RATE
 
 
@@ -37,7 +37,10 @@ class DeskSettings:
 
     @property
     def users_file(self) -> Path:
-        """The accounts file, beside the journal."""
+        """The accounts file, beside the journal's file (in the data folder when the journal is a database:
+        issue 15 moves the accounts into that database)."""
+        if is_database(self.journal):
+            return self.data_dir / "users.sqlite3"
         return journal_path(self.journal).with_name("users.sqlite3")
 
     @property

@@ -1,0 +1,207 @@
+"""The journal's contract, run against both stores: SQLite (a file) and PostgreSQL (a throwaway server the
+tests start themselves, tests/pgserver.py). Then what only a shared database must show: the claim refused
+across runs, the password never shown, a database that stops mid-run, two processes on one journal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from batchship.domain.plan import DispatchItem
+from batchship.errors import JournalError
+from batchship.journal import AttemptState, Settlement, open_journal, read_journal
+from batchship.sandbox import Faults, Sandbox
+from batchship.sandbox.server import Order
+from batchship.services.check import SheetOptions
+from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
+from tests.conftest import CREDS, FAST, NOW, dispatch_env, order_id, orders_sheet, read_rows, run_job
+from tests.pgserver import PASSWORD, throwaway_postgres
+
+
+def item(n: int) -> DispatchItem:
+    return DispatchItem(
+        n + 1, order_id(n), "DELIVERY", "CJGLS", f"60000000{n:02d}", "2024-05-05T10:00:00.000+09:00"
+    )
+
+
+def test_attempts_are_recorded_settled_and_read_back(journal_url: str) -> None:
+    with open_journal(journal_url, "acct") as journal:
+        ids = journal.begin([item(1), item(2), item(3)], "sheet.xlsx")
+        assert len(set(ids)) == 3
+        assert [a.product_order_id for a in journal.unsettled()] == [order_id(1), order_id(2), order_id(3)]
+        journal.finish(
+            [
+                Settlement(ids[0], AttemptState.SUCCESS, trace_id="t1"),
+                Settlement(ids[1], AttemptState.FAILED, "104121", "used"),
+                Settlement(ids[2], AttemptState.UNKNOWN, "", "lost"),
+            ]
+        )
+        pids = [order_id(1), order_id(2), order_id(3)]
+        assert set(journal.first_success(pids)) == {order_id(1)}
+        assert set(journal.latest_unsettled(pids)) == {order_id(3)}
+        again = journal.begin([item(2)], "sheet.xlsx")  # a failed order may be tried again
+        journal.finish([Settlement(again[0], AttemptState.NOT_APPLIED)])
+        states = [(a.product_order_id, a.state, a.code) for a in journal.history([order_id(2)])]
+        assert states == [
+            (order_id(2), AttemptState.FAILED, "104121"),
+            (order_id(2), AttemptState.NOT_APPLIED, ""),
+        ]
+        assert journal.history([order_id(1)])[0].source == "sheet.xlsx:2"
+        journal.start_run("mina", "cli", "sheet.xlsx")
+        journal.end_run(journal.run_id, '{"SUCCESS": 1}', "/r.xlsx", "")
+        export = journal.export_csv("2000-01-01")
+    assert export.splitlines()[0].startswith("id,account,product_order_id") and len(export.splitlines()) == 5
+    with open_journal(journal_url, "other") as other:  # another account's attempts are not this one's
+        assert other.unsettled() == [] and other.first_success([order_id(1)]) == {}
+        assert len(other.history([order_id(1)])) == 1  # history is every account's
+    reader = read_journal(journal_url, "", exclude=("other",))
+    assert reader is not None
+    with reader:
+        runs = reader.runs()
+        assert [(r.started_by, r.face, r.counts) for r in runs] == [("mina", "cli", '{"SUCCESS": 1}')]
+        assert [a.product_order_id for a in reader.unsettled()] == [order_id(3)]
+
+
+def test_one_run_per_store_at_a_time(journal_url: str) -> None:
+    """A second run of the same store waits for the first (and says so). On PostgreSQL another store's run does
+    not wait (the lock is the store's: they share NAVER's rate limit, nothing else); the SQLite file keeps its
+    one lock for the whole journal, stricter and just as safe."""
+    first, second, elsewhere = (open_journal(journal_url, a) for a in ("acct", "acct", "shop2"))
+    first.acquire()
+    if journal_url.startswith("postgresql://"):
+        elsewhere.acquire(lambda: pytest.fail("another store's run must not wait"))
+    told, holding = threading.Event(), threading.Event()
+
+    def take() -> None:
+        second.acquire(told.set)
+        holding.set()
+
+    waiter = threading.Thread(target=take)
+    waiter.start()
+    assert told.wait(10)
+    assert not holding.is_set()
+    first.release()
+    assert holding.wait(10)
+    waiter.join()
+    for journal in (first, second, elsewhere):
+        journal.close()
+
+
+def test_a_dispatch_and_its_rerun(journal_url: str, tmp_path: Path, sandbox_of: object) -> None:
+    sb = sandbox_of(12)  # type: ignore[operator]
+    sheet = orders_sheet(tmp_path / "s.xlsx", 12)
+    first = run_job(sheet, sb.base_url, journal=journal_url, batch_size=5)
+    assert first.counts()["SUCCESS"] == 12 and first.run_id
+    again = run_job(sheet, sb.base_url, journal=journal_url, out=tmp_path / "again.xlsx")
+    assert again.counts()["ALREADY_DISPATCHED"] == 12
+    assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 13)}
+
+
+def test_a_second_claim_on_an_order_is_refused_by_the_database(postgres_url: str) -> None:
+    """Whatever happens to the run lock, the database lets one attempt per order be pending or shipped."""
+    with open_journal(postgres_url, "acct") as one, open_journal(postgres_url, "acct") as two:
+        ids = one.begin([item(1)], "a.xlsx")
+        with pytest.raises(JournalError) as refused:
+            two.begin([item(2), item(1)], "b.xlsx")
+        assert refused.value.msg.key == "journal.claimed"
+        assert [a.product_order_id for a in two.unsettled()] == [order_id(1)]  # b's order 2 was not recorded
+        one.finish([Settlement(ids[0], AttemptState.SUCCESS)])
+        with pytest.raises(JournalError):
+            two.begin([item(1)], "b.xlsx")  # shipped: never claimed again
+        one.finish([Settlement(ids[0], AttemptState.NOT_APPLIED)])
+        two.begin([item(1)], "b.xlsx")  # not applied after all: it may be sent
+
+
+def test_the_databases_password_is_never_shown(postgres_url: str, tmp_path: Path, sandbox_of: object) -> None:
+    with pytest.raises(JournalError) as refused:
+        open_journal(postgres_url.replace(PASSWORD, "wrong-pass"), "acct")
+    text = refused.value.render("ko") + refused.value.render("en")
+    assert "wrong-pass" not in text and "***" in text and "연결할 수 없습니다" in text
+    sb = sandbox_of(2)  # type: ignore[operator]
+    report = run_job(orders_sheet(tmp_path / "s.xlsx", 2), sb.base_url, journal=postgres_url)
+    assert report.journal and PASSWORD not in report.journal and "***" in report.journal
+    assert PASSWORD not in str(report.to_dict())
+
+
+def test_the_database_stopping_mid_run_stops_the_sending(tmp_path: Path) -> None:
+    """The server stops while the first request is answered (before its outcome is recorded): the run stops
+    sending, says why, and loses nothing: the rows know what NAVER said, the rest are not sent. With the server
+    back, the next run settles the unrecorded attempts from the order lookup and sends the rest, each order
+    once."""
+    import httpx
+
+    sheet = orders_sheet(tmp_path / "s.xlsx", 20)
+    with throwaway_postgres() as server, Sandbox(orders=[Order(order_id(i)) for i in range(1, 21)]) as sb:
+
+        class StopAfterFirstDispatch(httpx.HTTPTransport):
+            stopped = False
+
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                response = super().handle_request(request)
+                if request.url.path.endswith("/dispatch") and not self.stopped:
+                    type(self).stopped = True
+                    response.read()
+                    server.stop()
+                return response
+
+        job = DispatchJob(
+            sheet,
+            SheetOptions(),
+            DispatchOptions(rate_limit=200, retry=FAST, batch_size=5, concurrency=1),
+            Target(sb.base_url, CREDS, transport=StopAfterFirstDispatch()),
+            out=tmp_path / "r.xlsx",
+            journal=server.url,
+            now=NOW,
+        )
+        report = run_dispatch(job)
+        assert StopAfterFirstDispatch.stopped and [e.key for e in report.errors] == ["journal.db_failed"]
+        assert (report.counts()["SUCCESS"], report.counts()["NOT_SENT"]) == (5, 15)
+        assert sum(sb.dispatch_counts().values()) == 5
+        assert PASSWORD not in report.errors[0].render("ko")
+        server.start()
+        again = run_job(sheet, sb.base_url, journal=server.url, out=tmp_path / "again.xlsx", concurrency=1)
+        assert again.sent is not None and again.sent.reconciled == 5
+        assert (again.counts()["ALREADY_DISPATCHED"], again.counts()["SUCCESS"]) == (5, 15)
+        assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 21)}
+
+
+def test_two_processes_on_one_database_never_both_send(postgres_url: str, tmp_path: Path) -> None:
+    """Two real processes (two machines, as far as the database can tell) dispatch the same sheet on one
+    PostgreSQL journal: one waits for the other; each order reaches NAVER once."""
+    path = orders_sheet(tmp_path / "s.xlsx", 40)
+    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 41)], faults=Faults(latency_s=0.4)) as sb:
+        command = [
+            sys.executable,
+            "-m",
+            "batchship",
+            "dispatch",
+            str(path),
+            "--base-url",
+            sb.base_url,
+            "--journal",
+            postgres_url,
+            "--rate-limit",
+            "50",
+        ]
+        procs = [
+            subprocess.Popen(
+                [*command, "--out", str(tmp_path / f"r{k}.xlsx")],
+                env=dispatch_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for k in (1, 2)
+        ]
+        outputs = [p.communicate(timeout=120) for p in procs]
+        counts = sb.dispatch_counts()
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert counts == {order_id(i): 1 for i in range(1, 41)}
+    statuses = sorted(tuple(sorted({r[5] for r in read_rows(tmp_path / f"r{k}.xlsx")[1:]})) for k in (1, 2))
+    assert statuses == [("성공",), ("이미처리",)]
+    assert any("기다립니다" in out for out, _ in outputs)
+    assert all(PASSWORD not in out + err for out, err in outputs)
