@@ -14,11 +14,12 @@ import pytest
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.journal import AttemptState, Settlement, open_journal, read_journal
+from batchship.journal.base import attempts_csv
 from batchship.sandbox import Faults, Sandbox
 from batchship.sandbox.server import Order
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
-from tests.conftest import CREDS, FAST, NOW, dispatch_env, order_id, orders_sheet, read_rows, run_job
+from tests.conftest import CREDS, FAST, NOW, cli, dispatch_env, order_id, orders_sheet, read_rows, run_job
 from tests.pgserver import PASSWORD, throwaway_postgres
 
 
@@ -53,7 +54,7 @@ def test_attempts_are_recorded_settled_and_read_back(journal_url: str) -> None:
         assert journal.history([order_id(1)])[0].source == "sheet.xlsx:2"
         journal.start_run("mina", "cli", "sheet.xlsx")
         journal.end_run(journal.run_id, '{"SUCCESS": 1}', "/r.xlsx", "")
-        export = journal.export_csv("2000-01-01")
+        export = attempts_csv(journal.attempts_since("2000-01-01"))
     assert export.splitlines()[0].startswith("id,account,product_order_id") and len(export.splitlines()) == 5
     with open_journal(journal_url, "other") as other:  # another account's attempts are not this one's
         assert other.unsettled() == [] and other.first_success([order_id(1)]) == {}
@@ -205,3 +206,27 @@ def test_two_processes_on_one_database_never_both_send(postgres_url: str, tmp_pa
     assert statuses == [("성공",), ("이미처리",)]
     assert any("기다립니다" in out for out, _ in outputs)
     assert all(PASSWORD not in out + err for out, err in outputs)
+
+
+def test_a_history_moves_between_stores_without_loss(
+    tmp_path: Path, postgres_url: str, sandbox_of: object
+) -> None:
+    """`journal migrate`: an SQLite journal's history into PostgreSQL (counts checked), and used from there: the
+    orders it shipped are not shipped again; a journal that holds attempts is not moved into."""
+    sb = sandbox_of(8)  # type: ignore[operator]
+    sqlite_url = str(tmp_path / "old.sqlite3")
+    sheet = orders_sheet(tmp_path / "s.xlsx", 8)
+    run_job(orders_sheet(tmp_path / "first.xlsx", 5), sb.base_url, journal=sqlite_url)
+    code, out, err = cli("journal", "migrate", "--from", sqlite_url, "--to", postgres_url)
+    assert code == 0, err
+    assert "시도 5건과 실행 1건" in out and PASSWORD not in out and "***" in out
+    report = run_job(sheet, sb.base_url, journal=postgres_url, out=tmp_path / "r.xlsx")
+    assert (report.counts()["ALREADY_DISPATCHED"], report.counts()["SUCCESS"]) == (5, 3)
+    assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 9)}
+    code, _, err = cli("journal", "migrate", "--from", sqlite_url, "--to", postgres_url)
+    assert code == 2 and "이미 기록이 있어" in err and PASSWORD not in err
+    back = str(tmp_path / "back.sqlite3")
+    code, out, _ = cli("journal", "migrate", "--from", postgres_url, "--to", back)
+    assert code == 0 and "시도 8건과 실행 2건" in out
+    code, csv_text, _ = cli("journal", "export", "--since", "2000-01-01", "--journal", postgres_url)
+    assert code == 0 and len(csv_text.splitlines()) == 9

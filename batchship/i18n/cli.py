@@ -140,7 +140,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "저널 도구. `journal export --since 날짜`는 그 날짜 이후의 모든 시도를 CSV로 씁니다.",
         "en": "Journal tools. `journal export --since DATE` writes every attempt since DATE as CSV.",
     },
-    "help.journal.actions": {"ko": "export: 저널을 CSV로 씁니다", "en": "export: write the journal as CSV"},
+    "help.journal.actions": {
+        "ko": "export: 저널을 CSV로 씁니다; migrate: 다른 저널로 옮깁니다",
+        "en": "export: write the journal as CSV; migrate: move it into another journal",
+    },
     "help.export": {"ko": "저널을 CSV로 씁니다", "en": "write the journal as CSV"},
     "help.export.description": {
         "ko": "DATE 이후의 모든 시도를 CSV로 씁니다.",

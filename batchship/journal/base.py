@@ -7,7 +7,9 @@ deleted: the journal is also the audit trail. Orders are keyed by the API accoun
 
 from __future__ import annotations
 
+import csv
 import enum
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -127,5 +129,19 @@ class JournalStore(Protocol):
     def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
         """Every attempt for these orders, any account, oldest first."""
 
-    def export_csv(self, since: str) -> str:
-        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
+    def attempts_since(self, since: str) -> list[Attempt]:
+        """Every attempt of any account created at or after `since` (a date or date-time, KST), oldest first."""
+
+    def import_history(self, attempts: Sequence[Attempt], runs: Sequence[RunRecord]) -> None:
+        """Copy another journal's attempts and runs in, in one transaction (`batchship journal migrate`); refused
+        when this journal already holds attempts."""
+
+
+def attempts_csv(attempts: Iterable[Attempt]) -> str:
+    """Attempts as CSV, a header line first (`batchship journal export`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(Attempt.__slots__)
+    for a in attempts:
+        writer.writerow([getattr(a, name) for name in Attempt.__slots__])
+    return buffer.getvalue()

@@ -11,8 +11,6 @@ newer than this batchship is refused rather than misread.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import sqlite3
 import threading
 import time
@@ -327,15 +325,25 @@ class SqliteJournal:
             ).fetchall()
         return [RunRecord(*row) for row in rows]
 
-    def export_csv(self, since: str) -> str:
-        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(_FIELDS)
-        for a in rows:
-            writer.writerow([getattr(a, name) for name in _FIELDS])
-        return buffer.getvalue()
+    def attempts_since(self, since: str) -> list[Attempt]:
+        """Every attempt of any account created at or after `since` (a date or date-time, KST), oldest first."""
+        return self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
+
+    def import_history(self, attempts: Sequence[Attempt], runs: Sequence[RunRecord]) -> None:
+        """Copy another journal's attempts and runs in, in one transaction; refused when this one has attempts."""
+        names = _FIELDS[1:]
+        with self._failing_as_journal_error(), self._tx():
+            if self._db.execute("SELECT 1 FROM attempts LIMIT 1").fetchone():
+                raise JournalError(Msg.of("journal.not_empty", path=self.location))
+            self._db.executemany(
+                f"INSERT INTO attempts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [[getattr(a, n) for n in names] for a in attempts],
+            )
+            fields = RunRecord.__slots__
+            self._db.executemany(
+                f"INSERT OR IGNORE INTO runs ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                [[getattr(r, n) for n in fields] for r in runs],
+            )
 
 
 _SQLITE_REASONS: Final = {

@@ -301,15 +301,27 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
 
 
 def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    """`journal export` (CSV of every attempt since a day) and `journal migrate` (a history moved between
+    journals)."""
     from batchship.domain.rules import parse_date
-    from batchship.journal import open_journal
+    from batchship.journal import location, read_journal
+    from batchship.journal.base import attempts_csv
 
+    if args.journal_command == "migrate":
+        from batchship.journal.migrate import migrate
+
+        moved = migrate(args.source, args.target)
+        where = {"source": location(args.source), "target": location(args.target)}
+        print(t("journal.migrated", lang, attempts=moved.attempts, runs=moved.runs, **where), file=out)
+        return 0
     url = _existing_journal(args)
     since = parse_date(args.since, False, now_kst())
     if since is None:
         raise ConfigError(Msg.of("cli.since_not_date", value=args.since))
-    with open_journal(url, account="") as store:
-        text = store.export_csv(since.strftime("%Y-%m-%dT00:00:00"))
+    store = read_journal(url)
+    assert store is not None  # it exists (above)
+    with store:
+        text = attempts_csv(store.attempts_since(since.strftime("%Y-%m-%dT00:00:00")))
     if args.out:
         try:
             args.out.parent.mkdir(parents=True, exist_ok=True)
