@@ -15,16 +15,16 @@ from typing import TextIO
 
 from batchship.errors import ConfigError
 from batchship.i18n import Lang, Msg, t
-from batchship.journal import default_url
+from batchship.journal import default_url, location
 
 
-def _users(args: argparse.Namespace) -> tuple[object, Path]:
+def _users(args: argparse.Namespace) -> tuple[object, Path | str]:
     from batchship.accounts import UserStore
     from batchship.apps.web.settings import DeskSettings
 
     journal = str(args.journal or default_url())
-    path = DeskSettings(data_dir=_data_dir(args, journal), journal=journal).users_file
-    return UserStore(path), path
+    where = DeskSettings(data_dir=_data_dir(args, journal), journal=journal).users_file
+    return UserStore(where), location(str(where))
 
 
 def _data_dir(args: argparse.Namespace, journal: str) -> Path:
