@@ -164,7 +164,7 @@ def test_korean_sentences_carry_no_english_words() -> None:
         r"placeOrderStatus|orderId|productClass|claimType|claimStatus|fault|chmod|client|id|secret|base|url|config|password|sheet|max|rows|file|mb|dry|run|lang|"
         r"DATE|SHEET|INBOX|CSV|CANCELED|BATCHSHIP|JOURNAL|LANG|SHEET|PASSWORD|NAVER|COMMERCE|CLIENT|SECRET|"
         r"ACCOUNT|API|BASE|OK|N|E|a|e|GS|CP|cron|systemd|template|admin|demo|tsv|Caddy|nginx|Forwarded|For|Proto|"
-        r"Authorization|Bearer)$"
+        r"Authorization|Bearer|migrate|PostgreSQL|SQLite|postgresql)$"
     )
     odd = set()
     for key, texts in CATALOGUE.items():

@@ -196,8 +196,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "help.rate_limit": {"ko": "초당 요청 수(기본 {rate:g})", "en": "requests per second (default {rate:g})"},
     "help.journal_path": {
-        "ko": "발송 저널(기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
-        "en": "the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
+        "ko": "발송 저널: 파일 경로, 또는 여러 컴퓨터가 함께 쓰는 postgresql://사용자:비밀번호@서버/데이터베이스 (기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
+        "en": "the dispatch journal: a file path, or postgresql://user:password@host/db shared by several machines (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
     },
     "help.max_rows": {
         "ko": "한 시트에서 읽는 최대 주문 행 수(기본 {n:,})",
