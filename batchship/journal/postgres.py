@@ -162,16 +162,25 @@ class PostgresJournal:
             raise JournalError(Msg.of(key, path=self.location, reason=reason)) from exc
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[Any]:
+    def _writing(self, single: bool = False) -> Iterator[Any]:
         """A transaction on the run's own connection when the run lock is held (a run that lost it cannot
-        record), else on a pooled one."""
+        record), else on a pooled one. `single`: one statement, atomic by itself (autocommit), so no BEGIN and
+        COMMIT round trips around it."""
         with self._failing():
             if self._run_conn is not None:
-                with self._run_lock, self._run_conn.transaction():
-                    yield self._run_conn
+                with self._run_lock:
+                    if single:
+                        yield self._run_conn
+                    else:
+                        with self._run_conn.transaction():
+                            yield self._run_conn
                 return
-            with self._pool.connection() as conn, conn.transaction():
-                yield conn
+            with self._pool.connection() as conn:
+                if single:
+                    yield conn
+                else:
+                    with conn.transaction():
+                        yield conn
 
     def _rows(self, sql: str, params: Sequence[object]) -> list[Any]:
         with self._failing(), self._pool.connection() as conn:
@@ -262,26 +271,29 @@ class PostgresJournal:
             )
             for i in items
         ]
-        with self._writing() as conn:
-            ids = []
-            for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO attempts (account, product_order_id, run_id, request_id, delivery_method, courier,"
-                    " tracking, dispatch_date, source, state, created_at, updated_at)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s) RETURNING id",
-                    row,
-                )
-                ids.append(int(cursor.fetchone()[0]))
+        marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s)"] * len(rows))
+        with self._writing(single=True) as conn:  # one statement: one round trip, one commit per request
+            cursor = conn.execute(
+                "INSERT INTO attempts (account, product_order_id, run_id, request_id, delivery_method, courier,"
+                f" tracking, dispatch_date, source, state, created_at, updated_at) VALUES {marks} RETURNING id",
+                [value for row in rows for value in row],
+            )
+            ids = [int(r[0]) for r in cursor.fetchall()]
         return ids
 
     def finish(self, settlements: Iterable[Settlement]) -> None:
+        """Record answers: one statement for the whole request, in one committed transaction."""
         stamp = now_text()
-        rows = [(s.state.value, s.code, s.message, s.trace_id, stamp, s.attempt) for s in settlements]
-        with self._writing() as conn, conn.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE attempts SET state = %s, code = %s, message = %s, trace_id = %s, updated_at = %s"
-                " WHERE id = %s",
-                rows,
+        rows = [(s.attempt, s.state.value, s.code, s.message, s.trace_id) for s in settlements]
+        if not rows:
+            return
+        marks = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(rows))
+        with self._writing(single=True) as conn:
+            conn.execute(
+                "UPDATE attempts SET state = v.state, code = v.code, message = v.message, trace_id = v.trace_id,"
+                f" updated_at = %s FROM (VALUES {marks}) AS v (id, state, code, message, trace_id)"
+                " WHERE attempts.id = v.id",
+                [stamp, *(value for row in rows for value in row)],
             )
 
     def start_run(self, started_by: str, face: str, source: str) -> None:
