@@ -116,7 +116,7 @@ def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list
                     "--base-url",
                     sb.base_url,
                     "--rate-limit",
-                    "20",
+                    "8",
                 ]
             )
         machines.append(
@@ -128,7 +128,7 @@ def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list
                 sb.base_url,
                 "--quiet",
                 "--rate-limit",
-                "20",
+                "8",
                 "--out",
                 str(folder / "cli.result.xlsx"),
             ]
@@ -153,7 +153,7 @@ def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list
                     if proc.wait(timeout=600) in (0, 1):
                         return
 
-        threads = [threading.Thread(target=machine, args=(c, rng.uniform(1.0, 4.0))) for c in machines]
+        threads = [threading.Thread(target=machine, args=(c, rng.uniform(0.8, 3.0))) for c in machines]
         for thread in threads:
             thread.start()
         for thread in threads:
