@@ -230,3 +230,35 @@ def test_a_history_moves_between_stores_without_loss(
     assert code == 0 and "시도 8건과 실행 2건" in out
     code, csv_text, _ = cli("journal", "export", "--since", "2000-01-01", "--journal", postgres_url)
     assert code == 0 and len(csv_text.splitlines()) == 9
+
+
+def test_no_command_prints_the_databases_password(
+    postgres_url: str, tmp_path: Path, sandbox_of: object
+) -> None:
+    """Every command that names its journal names it with the password as ***."""
+    sb = sandbox_of(3)  # type: ignore[operator]
+    sheet = orders_sheet(tmp_path / "s.xlsx", 3)
+    run_job(sheet, sb.base_url, journal=postgres_url)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    outputs = [
+        cli(
+            "check", str(sheet), "--sandbox", "--journal", postgres_url
+        ),  # the demo account is the practice one
+        cli("history", order_id(99), "--journal", postgres_url),
+        cli("history", order_id(1), "--journal", postgres_url),
+        cli("reconcile", "--sandbox", "--journal", postgres_url),
+        cli("watch", str(inbox), "--once", "--sandbox", "--journal", postgres_url),
+        cli("journal", "export", "--since", "2000-01-01", "--journal", postgres_url),
+        cli(
+            "check",
+            str(sheet),
+            "--journal",
+            postgres_url.replace(PASSWORD, "Not-This-One"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ),
+    ]
+    seen = "".join(out + err for _, out, err in outputs) + (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert "이미처리" in outputs[0][1] and "***" in seen
+    assert PASSWORD not in seen and "Not-This-One" not in seen

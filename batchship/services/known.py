@@ -18,7 +18,7 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Lang, Msg, t
-from batchship.journal import Attempt, JournalStore, is_database, journal_path, read_journal
+from batchship.journal import Attempt, JournalStore, is_database, journal_path, location, read_journal
 from batchship.model import RowResult, Status
 from batchship.sandbox import DEMO_CLIENT_ID
 from batchship.services import texts
@@ -131,4 +131,4 @@ def look(items: list[DispatchItem], where: Look | None, lang: Lang) -> Looked:
             to_send, settled = screen(items, journal, lang)
     except JournalError as exc:
         return Looked(items, failed=exc.msg)
-    return Looked(to_send, settled, where.journal)
+    return Looked(to_send, settled, location(where.journal))
