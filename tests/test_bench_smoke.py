@@ -72,6 +72,6 @@ def test_the_desk_figures_run(tmp_path: Path) -> None:
 
 
 def test_the_team_soak_runs(tmp_path: Path, postgres_url: str) -> None:
-    rows, ok = team_bench.soak(postgres_url, tmp_path, orders=60)
+    rows, ok = team_bench.soak(postgres_url, tmp_path, orders=60, rate="100")
     assert ok, rows
     assert rows[1][1] == "60 of 60 / 0"

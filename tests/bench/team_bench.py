@@ -82,7 +82,8 @@ def dispatch_time(url: str, folder: Path, rows: int = 3000) -> float:
     return elapsed
 
 
-def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list[Row], bool]:
+def soak(url: str, folder: Path, orders: int = 600, seed: int = 5, rate: str = "8") -> tuple[list[Row], bool]:
+    """`rate`: requests per second of each process, slow enough that the SIGKILLs land mid-run."""
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     rng = random.Random(seed)
     ids = _ids(orders, 2024_1000_0000_0000)
@@ -116,7 +117,7 @@ def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list
                     "--base-url",
                     sb.base_url,
                     "--rate-limit",
-                    "8",
+                    rate,
                 ]
             )
         machines.append(
@@ -128,7 +129,7 @@ def soak(url: str, folder: Path, orders: int = 600, seed: int = 5) -> tuple[list
                 sb.base_url,
                 "--quiet",
                 "--rate-limit",
-                "8",
+                rate,
                 "--out",
                 str(folder / "cli.result.xlsx"),
             ]
