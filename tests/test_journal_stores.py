@@ -1,11 +1,10 @@
 """The journal's contract, run against both stores: SQLite (a file) and PostgreSQL (a throwaway server the
 tests start themselves, tests/pgserver.py). Then what only a shared database must show: the claim refused
-across runs, the password never shown, a database that stops mid-run, two processes on one journal."""
+across runs, the password never shown, a database that stops mid-run (two processes on one journal, and
+SIGKILLs, are in test_journal.py, run on both stores)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,11 +14,11 @@ from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.journal import AttemptState, Settlement, open_journal, read_journal
 from batchship.journal.base import attempts_csv
-from batchship.sandbox import Faults, Sandbox
+from batchship.sandbox import Sandbox
 from batchship.sandbox.server import Order
 from batchship.services.check import SheetOptions
 from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
-from tests.conftest import CREDS, FAST, NOW, cli, dispatch_env, order_id, orders_sheet, read_rows, run_job
+from tests.conftest import CREDS, FAST, NOW, cli, order_id, orders_sheet, run_job
 from tests.pgserver import PASSWORD, throwaway_postgres
 
 
@@ -168,44 +167,6 @@ def test_the_database_stopping_mid_run_stops_the_sending(tmp_path: Path) -> None
         assert again.sent is not None and again.sent.reconciled == 5
         assert (again.counts()["ALREADY_DISPATCHED"], again.counts()["SUCCESS"]) == (5, 15)
         assert sb.dispatch_counts() == {order_id(i): 1 for i in range(1, 21)}
-
-
-def test_two_processes_on_one_database_never_both_send(postgres_url: str, tmp_path: Path) -> None:
-    """Two real processes (two machines, as far as the database can tell) dispatch the same sheet on one
-    PostgreSQL journal: one waits for the other; each order reaches NAVER once."""
-    path = orders_sheet(tmp_path / "s.xlsx", 40)
-    with Sandbox(orders=[Order(order_id(i)) for i in range(1, 41)], faults=Faults(latency_s=0.4)) as sb:
-        command = [
-            sys.executable,
-            "-m",
-            "batchship",
-            "dispatch",
-            str(path),
-            "--base-url",
-            sb.base_url,
-            "--journal",
-            postgres_url,
-            "--rate-limit",
-            "50",
-        ]
-        procs = [
-            subprocess.Popen(
-                [*command, "--out", str(tmp_path / f"r{k}.xlsx")],
-                env=dispatch_env(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for k in (1, 2)
-        ]
-        outputs = [p.communicate(timeout=120) for p in procs]
-        counts = sb.dispatch_counts()
-    assert [p.returncode for p in procs] == [0, 0], outputs
-    assert counts == {order_id(i): 1 for i in range(1, 41)}
-    statuses = sorted(tuple(sorted({r[5] for r in read_rows(tmp_path / f"r{k}.xlsx")[1:]})) for k in (1, 2))
-    assert statuses == [("성공",), ("이미처리",)]
-    assert any("기다립니다" in out for out, _ in outputs)
-    assert all(PASSWORD not in out + err for out, err in outputs)
 
 
 def test_a_history_moves_between_stores_without_loss(

@@ -26,7 +26,7 @@ from typing import Any, Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
 from batchship.journal.sqlite import SCHEMA_VERSION, now_text
 
 SCHEMES: Final = ("postgresql://", "postgres://")
@@ -42,48 +42,12 @@ _CONNECT: Final[dict[str, Any]] = {
     "keepalives_count": 4,
 }
 
-_MIGRATIONS: Final[dict[int, str]] = {
-    0: """
-    CREATE TABLE IF NOT EXISTS attempts (
-        id BIGSERIAL PRIMARY KEY,
-        account TEXT NOT NULL,
-        product_order_id TEXT NOT NULL,
-        run_id TEXT NOT NULL,
-        request_id TEXT NOT NULL,
-        delivery_method TEXT NOT NULL,
-        courier TEXT NOT NULL DEFAULT '',
-        tracking TEXT NOT NULL DEFAULT '',
-        dispatch_date TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT '',
-        state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
-        code TEXT NOT NULL DEFAULT '',
-        message TEXT NOT NULL DEFAULT '',
-        trace_id TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
-    CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
-    CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
-    CREATE UNIQUE INDEX IF NOT EXISTS attempts_claim ON attempts (account, product_order_id)
-        WHERE state IN ('pending', 'success')
-    """,
-    1: """
-    CREATE TABLE IF NOT EXISTS runs (
-        run_id TEXT PRIMARY KEY,
-        account TEXT NOT NULL,
-        started_by TEXT NOT NULL DEFAULT '',
-        face TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        finished_at TEXT NOT NULL DEFAULT '',
-        counts TEXT NOT NULL DEFAULT '',
-        result_file TEXT NOT NULL DEFAULT '',
-        retry_file TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX IF NOT EXISTS runs_time ON runs (started_at)
-    """,
-}
+_MIGRATIONS: Final = schema(
+    "BIGSERIAL PRIMARY KEY",
+    # one attempt per order and account pending or shipped at a time, whichever machine holds it
+    "CREATE UNIQUE INDEX IF NOT EXISTS attempts_claim ON attempts (account, product_order_id)"
+    " WHERE state IN ('pending', 'success')",
+)
 
 
 def is_postgres(url: str) -> bool:

@@ -23,53 +23,13 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg, os_reason
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
 from batchship.journal.runlock import RunLock
 from batchship.timefmt import format_naver_time, now_kst
 
 SCHEMA_VERSION: Final = 2
 
-_MIGRATIONS: Final[dict[int, str]] = {
-    0: """
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        account TEXT NOT NULL,
-        product_order_id TEXT NOT NULL,
-        run_id TEXT NOT NULL,
-        request_id TEXT NOT NULL,
-        delivery_method TEXT NOT NULL,
-        courier TEXT NOT NULL DEFAULT '',
-        tracking TEXT NOT NULL DEFAULT '',
-        dispatch_date TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT '',
-        state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
-        code TEXT NOT NULL DEFAULT '',
-        message TEXT NOT NULL DEFAULT '',
-        trace_id TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
-    CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
-    CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
-    """,
-    1: """
-    CREATE TABLE IF NOT EXISTS runs (
-        run_id TEXT PRIMARY KEY,
-        account TEXT NOT NULL,
-        started_by TEXT NOT NULL DEFAULT '',
-        face TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        finished_at TEXT NOT NULL DEFAULT '',
-        counts TEXT NOT NULL DEFAULT '',
-        result_file TEXT NOT NULL DEFAULT '',
-        retry_file TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX IF NOT EXISTS runs_time ON runs (started_at);
-    """,
-}
+_MIGRATIONS: Final = schema("INTEGER PRIMARY KEY AUTOINCREMENT")
 
 
 def now_text() -> str:
