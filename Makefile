@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-test
 
-.PHONY: demo serve test lint bench fuzz screenshots clean
+.PHONY: demo serve test lint bench fuzz screenshots clean system-deps
 
 # What the tool needs to run (make demo, make serve); the test tools (pytest, ruff, mypy, ...) come on top.
 $(RUN_STAMP): pyproject.toml
@@ -42,7 +42,11 @@ lint: $(STAMP)
 # Line coverage of the whole package, the batchship processes the tests start included (coverage's subprocess
 # patch); services/ and naver/ must stay at 95% or more.
 COVERAGE := $(VENV)/bin/coverage
-test: $(STAMP) lint
+# Chromium (browser tests) and PostgreSQL's server programs (journal tests), from Debian, when missing.
+system-deps:
+	bash .ci/system-deps
+
+test: $(STAMP) system-deps lint
 	rm -rf build/coverage && mkdir -p build/coverage
 	$(COVERAGE) run -m pytest -q
 	$(COVERAGE) combine -q
@@ -50,7 +54,7 @@ test: $(STAMP) lint
 	@echo "services/ and naver/ (floor: 95%):"
 	$(COVERAGE) report --include='batchship/services/*,batchship/naver/*' --fail-under=95
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(PY) -m tests.bench.run
 
 # The loader fuzz tests and the web desk's API fuzzed from its OpenAPI document (schemathesis), with a much
@@ -59,7 +63,7 @@ fuzz: $(STAMP)
 	BATCHSHIP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q tests/test_fuzz.py tests/test_web_fuzz.py
 
 # The README's pictures of the web desk (docs/img), taken by the end-to-end browser test.
-screenshots: $(STAMP)
+screenshots: $(STAMP) system-deps
 	BATCHSHIP_SCREENSHOTS=docs/img $(VENV)/bin/pytest -q tests/test_web_e2e.py -k "ships_the_sample or progress_is_live"
 
 clean:

@@ -197,7 +197,7 @@ def run_job(
     path: Path,
     base_url: str,
     *,
-    journal: Path | None = None,
+    journal: Path | str | None = None,
     out: Path | None = None,
     now: dt.datetime | None = NOW,
     sheet_options: SheetOptions | None = None,
@@ -247,3 +247,33 @@ def send(client: CommerceClient, items: list[DispatchItem], **context: Any) -> l
     """One request through the state machine."""
     context.setdefault("retry", FAST)
     return Request(RunContext(client, **context), items).run()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the whole run (see tests/pgserver.py); tests take a fresh database
+    of it through `postgres_url`."""
+    from tests.pgserver import throwaway_postgres
+
+    with throwaway_postgres() as server:
+        yield server.url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """A new, empty database on the session's PostgreSQL server."""
+    import hashlib
+
+    from tests.pgserver import fresh_database
+
+    name = "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+    return fresh_database(postgres_server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A journal address of each store: a file for SQLite, a fresh database for PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "journal.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

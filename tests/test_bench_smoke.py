@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bench import desk_bench, dispatch_bench, soak
+from tests.bench import desk_bench, dispatch_bench, soak, team_bench
 
 ROOT = Path(__file__).parent.parent
 
@@ -22,6 +22,7 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
             "300",
             "--skip-dispatch",
             "--skip-desk",
+            "--skip-team",
             "--build",
             str(tmp_path / "b"),
         ],
@@ -68,3 +69,9 @@ def test_the_desk_figures_run(tmp_path: Path) -> None:
         "3 of 3"
     )
     assert len(rows) == 6
+
+
+def test_the_team_soak_runs(tmp_path: Path, postgres_url: str) -> None:
+    rows, ok = team_bench.soak(postgres_url, tmp_path, orders=60, rate="100")
+    assert ok, rows
+    assert rows[1][1] == "60 of 60 / 0"

@@ -1,4 +1,5 @@
-"""The journal: never ship twice, never lose a row, across runs, crashes and concurrent runs."""
+"""The journal: never ship twice, never lose a row, across runs, crashes and concurrent runs. Tests taking
+`journal_url` run against both stores: an SQLite file and a PostgreSQL database (tests/pgserver.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from tests.conftest import (
 DATE = "2024-05-05T10:00:00.000+09:00"
 
 
-def dispatch(path: Path, sb: Sandbox, journal: Path, **kwargs: Any) -> Any:
+def dispatch(path: Path, sb: Sandbox, journal: Path | str, **kwargs: Any) -> Any:
     return run_job(path, sb.base_url, journal=journal, **kwargs)
 
 
@@ -45,11 +46,13 @@ def sb(sandbox_of: Callable[..., Sandbox]) -> Sandbox:
     return sandbox_of(60)
 
 
-def test_second_run_with_the_same_journal_sends_nothing_again(tmp_path: Path, sb: Sandbox) -> None:
+def test_second_run_with_the_same_journal_sends_nothing_again(
+    journal_url: str, tmp_path: Path, sb: Sandbox
+) -> None:
     """Re-running a sheet: every row sent before is 이미처리 with its first dispatch time; the sandbox's counts
     show no order dispatched twice; only the rows that failed are looked at again."""
     sb.add_orders([Order(order_id(3), "CANCELED")])
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     path = orders_sheet(tmp_path / "s.xlsx", 40)
     first = dispatch(path, sb, journal)
     assert first.counts()["SUCCESS"] == 39 and first.counts()["FAILED"] == 1
@@ -64,9 +67,11 @@ def test_second_run_with_the_same_journal_sends_nothing_again(tmp_path: Path, sb
     assert second.rows[0].message.startswith("20") and "이미 발송 처리한 주문입니다" in second.rows[0].message
 
 
-def test_a_different_tracking_number_for_a_dispatched_order_is_refused(tmp_path: Path, sb: Sandbox) -> None:
+def test_a_different_tracking_number_for_a_dispatched_order_is_refused(
+    journal_url: str, tmp_path: Path, sb: Sandbox
+) -> None:
     """Same order, another tracking number: not sent, 실패 BS501, the message shows both numbers."""
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     dispatch(orders_sheet(tmp_path / "a.xlsx", 2), sb, journal)
     report = dispatch(
         orders_sheet(tmp_path / "b.xlsx", 2, tracking=lambda i: f"{7000000000 + i}"), sb, journal
@@ -77,9 +82,11 @@ def test_a_different_tracking_number_for_a_dispatched_order_is_refused(tmp_path:
     assert sb.dispatch_counts() == {order_id(1): 1, order_id(2): 1}
 
 
-def test_feeding_the_result_file_back_retries_exactly_the_failed_rows(tmp_path: Path, sb: Sandbox) -> None:
+def test_feeding_the_result_file_back_retries_exactly_the_failed_rows(
+    journal_url: str, tmp_path: Path, sb: Sandbox
+) -> None:
     """The result copy, fixed and fed back: rows that failed are sent, rows that succeeded are 이미처리."""
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     path = orders_sheet(tmp_path / "s.xlsx", 5)
     sb.add_orders([Order(order_id(4), "PAYMENT_WAITING")])
     first = dispatch(path, sb, journal)
@@ -101,10 +108,12 @@ def test_feeding_the_result_file_back_retries_exactly_the_failed_rows(tmp_path: 
     assert set(sb.dispatch_counts().values()) == {1}
 
 
-def test_pending_attempts_of_a_dead_run_are_reconciled_first(tmp_path: Path, sb: Sandbox) -> None:
+def test_pending_attempts_of_a_dead_run_are_reconciled_first(
+    journal_url: str, tmp_path: Path, sb: Sandbox
+) -> None:
     """A run died after journaling two requests: one NAVER applied, one it never saw. The next run looks them
     up first: the applied one is 이미처리 and not resent, the other is sent once."""
-    journal_path = tmp_path / "j.sqlite3"
+    journal_path = journal_url
     items = [DispatchItem(i + 1, order_id(i), "DELIVERY", "CJGLS", f"{6000000000 + i}", DATE) for i in (1, 2)]
     with open_journal(journal_path, DEMO_CLIENT_ID) as journal:
         journal.begin(items[:1], "s.xlsx")
@@ -122,9 +131,9 @@ def test_pending_attempts_of_a_dead_run_are_reconciled_first(tmp_path: Path, sb:
     assert states == ["success", "not_applied", "success"]
 
 
-def test_every_attempt_is_kept_with_trace_ids(tmp_path: Path) -> None:
+def test_every_attempt_is_kept_with_trace_ids(journal_url: str, tmp_path: Path) -> None:
     """A 500 then a success: both attempts are in the journal, with NAVER's trace id on each."""
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     with Sandbox(
         orders=[Order(order_id(1))], faults=Faults(error_500_before=FaultSpec(at=frozenset({1})))
     ) as sb:
@@ -137,9 +146,9 @@ def test_every_attempt_is_kept_with_trace_ids(tmp_path: Path) -> None:
     assert " success " in lines[1] and "trace=" in lines[1]
 
 
-def test_journal_export_as_csv(tmp_path: Path, sb: Sandbox) -> None:
+def test_journal_export_as_csv(journal_url: str, tmp_path: Path, sb: Sandbox) -> None:
     """`journal export --since` writes every attempt since that day as CSV, for audits."""
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     dispatch(orders_sheet(tmp_path / "s.xlsx", 3), sb, journal)
     target = tmp_path / "audit.csv"
     assert (
@@ -200,7 +209,7 @@ def test_a_journal_that_cannot_be_opened_says_why_in_korean_only(
     assert e.value.render("en").startswith(f"Cannot open the journal {journal} (")
 
 
-def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str = "50") -> list[str]:
+def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path | str, out: Path, rate: str = "50") -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -221,11 +230,11 @@ def _dispatch_cmd(path: Path, sb: Sandbox, journal: Path, out: Path, rate: str =
     ]
 
 
-def test_two_runs_at_once_never_both_send(tmp_path: Path) -> None:
+def test_two_runs_at_once_never_both_send(journal_url: str, tmp_path: Path) -> None:
     """Two real processes dispatch the same sheet on one journal at the same time: the second waits for the
     first, then finds every order dispatched. Each order reaches NAVER once."""
     path = orders_sheet(tmp_path / "s.xlsx", 40)
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, 41)], faults=Faults(latency_s=0.4)) as sb:
         procs = [
             subprocess.Popen(
@@ -260,6 +269,22 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
     """`batchship dispatch` killed with SIGKILL at a given moment (waited on through the sandbox's own call
     counts), then run once more on the same sheet: every valid order dispatched exactly once, the final result
     complete and right on every row, nothing left to check, the input file unchanged."""
+    _kill_then_rerun(tmp_path, moment, faults, tmp_path / "j.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("moment", "faults"),
+    [("between_requests", Faults(latency_s=0.1)), ("request_in_flight", Faults(latency_s=0.4))],
+)
+def test_sigkill_on_a_shared_database_then_rerun(
+    tmp_path: Path, moment: str, faults: Faults, postgres_url: str
+) -> None:
+    """The same on a PostgreSQL journal: the killed run's connection dies, the server ends its run lock (its
+    lease), and the next run settles what it left pending."""
+    _kill_then_rerun(tmp_path, moment, faults, postgres_url)
+
+
+def _kill_then_rerun(tmp_path: Path, moment: str, faults: Faults, journal: Path | str) -> None:
     n = 60
     rows = [
         [order_id(i), "택배", "CJ대한통운", f"{6000000000 + i}", "2024-05-05 10:00"] for i in range(1, n + 1)
@@ -267,7 +292,7 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
     rows.append([order_id(99), "택배", "CJ택배", "6000000099", ""])  # invalid: never sent
     path = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    journal, out = tmp_path / "j.sqlite3", tmp_path / "r.xlsx"
+    out = tmp_path / "r.xlsx"
     with Sandbox(orders=[Order(order_id(i)) for i in range(1, n + 1)], faults=faults) as sb:
         # 12 requests at 4 a second: slow enough that "between requests" is a moment one can hit.
         proc = subprocess.Popen(
@@ -315,14 +340,14 @@ def test_sigkill_at_any_moment_then_rerun(tmp_path: Path, moment: str, faults: F
         assert calls_at_kill["dispatch_attempts"] > calls_at_kill.get("dispatch", 0)  # some were in flight
 
 
-def test_sample_sheet_twice_with_one_journal(tmp_path: Path) -> None:
+def test_sample_sheet_twice_with_one_journal(journal_url: str, tmp_path: Path) -> None:
     """The sample sheet dispatched twice against the same store with one journal: every row sent the first
     time is 이미처리 the second time, and the sandbox's counts prove nothing was dispatched again."""
     from batchship.sandbox.server import load_orders_csv
 
     root = Path(__file__).parent.parent / "sample_data"
     sheet = root / "발송처리_샘플.xlsx"
-    journal = tmp_path / "j.sqlite3"
+    journal = journal_url
     with Sandbox(orders=load_orders_csv(root / "sandbox_orders.csv")) as sb:
         first = run_job(sheet, sb.base_url, journal=journal, out=tmp_path / "1.xlsx", now=None, batch_size=10)
         counts_after_first = sb.dispatch_counts()

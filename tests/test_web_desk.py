@@ -138,7 +138,9 @@ def test_an_upload_a_newer_run_uses_is_kept(tmp_path: Path) -> None:
         check = wait_done(client, upload(client, orders_sheet(tmp_path / "s.xlsx", 2), csrf).json()["id"])
         runs: Runs = client.app.state.desk.runs  # type: ignore[attr-defined]
         old = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
-        runs.store._db.execute("UPDATE runs SET created_at = ? WHERE id = ?", (old.isoformat(), check["id"]))
+        runs.store._db.write(
+            "UPDATE desk_runs SET created_at = ? WHERE id = ?", (old.isoformat(), check["id"])
+        )
         again = client.post(
             f"/api/v1/runs/{check['id']}/rerun", data={"mode": "check"}, headers={"X-CSRF-Token": csrf}
         )

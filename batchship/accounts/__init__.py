@@ -1,6 +1,7 @@
 """Who may use the web desk: accounts with a role, their API tokens, and their login sessions.
 
-Kept in `users.sqlite3` beside the journal (readable by its owner only). Passwords are hashed with bcrypt
+Kept in `users.sqlite3` beside the journal (readable by its owner only), or in the team's PostgreSQL database
+when the journal lives there (two desks behind a proxy then know the same people). Passwords are hashed with bcrypt
 (over a SHA-256 of the password, so that a long passphrase is not cut at bcrypt's 72 bytes); API tokens and
 session ids are random and stored only as their SHA-256, so a copy of the file lets nobody in.
 
@@ -12,16 +13,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import os
 import re
 import secrets
-import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from batchship.database import Transaction
 from batchship.errors import ConfigError
 from batchship.i18n import Msg
 from batchship.timefmt import format_naver_time, now_kst
@@ -40,7 +39,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
-    digest TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL, expires REAL NOT NULL
+    digest TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL
 );
 """
 
@@ -70,37 +69,24 @@ class UserStore:
     #: bcrypt's cost: about 0.2 s a login on a small server (and as long for each guess).
     rounds: int = 12
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
-            self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise ConfigError(Msg.of("account.store_failed", path=path, reason=type(exc).__name__)) from exc
+    def __init__(self, where: Path | str) -> None:
+        """`where`: the accounts file, or the team's PostgreSQL database (the journal's, when it lives there)."""
+        from batchship.database import Database
+
+        self.path = where
+        self._db = Database(where, _SCHEMA)
 
     def close(self) -> None:
         self._db.close()
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> Iterator[Transaction]:
+        with self._db.transaction() as tx:
+            yield tx
 
     def _one(self, sql: str, values: tuple[object, ...]) -> tuple[object, ...] | None:
-        with self._lock:  # fetchall: a cursor left open would keep reading an old snapshot of the file
-            rows: list[tuple[object, ...]] = self._db.execute(sql, values).fetchall()
-        return rows[0] if rows else None
+        rows = self._db.rows(sql, values)
+        return tuple(rows[0]) if rows else None
 
     # -- users --------------------------------------------------------------------------------------------------
 
@@ -109,8 +95,7 @@ class UserStore:
         return int(str(row[0])) if row else 0
 
     def list(self) -> list[User]:
-        with self._lock:
-            rows = self._db.execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
+        rows = self._db.rows("SELECT name, role, created_at FROM users ORDER BY name")
         return [User(n, r, c) for n, r, c in rows]
 
     def get(self, name: str) -> User | None:
@@ -124,32 +109,32 @@ class UserStore:
         checked = _role(role)
         digest = _hash(password, self.rounds)
         with self._tx() as db:
-            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            if db.rows("SELECT 1 FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.exists", name=name))
             stamp = format_naver_time(now_kst())
-            db.execute("INSERT INTO users VALUES (?, ?, ?, ?)", (name, checked, digest, stamp))
+            db.write("INSERT INTO users VALUES (?, ?, ?, ?)", (name, checked, digest, stamp))
         return User(name, checked, stamp)
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; every session of the account ends (whoever knew the old one is logged out)."""
         digest = _hash(password, self.rounds)
         with self._tx() as db:
-            if not db.execute("UPDATE users SET password = ? WHERE name = ?", (digest, name)).rowcount:
+            if not db.write("UPDATE users SET password = ? WHERE name = ?", (digest, name)):
                 raise ConfigError(Msg.of("account.missing", name=name))
-            db.execute("DELETE FROM sessions WHERE name = ?", (name,))
+            db.write("DELETE FROM sessions WHERE name = ?", (name,))
 
     def set_role(self, name: str, role: str) -> None:
         with self._tx() as db:
-            if not db.execute("UPDATE users SET role = ? WHERE name = ?", (_role(role), name)).rowcount:
+            if not db.write("UPDATE users SET role = ? WHERE name = ?", (_role(role), name)):
                 raise ConfigError(Msg.of("account.missing", name=name))
 
     def remove(self, name: str) -> None:
         """The account goes, with its tokens and sessions."""
         with self._tx() as db:
-            if not db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
+            if not db.write("DELETE FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.missing", name=name))
-            db.execute("DELETE FROM tokens WHERE name = ?", (name,))
-            db.execute("DELETE FROM sessions WHERE name = ?", (name,))
+            db.write("DELETE FROM tokens WHERE name = ?", (name,))
+            db.write("DELETE FROM sessions WHERE name = ?", (name,))
 
     def verify(self, name: str, password: str) -> User | None:
         """The user when `password` is theirs; an unknown name costs as much time as a wrong password."""
@@ -166,9 +151,9 @@ class UserStore:
         """A new API token for `name` (shown once: only its digest is kept)."""
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._tx() as db:
-            if not db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            if not db.rows("SELECT 1 FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.missing", name=name))
-            db.execute(
+            db.write(
                 "INSERT INTO tokens VALUES (?, ?, ?)", (_digest(token), name, format_naver_time(now_kst()))
             )
         return token
@@ -176,7 +161,7 @@ class UserStore:
     def revoke_tokens(self, name: str) -> int:
         """Every API token of `name` stops working; how many there were."""
         with self._tx() as db:
-            return int(db.execute("DELETE FROM tokens WHERE name = ?", (name,)).rowcount)
+            return db.write("DELETE FROM tokens WHERE name = ?", (name,))
 
     def token_user(self, token: str) -> User | None:
         if not token.startswith(_TOKEN_PREFIX):
@@ -190,10 +175,8 @@ class UserStore:
         """A session for `name`: its id (for the cookie) and its CSRF token."""
         session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self._tx() as db:
-            db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
-            db.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?)", (_digest(session), name, csrf, now + ttl_s)
-            )
+            db.write("DELETE FROM sessions WHERE expires < ?", (now,))
+            db.write("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_digest(session), name, csrf, now + ttl_s))
         return session, csrf
 
     def session(self, session: str, now: float) -> tuple[User, str] | None:
@@ -206,7 +189,7 @@ class UserStore:
 
     def end_session(self, session: str) -> None:
         with self._tx() as db:
-            db.execute("DELETE FROM sessions WHERE digest = ?", (_digest(session),))
+            db.write("DELETE FROM sessions WHERE digest = ?", (_digest(session),))
 
 
 def _role(role: str) -> Role:

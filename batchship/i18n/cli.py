@@ -140,7 +140,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "저널 도구. `journal export --since 날짜`는 그 날짜 이후의 모든 시도를 CSV로 씁니다.",
         "en": "Journal tools. `journal export --since DATE` writes every attempt since DATE as CSV.",
     },
-    "help.journal.actions": {"ko": "export: 저널을 CSV로 씁니다", "en": "export: write the journal as CSV"},
+    "help.journal.actions": {
+        "ko": "export: 저널을 CSV로 씁니다; migrate: 다른 저널로 옮깁니다",
+        "en": "export: write the journal as CSV; migrate: move it into another journal",
+    },
     "help.export": {"ko": "저널을 CSV로 씁니다", "en": "write the journal as CSV"},
     "help.export.description": {
         "ko": "DATE 이후의 모든 시도를 CSV로 씁니다.",
@@ -193,8 +196,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "help.rate_limit": {"ko": "초당 요청 수(기본 {rate:g})", "en": "requests per second (default {rate:g})"},
     "help.journal_path": {
-        "ko": "발송 저널(기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
-        "en": "the dispatch journal (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
+        "ko": "발송 저널: 파일 경로, 또는 여러 컴퓨터가 함께 쓰는 postgresql://사용자:비밀번호@서버/데이터베이스 (기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
+        "en": "the dispatch journal: a file path, or postgresql://user:password@host/db shared by several machines (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",
     },
     "help.max_rows": {
         "ko": "한 시트에서 읽는 최대 주문 행 수(기본 {n:,})",

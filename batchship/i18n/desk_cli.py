@@ -126,5 +126,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "데이터 폴더: {path} (보관 {days}일)",
         "en": "Data folder: {path} (kept {days} days)",
     },
+    "help.migrate": {
+        "ko": "저널의 기록을 다른 저널로 옮깁니다",
+        "en": "move a journal's history into another",
+    },
+    "help.migrate.description": {
+        "ko": "모든 발송 시도와 실행 기록을 빈 저널로 한 번에 옮기고, 옮긴 뒤 건수를 맞춰 봅니다. 예: SQLite 파일에서 팀이 함께 쓰는 PostgreSQL로.",
+        "en": "Moves every attempt and run into an empty journal in one transaction, then compares the counts. E.g. from an SQLite file into the team's PostgreSQL.",
+    },
+    "help.migrate_from": {
+        "ko": "옮길 저널(파일 경로 또는 postgresql://...)",
+        "en": "the journal to move (a file path or postgresql://...)",
+    },
+    "help.migrate_to": {"ko": "옮겨 넣을 빈 저널", "en": "the empty journal to move it into"},
+    "journal.migrated": {
+        "ko": "{source}의 발송 시도 {attempts}건과 실행 {runs}건을 {target}(으)로 옮겼습니다. 건수가 같습니다.",
+        "en": "Moved {attempts} attempts and {runs} runs from {source} to {target}; the counts match.",
+    },
     "serve.stop": {"ko": "끝내려면 Ctrl+C", "en": "Press Ctrl+C to stop"},
 }

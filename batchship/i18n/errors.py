@@ -106,6 +106,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "저널 {path}에 기록하지 못했습니다({reason}). 디스크 공간과 권한을 확인하세요.",
         "en": "Cannot write to the journal {path} ({reason}). Check the disk space and permissions.",
     },
+    "journal.db_open_failed": {
+        "ko": "저널 데이터베이스 {path}에 연결할 수 없습니다({reason}). 서버 주소, 사용자, 비밀번호와 네트워크를 확인하세요.",
+        "en": "Cannot connect to the journal database {path} ({reason}). Check the server's address, the user, the password and the network.",
+    },
+    "journal.db_failed": {
+        "ko": "저널 데이터베이스 {path}에 기록하지 못했습니다({reason}): 서버가 멈췄거나 연결이 끊겼습니다. 더 보내지 않았습니다. 다시 실행하면 보내던 주문부터 확인합니다.",
+        "en": "Cannot write to the journal database {path} ({reason}): the server stopped or the connection broke. Nothing more was sent; the next run checks the orders that were being sent first.",
+    },
+    "journal.claimed": {
+        "ko": "다른 실행이 이 주문을 보내는 중이거나 이미 보냈습니다(저널 {path}). 두 번 보내지 않도록 멈췄습니다. 다시 실행하면 이미 보낸 주문은 '이미처리'로 나옵니다.",
+        "en": "Another run is shipping this order or has shipped it (journal {path}); stopped so that nothing is shipped twice. Run again: orders already shipped then say so.",
+    },
+    "journal.not_empty": {
+        "ko": "저널 {path}에 이미 기록이 있어 옮겨 넣지 않았습니다. 빈 저널로 옮기세요.",
+        "en": "The journal {path} already holds attempts, so nothing was moved in; move into an empty journal.",
+    },
+    "journal.migrate_mismatch": {
+        "ko": "옮긴 뒤 건수가 다릅니다(원본 {source}, 대상 {target}). 대상 저널 {path}을(를) 확인하세요.",
+        "en": "The counts differ after the move (source {source}, target {target}); check the journal {path}.",
+    },
     "journal.newer": {
         "ko": "저널 {path}은(는) 더 새 batchship이 만든 것입니다(스키마 {version}). batchship을 업데이트하세요.",
         "en": "The journal {path} was written by a newer batchship (schema {version}); upgrade batchship.",

@@ -1,7 +1,8 @@
 """The dispatch journal: what batchship sent, and what came back, across runs.
 
 `open_journal(url, account)` opens a store by address: a plain path or `sqlite:///path` (the embedded
-default; `sqlite:////abs/path` for an absolute path). Services see only `JournalStore` (`base.py`), so another
+default; `sqlite:////abs/path` for an absolute path), or `postgresql://user:pass@host:port/db` (a journal
+shared by several machines, `postgres.py`). Services see only `JournalStore` (`base.py`), so another
 backend can be added here without touching them.
 """
 
@@ -26,7 +27,10 @@ __all__ = [
     "RunRecord",
     "Settlement",
     "default_url",
+    "is_database",
+    "journal_exists",
     "journal_path",
+    "location",
     "open_journal",
     "read_journal",
 ]
@@ -42,6 +46,13 @@ def default_url() -> str:
     return str(Path(platformdirs.user_state_dir("batchship")) / "journal.sqlite3")
 
 
+def is_database(url: str) -> bool:
+    """Whether `url` names a journal on a database server (PostgreSQL) rather than a file."""
+    from batchship.journal.postgres import is_postgres
+
+    return is_postgres(url)
+
+
 def journal_path(url: str) -> Path:
     """The file of an SQLite journal address (a plain path or `sqlite:///path`)."""
     if url.startswith("sqlite:///"):
@@ -52,10 +63,31 @@ def journal_path(url: str) -> Path:
 
 
 def open_journal(url: str | os.PathLike[str], account: str) -> JournalStore:
-    """Open (creating if needed) the journal at `url` for `account`."""
+    """Open (creating if needed) the journal at `url` for `account`: a file (SQLite) or a PostgreSQL database."""
+    text = os.fspath(url)
+    if is_database(text):
+        from batchship.journal.postgres import PostgresJournal
+
+        return PostgresJournal(text, account)
     from batchship.journal.sqlite import SqliteJournal
 
-    return SqliteJournal(journal_path(os.fspath(url)), account)
+    return SqliteJournal(journal_path(text), account)
+
+
+def journal_exists(url: str) -> bool:
+    """Whether a journal is there already (a file, or a database holding the schema)."""
+    if is_database(url):
+        from batchship.journal.postgres import exists
+
+        return exists(url)
+    return journal_path(url).exists()
+
+
+def location(url: str) -> str:
+    """The journal's address as it may be shown: a database's password as `***`."""
+    from batchship.journal.postgres import redacted
+
+    return redacted(url) if is_database(url) else url
 
 
 def read_journal(
@@ -63,9 +95,13 @@ def read_journal(
 ) -> JournalStore | None:
     """The journal at `url` opened read-only (check and dry run look without recording), or None when there is
     none yet. `account`: whose attempts to read; "" for every account but those in `exclude`."""
+    text = os.fspath(url)
+    if not journal_exists(text):
+        return None
+    if is_database(text):
+        from batchship.journal.postgres import PostgresJournal
+
+        return PostgresJournal(text, account, read_only=True, exclude=exclude)
     from batchship.journal.sqlite import SqliteJournal
 
-    path = journal_path(os.fspath(url))
-    if not path.exists():
-        return None
-    return SqliteJournal(path, account, read_only=True, exclude=exclude)
+    return SqliteJournal(journal_path(text), account, read_only=True, exclude=exclude)

@@ -7,7 +7,9 @@ deleted: the journal is also the audit trail. Orders are keyed by the API accoun
 
 from __future__ import annotations
 
+import csv
 import enum
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -127,5 +129,66 @@ class JournalStore(Protocol):
     def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
         """Every attempt for these orders, any account, oldest first."""
 
-    def export_csv(self, since: str) -> str:
-        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
+    def attempts_since(self, since: str) -> list[Attempt]:
+        """Every attempt of any account created at or after `since` (a date or date-time, KST), oldest first."""
+
+    def import_history(self, attempts: Sequence[Attempt], runs: Sequence[RunRecord]) -> None:
+        """Copy another journal's attempts and runs in, in one transaction (`batchship journal migrate`); refused
+        when this journal already holds attempts."""
+
+
+def schema(id_column: str, claim_index: str = "") -> dict[int, str]:
+    """The journal's migrations, `n` taking a journal from schema version n to n+1, in the SQL both stores
+    speak; `id_column`: the store's auto-numbered key; `claim_index`: what only a shared database adds."""
+    return {
+        0: f"""
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS attempts (
+            id {id_column},
+            account TEXT NOT NULL,
+            product_order_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            request_id TEXT NOT NULL,
+            delivery_method TEXT NOT NULL,
+            courier TEXT NOT NULL DEFAULT '',
+            tracking TEXT NOT NULL DEFAULT '',
+            dispatch_date TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
+            code TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            trace_id TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
+        CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
+        CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
+        {claim_index}
+        """,
+        1: """
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            started_by TEXT NOT NULL DEFAULT '',
+            face TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL DEFAULT '',
+            counts TEXT NOT NULL DEFAULT '',
+            result_file TEXT NOT NULL DEFAULT '',
+            retry_file TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX IF NOT EXISTS runs_time ON runs (started_at)
+        """,
+    }
+
+
+def attempts_csv(attempts: Iterable[Attempt]) -> str:
+    """Attempts as CSV, a header line first (`batchship journal export`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(Attempt.__slots__)
+    for a in attempts:
+        writer.writerow([getattr(a, name) for name in Attempt.__slots__])
+    return buffer.getvalue()

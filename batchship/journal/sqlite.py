@@ -11,8 +11,6 @@ newer than this batchship is refused rather than misread.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import sqlite3
 import threading
 import time
@@ -25,53 +23,13 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg, os_reason
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement
+from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
 from batchship.journal.runlock import RunLock
 from batchship.timefmt import format_naver_time, now_kst
 
 SCHEMA_VERSION: Final = 2
 
-_MIGRATIONS: Final[dict[int, str]] = {
-    0: """
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        account TEXT NOT NULL,
-        product_order_id TEXT NOT NULL,
-        run_id TEXT NOT NULL,
-        request_id TEXT NOT NULL,
-        delivery_method TEXT NOT NULL,
-        courier TEXT NOT NULL DEFAULT '',
-        tracking TEXT NOT NULL DEFAULT '',
-        dispatch_date TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT '',
-        state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'not_applied', 'unknown')),
-        code TEXT NOT NULL DEFAULT '',
-        message TEXT NOT NULL DEFAULT '',
-        trace_id TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS attempts_order ON attempts (account, product_order_id, id);
-    CREATE INDEX IF NOT EXISTS attempts_state ON attempts (account, state);
-    CREATE INDEX IF NOT EXISTS attempts_time ON attempts (created_at);
-    """,
-    1: """
-    CREATE TABLE IF NOT EXISTS runs (
-        run_id TEXT PRIMARY KEY,
-        account TEXT NOT NULL,
-        started_by TEXT NOT NULL DEFAULT '',
-        face TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        finished_at TEXT NOT NULL DEFAULT '',
-        counts TEXT NOT NULL DEFAULT '',
-        result_file TEXT NOT NULL DEFAULT '',
-        retry_file TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX IF NOT EXISTS runs_time ON runs (started_at);
-    """,
-}
+_MIGRATIONS: Final = schema("INTEGER PRIMARY KEY AUTOINCREMENT")
 
 
 def now_text() -> str:
@@ -327,15 +285,25 @@ class SqliteJournal:
             ).fetchall()
         return [RunRecord(*row) for row in rows]
 
-    def export_csv(self, since: str) -> str:
-        """Every attempt created at or after `since` (a date or date-time, KST), as CSV."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(_FIELDS)
-        for a in rows:
-            writer.writerow([getattr(a, name) for name in _FIELDS])
-        return buffer.getvalue()
+    def attempts_since(self, since: str) -> list[Attempt]:
+        """Every attempt of any account created at or after `since` (a date or date-time, KST), oldest first."""
+        return self._rows(f"SELECT {_COLUMNS} FROM attempts WHERE created_at >= ? ORDER BY id", (since,))
+
+    def import_history(self, attempts: Sequence[Attempt], runs: Sequence[RunRecord]) -> None:
+        """Copy another journal's attempts and runs in, in one transaction; refused when this one has attempts."""
+        names = _FIELDS[1:]
+        with self._failing_as_journal_error(), self._tx():
+            if self._db.execute("SELECT 1 FROM attempts LIMIT 1").fetchone():
+                raise JournalError(Msg.of("journal.not_empty", path=self.location))
+            self._db.executemany(
+                f"INSERT INTO attempts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [[getattr(a, n) for n in names] for a in attempts],
+            )
+            fields = RunRecord.__slots__
+            self._db.executemany(
+                f"INSERT OR IGNORE INTO runs ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                [[getattr(r, n) for n in fields] for r in runs],
+            )
 
 
 _SQLITE_REASONS: Final = {

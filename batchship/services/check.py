@@ -12,6 +12,7 @@ from batchship.domain.plan import MAX_BATCH, DispatchItem, items_from
 from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang, Msg
+from batchship.journal import location
 from batchship.model import Origin, Plan, Report, RowResult
 from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path, replace_any
@@ -75,7 +76,9 @@ def screen_rows(report: Report, items: list[DispatchItem], journal: Look | None)
     report.journal = looked.journal
     if looked.failed is not None:
         report.notes.append(
-            Msg.of("known.unreadable", path=journal.journal if journal else "", reason=looked.failed)
+            Msg.of(
+                "known.unreadable", path=location(journal.journal) if journal else "", reason=looked.failed
+            )
         )
     return looked.to_send
 

@@ -18,7 +18,7 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Lang, Msg, t
-from batchship.journal import Attempt, JournalStore, journal_path, read_journal
+from batchship.journal import Attempt, JournalStore, is_database, journal_path, location, read_journal
 from batchship.model import RowResult, Status
 from batchship.sandbox import DEMO_CLIENT_ID
 from batchship.services import texts
@@ -106,9 +106,12 @@ class Looked:
 
 
 def may_know(where: Look | None) -> bool:
-    """Whether there is a journal to look in (an address that is not a file path may be one)."""
+    """Whether there is a journal to look in (a database may be one: `look` finds out, and says so when it
+    cannot be read)."""
     if where is None:
         return False
+    if is_database(where.journal):
+        return True
     try:
         return journal_path(where.journal).exists()
     except JournalError:
@@ -128,4 +131,4 @@ def look(items: list[DispatchItem], where: Look | None, lang: Lang) -> Looked:
             to_send, settled = screen(items, journal, lang)
     except JournalError as exc:
         return Looked(items, failed=exc.msg)
-    return Looked(to_send, settled, where.journal)
+    return Looked(to_send, settled, location(where.journal))

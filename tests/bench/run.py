@@ -9,7 +9,8 @@ in one run, so the ratios compare like with like on this machine:
 - writing the result copy alone, against an openpyxl load_workbook + append + save round trip;
 - peak memory (max RSS) of `batchship check` as its own process.
 Targets (issue #2): check <= 4x the bare read; writer >= 5x faster than openpyxl; peak memory < 400 MB.
-The web desk's figures (issue #14) are in `desk_bench.py`; dispatch, soak and scale in their modules.
+The web desk's figures (issue #14) are in `desk_bench.py`, the shared PostgreSQL journal's (issue #15) in
+`team_bench.py`; dispatch, soak and scale in their modules.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--skip-dispatch", action="store_true", help="no dispatch, soak or scale figures")
     parser.add_argument("--skip-desk", action="store_true", help="no web desk figures")
+    parser.add_argument("--skip-team", action="store_true", help="no shared PostgreSQL journal figures")
     parser.add_argument("--build", type=Path, default=BUILD, help="where the sheets and results go")
     args = parser.parse_args()
     build = args.build
@@ -178,6 +180,12 @@ def main() -> int:
         desk_rows, desk_ok = desk_bench.run(build)
         rows += desk_rows
         ok = ok and desk_ok
+    if not args.skip_team:
+        from tests.bench import team_bench
+
+        team_rows, team_ok = team_bench.run()
+        rows += team_rows
+        ok = ok and team_ok
     if not args.skip_dispatch:
         from tests.bench import dispatch_bench, scale, soak
 

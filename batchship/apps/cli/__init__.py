@@ -35,6 +35,16 @@ def _lang_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _url_password(url: str | None) -> str:
+    """The password inside a database address (`postgresql://user:PASSWORD@host/db`), or ""."""
+    if not url or "://" not in url:
+        return ""
+    from urllib.parse import unquote, urlsplit
+
+    password = urlsplit(url).password
+    return unquote(password) if password else ""
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -57,6 +67,9 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
 
     secrets: list[str] = [p for p in (getattr(args, "password", None), os.environ.get(PASSWORD_ENV)) if p]
     secrets.append(os.environ.get("NAVER_COMMERCE_CLIENT_SECRET", ""))
+    secrets += [
+        _url_password(u) for u in (getattr(args, "journal", None), os.environ.get("BATCHSHIP_JOURNAL"))
+    ]
 
     def redact(text: str) -> str:
         return commands.redact(text, secrets)

@@ -16,6 +16,7 @@ from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
 from batchship.apps.cli.signals import stop_on_signals
 from batchship.errors import BatchshipError, ConfigError, JournalError, OutputError
 from batchship.i18n import Lang, Msg, os_reason, t
+from batchship.journal import location
 from batchship.model import Origin, Report
 from batchship.output.jsonreport import write_json
 from batchship.services.check import SheetOptions, run_check
@@ -189,7 +190,7 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
             lang=lang,
             redact=lambda text: redact(text, secrets),
         )
-        journal = t("watch.no_journal", lang) if args.dry_run else _journal(args)
+        journal = t("watch.no_journal", lang) if args.dry_run else location(_journal(args))
         values = {"interval": args.interval, "settle": watcher.settle, "journal": journal}
         print(
             t("watch.start", lang, inbox=watcher.inbox, results=watcher.inbox / "results", **values), file=out
@@ -238,11 +239,11 @@ def template(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
 
 
 def _existing_journal(args: argparse.Namespace) -> str:
-    from batchship.journal import journal_path
+    from batchship.journal import journal_exists
 
     url = _journal(args)
-    if not journal_path(url).exists():
-        raise JournalError(Msg.of("journal.missing", path=url))
+    if not journal_exists(url):
+        raise JournalError(Msg.of("journal.missing", path=location(url)))
     return url
 
 
@@ -253,7 +254,7 @@ def history(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     with open_journal(url, account="") as journal:
         attempts = journal.history(args.order_ids)
     if not attempts:
-        print(t("cli.no_history", lang, ids=", ".join(args.order_ids), path=url), file=out)
+        print(t("cli.no_history", lang, ids=", ".join(args.order_ids), path=location(url)), file=out)
         return 1
     for a in attempts:
         what = f"{a.courier} {a.tracking}".strip() or a.delivery_method
@@ -273,6 +274,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
     url = _journal(args)
     with _target(args, out, lang, secrets) as target:
         result = settle_unknowns(url, target, lang)
+    shown = location(url)
     words = {
         AttemptState.SUCCESS: Status.SUCCESS.label(lang),
         AttemptState.NOT_APPLIED: t("state.sendable", lang),
@@ -281,10 +283,10 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
         AttemptState.FAILED: Status.FAILED.label(lang),
     }
     if result.failed is not None:
-        print(t("reconcile.failed", lang, path=url, left=result.left, reason=result.failed), file=out)
+        print(t("reconcile.failed", lang, path=shown, left=result.left, reason=result.failed), file=out)
         return 1
     if not result.changes:
-        print(t("reconcile.none", lang, path=url), file=out)
+        print(t("reconcile.none", lang, path=shown), file=out)
         return 0
     for attempt, settled in result.changes:
         values = {"before": words[attempt.state], "after": words[settled.state], "message": settled.message}
@@ -296,20 +298,32 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
         "retry": states.count(AttemptState.NOT_APPLIED),
         "failed": states.count(AttemptState.FAILED),
     }
-    print(t("reconcile.done", lang, path=url, total=len(states), left=left, **counts), file=out)
+    print(t("reconcile.done", lang, path=shown, total=len(states), left=left, **counts), file=out)
     return 1 if left else 0
 
 
 def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    """`journal export` (CSV of every attempt since a day) and `journal migrate` (a history moved between
+    journals)."""
     from batchship.domain.rules import parse_date
-    from batchship.journal import open_journal
+    from batchship.journal import read_journal
+    from batchship.journal.base import attempts_csv
 
+    if args.journal_command == "migrate":
+        from batchship.journal.migrate import migrate
+
+        moved = migrate(args.source, args.target)
+        where = {"source": location(args.source), "target": location(args.target)}
+        print(t("journal.migrated", lang, attempts=moved.attempts, runs=moved.runs, **where), file=out)
+        return 0
     url = _existing_journal(args)
     since = parse_date(args.since, False, now_kst())
     if since is None:
         raise ConfigError(Msg.of("cli.since_not_date", value=args.since))
-    with open_journal(url, account="") as store:
-        text = store.export_csv(since.strftime("%Y-%m-%dT00:00:00"))
+    store = read_journal(url)
+    assert store is not None  # it exists (above)
+    with store:
+        text = attempts_csv(store.attempts_since(since.strftime("%Y-%m-%dT00:00:00")))
     if args.out:
         try:
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -15,14 +15,29 @@ from typing import TextIO
 
 from batchship.errors import ConfigError
 from batchship.i18n import Lang, Msg, t
+from batchship.journal import default_url, location
 
 
-def _users(args: argparse.Namespace) -> tuple[object, Path]:
+def _users(args: argparse.Namespace) -> tuple[object, Path | str]:
     from batchship.accounts import UserStore
-    from batchship.journal import default_url, journal_path
+    from batchship.apps.web.settings import DeskSettings
 
-    path = journal_path(str(args.journal or default_url())).with_name("users.sqlite3")
-    return UserStore(path), path
+    journal = str(args.journal or default_url())
+    where = DeskSettings(data_dir=_data_dir(args, journal), journal=journal).users_file
+    return UserStore(where), location(str(where))
+
+
+def _data_dir(args: argparse.Namespace, journal: str) -> Path:
+    """`--data`, else a `desk` folder beside the journal's file (in this user's state folder for a database)."""
+    from batchship.journal import is_database, journal_path
+
+    if getattr(args, "data", None):
+        return Path(args.data)
+    if is_database(journal):
+        import platformdirs
+
+        return Path(platformdirs.user_state_dir("batchship")) / "desk"
+    return journal_path(journal).with_name("desk")
 
 
 def _password(args: argparse.Namespace, lang: Lang, stdin: TextIO | None = None) -> str:
@@ -78,12 +93,10 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     from batchship.accounts import UserStore
     from batchship.apps.web.app import create_app
     from batchship.apps.web.settings import DeskSettings
-    from batchship.journal import default_url, journal_path
 
     journal = str(args.journal or default_url())
-    data = args.data or journal_path(journal).with_name("desk")
     settings = DeskSettings(
-        data_dir=Path(data),
+        data_dir=_data_dir(args, journal),
         journal=journal,
         sandbox=args.sandbox,
         sandbox_orders=args.sandbox_orders,

@@ -73,7 +73,7 @@ class Runs:
 
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
-        self.store = DeskStore(settings.data_dir / "desk.sqlite3")
+        self.store = DeskStore(settings.desk_store, settings.owner)
         self.uploads = settings.data_dir / "uploads"
         self.results = settings.data_dir / "runs"
         self._checks = ThreadPoolExecutor(max(1, settings.check_workers), thread_name_prefix="desk-check")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batchship.i18n import Lang
-from batchship.journal import journal_path
+from batchship.journal import is_database, journal_path
 from batchship.naver.ratelimit import DEFAULT_RATE
 
 
@@ -36,9 +36,24 @@ class DeskSettings:
     lang: Lang = "ko"
 
     @property
-    def users_file(self) -> Path:
-        """The accounts file, beside the journal."""
+    def users_file(self) -> Path | str:
+        """Where the accounts are: the file beside the journal's, or the journal's own PostgreSQL database (two
+        desks behind a proxy then know the same people)."""
+        if is_database(self.journal):
+            return self.journal
         return journal_path(self.journal).with_name("users.sqlite3")
+
+    @property
+    def desk_store(self) -> Path | str:
+        """Where the desk's runs and rows are: the data folder's `desk.sqlite3`, or the journal's database."""
+        return self.journal if is_database(self.journal) else self.data_dir / "desk.sqlite3"
+
+    @property
+    def owner(self) -> str:
+        """This desk among those that may share a database: its host and data folder."""
+        import socket
+
+        return f"{socket.gethostname()}:{self.data_dir.absolute()}"
 
     @property
     def max_upload_bytes(self) -> int:

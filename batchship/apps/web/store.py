@@ -1,12 +1,11 @@
-"""The desk's own record of its runs (`desk.sqlite3` in the data folder): who started what on which upload,
+"""The desk's own record of its runs (`desk.sqlite3` in the data folder, or the team's PostgreSQL database):
+who started what on which upload,
 its status, the report's figures, and every row's verdict, so that a 50,000-row run pages and filters in SQL
 instead of in memory. What was *sent* is the journal's business, not this file's."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any, Final
 from batchship.model import Report
 
 _SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS runs (
+CREATE TABLE IF NOT EXISTS desk_runs (
     id TEXT PRIMARY KEY,
-    user TEXT NOT NULL,
+    started_by TEXT NOT NULL,
     mode TEXT NOT NULL,
     file_name TEXT NOT NULL,
     upload TEXT NOT NULL,
@@ -32,10 +31,11 @@ CREATE TABLE IF NOT EXISTS runs (
     result_file TEXT NOT NULL DEFAULT '',
     retry_file TEXT NOT NULL DEFAULT '',
     sendable INTEGER NOT NULL DEFAULT 0,
-    protected INTEGER NOT NULL DEFAULT 0
+    protected INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS runs_time ON runs (created_at);
-CREATE TABLE IF NOT EXISTS rows (
+CREATE INDEX IF NOT EXISTS desk_runs_time ON desk_runs (created_at);
+CREATE TABLE IF NOT EXISTS desk_rows (
     run_id TEXT NOT NULL,
     idx INTEGER NOT NULL,
     row INTEGER NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS rows (
     message TEXT NOT NULL,
     PRIMARY KEY (run_id, idx)
 );
-CREATE INDEX IF NOT EXISTS rows_status ON rows (run_id, status, idx);
+CREATE INDEX IF NOT EXISTS desk_rows_status ON desk_rows (run_id, status, idx)
 """
 
 
@@ -72,8 +72,9 @@ class RunRow:
     protected: int
 
 
-#: Columns of `runs`, in order.
+#: The fields of a run, and their columns (`user` is a reserved word in PostgreSQL).
 FIELDS: Final = RunRow.__slots__
+COLUMNS: Final = tuple("started_by" if f == "user" else f for f in FIELDS)
 
 
 def _run(values: Sequence[Any]) -> RunRow:
@@ -83,68 +84,48 @@ def _run(values: Sequence[Any]) -> RunRow:
 
 
 class DeskStore:
-    """The desk's runs and rows. Thread-safe: a connection per thread (WAL: a page being read never waits for
-    a run's rows being written, so the pages stay quick while checks finish)."""
+    """The desk's runs and rows, in the data folder's `desk.sqlite3` or the team's PostgreSQL database.
+    `owner` names this desk (host and data folder): a restarted desk fails only the runs it was going, never
+    those of another desk sharing the database."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._opened_lock = threading.Lock()
-        db = self._db
-        db.execute("PRAGMA journal_mode=WAL").fetchall()
-        db.executescript(_SCHEMA)
+    def __init__(self, where: Path | str, owner: str = "") -> None:
+        from batchship.database import Database
 
-    @property
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-            with self._opened_lock:
-                self._opened.append(db)
-        return db
+        self.owner = owner
+        self._db = Database(where, _SCHEMA)
 
     def close(self) -> None:
-        with self._opened_lock:
-            for db in self._opened:
-                db.close()
-            self._opened.clear()
+        self._db.close()
 
-    def _all(self, sql: str, values: Sequence[object] = ()) -> list[Any]:
-        return self._db.execute(sql, values).fetchall()
-
-    def _write(self, sql: str, values: Sequence[object]) -> None:
-        self._db.execute(sql, values)
+    def _select(self, condition: str, values: Sequence[object] = (), tail: str = "") -> list[RunRow]:
+        sql = f"SELECT {', '.join(COLUMNS)} FROM desk_runs WHERE {condition} {tail}"
+        return [_run(r) for r in self._db.rows(sql, values)]
 
     def add(self, run: RunRow) -> None:
         values = [getattr(run, f) for f in FIELDS]
         values[FIELDS.index("report")] = json.dumps(run.report) if run.report else ""
-        self._write(f"INSERT INTO runs VALUES ({','.join('?' * len(FIELDS))})", values)
+        marks = ", ".join("?" * (len(FIELDS) + 1))
+        self._db.write(
+            f"INSERT INTO desk_runs ({', '.join(COLUMNS)}, owner) VALUES ({marks})", [*values, self.owner]
+        )
 
     def get(self, run_id: str) -> RunRow | None:
-        found = self._all(f"SELECT {', '.join(FIELDS)} FROM runs WHERE id = ?", (run_id,))
-        return _run(found[0]) if found else None
+        found = self._select("id = ?", (run_id,))
+        return found[0] if found else None
 
     def recent(self, limit: int = 200, since: str = "") -> list[RunRow]:
-        rows = self._all(
-            f"SELECT {', '.join(FIELDS)} FROM runs WHERE created_at >= ? ORDER BY created_at DESC LIMIT ?",
-            (since, limit),
-        )
-        return [_run(r) for r in rows]
+        return self._select("created_at >= ?", (since, limit), "ORDER BY created_at DESC LIMIT ?")
 
     def unfinished(self) -> list[RunRow]:
-        rows = self._all(f"SELECT {', '.join(FIELDS)} FROM runs WHERE status IN ('queued', 'running')")
-        return [_run(r) for r in rows]
+        """This desk's runs that were queued or going when it stopped."""
+        return self._select("status IN ('queued', 'running') AND owner = ?", (self.owner,))
 
     def set_status(self, run_id: str, status: str) -> None:
-        self._write("UPDATE runs SET status = ? WHERE id = ?", (status, run_id))
+        self._db.write("UPDATE desk_runs SET status = ? WHERE id = ?", (status, run_id))
 
     def failed(self, run_id: str, finished_at: str, key: str, text: str) -> None:
-        self._write(
-            "UPDATE runs SET status = 'failed', finished_at = ?, error_key = ?, error = ? WHERE id = ?",
+        self._db.write(
+            "UPDATE desk_runs SET status = 'failed', finished_at = ?, error_key = ?, error = ? WHERE id = ?",
             (finished_at, key, text, run_id),
         )
 
@@ -160,19 +141,16 @@ class DeskStore:
             for i, r in enumerate(report.rows)
         ]
         files = [str(p) if p else "" for p in (report.result_file, report.retry_file)]
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            db.execute(
-                "UPDATE runs SET status = 'done', finished_at = ?, report = ?, result_file = ?,"
+        with self._db.transaction() as tx:
+            tx.many(
+                "INSERT INTO desk_rows VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, idx) DO NOTHING",
+                rows,
+            )
+            tx.write(
+                "UPDATE desk_runs SET status = 'done', finished_at = ?, report = ?, result_file = ?,"
                 " retry_file = ?, sendable = ?, sheet = ? WHERE id = ?",
                 (finished_at, json.dumps(data), *files, sendable, report.sheet_name, run_id),
             )
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     def rows(
         self, run_id: str, statuses: Sequence[str] = (), search: str = "", offset: int = 0, limit: int = 50
@@ -183,35 +161,32 @@ class DeskStore:
             where += f" AND status IN ({','.join('?' * len(statuses))})"
             values += list(statuses)
         if search:
-            where += " AND pid LIKE ? ESCAPE '\\'"
-            values.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        total = int(self._all(f"SELECT COUNT(*) FROM rows WHERE {where}", values)[0][0])
-        page = self._all(
-            f"SELECT row, pid, status, code, message FROM rows WHERE {where} ORDER BY idx LIMIT ? OFFSET ?",
+            where += " AND pid LIKE ? ESCAPE '!'"
+            values.append("%" + search.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+        total = int(self._db.rows(f"SELECT COUNT(*) FROM desk_rows WHERE {where}", values)[0][0])
+        page = self._db.rows(
+            f"SELECT row, pid, status, code, message FROM desk_rows WHERE {where} ORDER BY idx LIMIT ? OFFSET ?",
             [*values, limit, offset],
         )
         return total, [tuple(r) for r in page]
 
     def row_results(self, run_id: str) -> list[dict[str, Any]]:
         """Every row of a run, as the JSON report's `row_results`."""
-        rows = self._all(
-            "SELECT row, pid, status, code, message FROM rows WHERE run_id = ? ORDER BY idx", (run_id,)
+        rows = self._db.rows(
+            "SELECT row, pid, status, code, message FROM desk_rows WHERE run_id = ? ORDER BY idx", (run_id,)
         )
         keys = ("row", "productOrderId", "status", "code", "message")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def expired(self, before: str) -> list[RunRow]:
-        rows = self._all(
-            f"SELECT {', '.join(FIELDS)} FROM runs WHERE created_at < ? AND upload != ''"
-            " AND status NOT IN ('queued', 'running')",
-            (before,),
+        return self._select(
+            "created_at < ? AND upload != '' AND status NOT IN ('queued', 'running')", (before,)
         )
-        return [_run(r) for r in rows]
 
     def forget(self, run_id: str) -> None:
         """A run past its keeping time: its rows and files go, its line stays for the history."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM rows WHERE run_id = ?", (run_id,))
-        db.execute("UPDATE runs SET result_file = '', retry_file = '', upload = '' WHERE id = ?", (run_id,))
-        db.execute("COMMIT")
+        with self._db.transaction() as tx:
+            tx.write("DELETE FROM desk_rows WHERE run_id = ?", (run_id,))
+            tx.write(
+                "UPDATE desk_runs SET result_file = '', retry_file = '', upload = '' WHERE id = ?", (run_id,)
+            )
