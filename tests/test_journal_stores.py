@@ -223,3 +223,18 @@ def test_no_command_prints_the_databases_password(
     seen = "".join(out + err for _, out, err in outputs) + (tmp_path / "r.json").read_text(encoding="utf-8")
     assert "이미처리" in outputs[0][1] and "***" in seen
     assert PASSWORD not in seen and "Not-This-One" not in seen
+
+
+def test_a_database_journal_from_a_newer_batchship_is_refused(postgres_url: str) -> None:
+    """Schema versions on PostgreSQL as on SQLite: a newer journal is not misread, whether opened to record or
+    only to look."""
+    import psycopg
+
+    open_journal(postgres_url, "x").close()
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(JournalError) as refused:
+        open_journal(postgres_url, "x")
+    assert refused.value.msg.key == "journal.newer" and "99" in refused.value.render("ko")
+    with pytest.raises(JournalError):
+        read_journal(postgres_url)
