@@ -219,6 +219,7 @@ def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help=b.h("dry_run"))
     b.send(p)
     p.add_argument("--quiet", action="store_true", help=b.h("quiet"))
+    p.add_argument("--notify", action="store_true", help=t("help.notify", b.lang))
     _practice(b, p)
 
 
