@@ -250,7 +250,9 @@ def notifier_from(settings: Mapping[str, Any], env: Mapping[str, str]) -> Notifi
         hooks.append(Webhook(env[WEBHOOK_ENV].strip(), "slack", _when(env.get(WHEN_ENV, "always"))))
     mail = notify.get("email")
     bound = float(notify.get("bound_s", 10.0))
-    return Notifier(tuple(hooks), _email(mail) if isinstance(mail, Mapping) else None, bound_s=max(0.5, bound))
+    return Notifier(
+        tuple(hooks), _email(mail) if isinstance(mail, Mapping) else None, bound_s=max(0.5, bound)
+    )
 
 
 def _when(value: object) -> When:
