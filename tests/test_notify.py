@@ -251,6 +251,6 @@ def test_settings_that_make_no_sense_are_refused_clearly(tmp_path: Path) -> None
     code, _, err = cli(
         "dispatch", str(orders_sheet(tmp_path / "s.xlsx", 1)), "--sandbox", "--notify", "--config", str(bad)
     )
-    assert code == 2 and "http(s) 주소" in err
+    assert code == 2 and "`http(s)` 주소" in err
     code, _, err = cli("dispatch", str(orders_sheet(tmp_path / "s.xlsx", 1)), "--sandbox", "--notify")
     assert code == 2 and "알림을 보낼 곳이 설정되지 않았습니다" in err

@@ -30,23 +30,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Could not send the notification to {channel} ({reason}, {tries} tries); the run itself is unaffected.",
     },
     "notify.bad_when": {
-        "ko": "알림 설정의 when 값 '{value}'을(를) 알 수 없습니다 (가능: {choices}).",
+        "ko": "알림 설정의 `when` 값 '{value}'을(를) 알 수 없습니다 (가능: {choices}).",
         "en": "Unknown notification 'when' value '{value}' (one of: {choices}).",
     },
     "notify.bad_webhook": {
-        "ko": "알림 설정의 webhook에는 http(s) 주소(url)가 있어야 하고, format은 slack 또는 json이어야 합니다.",
+        "ko": "알림 설정의 `webhook`에는 `http(s)` 주소(`url`)가 있어야 하고, `format`은 `slack` 또는 `json`이어야 합니다.",
         "en": "A notification webhook needs an http(s) url, and its format must be slack or json.",
     },
     "notify.bad_email": {
-        "ko": "알림 설정의 email에는 host, sender, to가 있어야 하고, security는 starttls, ssl, none 중 하나여야 합니다.",
+        "ko": "알림 설정의 `email`에는 `host`, `sender`, `to`가 있어야 하고, `security`는 `starttls`, `ssl`, `none` 중 하나여야 합니다.",
         "en": "Notification e-mail needs host, sender and to; security must be starttls, ssl or none.",
     },
     "notify.none": {
-        "ko": "--notify를 주었지만 알림을 보낼 곳이 설정되지 않았습니다. 설정 파일의 [notify]나 BATCHSHIP_NOTIFY_WEBHOOK을 쓰세요.",
+        "ko": "--notify를 주었지만 알림을 보낼 곳이 설정되지 않았습니다. 설정 파일의 `[notify]`나 `BATCHSHIP_NOTIFY_WEBHOOK`을 쓰세요.",
         "en": "--notify was given but no notification channel is set up: use [notify] in the config file or BATCHSHIP_NOTIFY_WEBHOOK.",
     },
     "help.notify": {
-        "ko": "끝나면 요약을 알림으로 보냅니다(설정 파일의 [notify] 또는 BATCHSHIP_NOTIFY_WEBHOOK)",
+        "ko": "끝나면 요약을 알림으로 보냅니다(설정 파일의 `[notify]` 또는 `BATCHSHIP_NOTIFY_WEBHOOK`)",
         "en": "send a digest when done (the config file's [notify], or BATCHSHIP_NOTIFY_WEBHOOK)",
     },
 }
