@@ -254,3 +254,24 @@ def test_settings_that_make_no_sense_are_refused_clearly(tmp_path: Path) -> None
     assert code == 2 and "`http(s)` 주소" in err
     code, _, err = cli("dispatch", str(orders_sheet(tmp_path / "s.xlsx", 1)), "--sandbox", "--notify")
     assert code == 2 and "알림을 보낼 곳이 설정되지 않았습니다" in err
+
+
+def test_the_web_desk_notifies_after_a_dispatch_with_a_link_to_the_run(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.deskkit import desk_client, login, settings_for, upload, wait_done
+
+    monkeypatch.setenv("BATCHSHIP_NOTIFY_WEBHOOK", receiver.url)
+    settings = settings_for(tmp_path, notify=True, public_url="https://desk.example.co.kr/")
+    with desk_client(settings) as client:
+        csrf = login(client, "dan")
+        wait_done(
+            client, upload(client, orders_sheet(tmp_path / "s.xlsx", 2), csrf).json()["id"]
+        )  # a check: no
+        run = wait_done(
+            client, upload(client, orders_sheet(tmp_path / "s.xlsx", 2), csrf, mode="dispatch").json()["id"]
+        )
+    assert len(receiver.bodies) == 1
+    text = receiver.bodies[0]["text"]
+    assert text.startswith("[batchship] s.xlsx: 모두 처리했습니다") and "성공 2" in text
+    assert f"https://desk.example.co.kr/runs/{run['id']}" in text
