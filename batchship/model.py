@@ -34,6 +34,8 @@ class Status(enum.StrEnum):
 
 #: Statuses whose end state is "dispatched": they count as done for exit codes and the retry file.
 DONE: tuple[Status, ...] = (Status.SUCCESS, Status.ALREADY_DISPATCHED)
+#: Rows that need someone's attention: refused, unknown at NAVER, to be fixed, held back.
+ATTENTION: tuple[Status, ...] = (Status.FAILED, Status.UNKNOWN, Status.INVALID, Status.HELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,10 @@ class Report:
         if status is Status.NOT_SENT and (self.mode == "check" or self.dry_run):
             return t("text.passed", self.lang)
         return status.label(self.lang)
+
+    def needing_attention(self) -> int:
+        """How many rows need someone's attention (the web desk shows them first, notifications count them)."""
+        return sum(r.status in ATTENTION for r in self.rows)
 
     def went_out(self) -> bool:
         """Whether any order may have reached NAVER in this run (dispatched, or its outcome unknown)."""

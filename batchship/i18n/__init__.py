@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, cast
 
-from batchship.i18n import cli, desk_cli, errors, files, rows, run, web
+from batchship.i18n import cli, desk_cli, errors, files, notify, rows, run, web
 
 Lang = Literal["ko", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("ko", "en")
@@ -45,6 +45,7 @@ CATALOGUE: Final = _merge(
     cli.MESSAGES,
     desk_cli.MESSAGES,
     web.MESSAGES,
+    notify.MESSAGES,
 )
 
 

@@ -22,6 +22,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "올린 파일과 결과 파일을 둘 폴더(기본: 저널 옆의 'desk' 폴더)",
         "en": "folder for uploads and result copies (default: a desk folder beside the journal)",
     },
+    "help.public_url": {
+        "ko": "알림에 넣을 웹 데스크 주소(예: https://desk.example.co.kr)",
+        "en": "the desk's address as notifications link to it (e.g. https://desk.example.co.kr)",
+    },
     "help.store_name": {"ko": "페이지에 보일 스토어 이름", "en": "the store's name as the page shows it"},
     "help.max_upload_mb": {
         "ko": "올릴 수 있는 파일 크기 한도, MB(기본: 20)",

@@ -14,7 +14,7 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from batchship.errors import ConfigError
 from batchship.i18n import Msg, os_reason
@@ -25,8 +25,8 @@ CLIENT_SECRET_ENV: Final = "NAVER_COMMERCE_CLIENT_SECRET"
 ACCOUNT_ID_ENV: Final = "NAVER_COMMERCE_ACCOUNT_ID"
 
 
-def load_config_file(path: Path) -> dict[str, str]:
-    """The settings in a TOML config file, refusing one that others may read."""
+def load_config_table(path: Path) -> dict[str, Any]:
+    """The whole TOML config file, refusing one that others may read."""
     try:
         info = path.stat()
     except FileNotFoundError as exc:
@@ -37,11 +37,16 @@ def load_config_file(path: Path) -> dict[str, str]:
     if os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(Msg.of("config.too_open", path=path, mode=stat.filemode(info.st_mode)))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(Msg.of("config.not_toml", path=path, error=type(exc).__name__)) from exc
     except OSError as exc:
         raise ConfigError(Msg.of("config.unreadable", path=path, reason=os_reason(exc))) from exc
+
+
+def load_config_file(path: Path) -> dict[str, str]:
+    """The NAVER settings of a TOML config file (at the top or under `[naver]`)."""
+    data = load_config_table(path)
     section = data.get("naver", data)
     return {k: str(v) for k, v in section.items() if isinstance(v, str | int)}
 

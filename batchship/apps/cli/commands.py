@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from batchship.apps.cli.notifying import notifier_for, notify_event, store_words
 from batchship.apps.cli.parser import PASSWORD_ENV
 from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
 from batchship.apps.cli.signals import stop_on_signals
@@ -140,6 +141,7 @@ def dispatch(
     from batchship.services.dispatch import DispatchJob, run_dispatch
 
     options = dispatch_options(args)
+    notifier = notifier_for(args, secrets, required=True) if args.notify else None
     stop = threading.Event()
     bar = ProgressBar(lang, out, enabled=not args.quiet, bar_file=err)  # err: a SafeStream from main
     with _target(args, out, lang, secrets) as target, stop_on_signals(stop):
@@ -163,7 +165,14 @@ def dispatch(
 
         print(t("run.dry_run", lang, requests=report.plan.requests), file=out)
         print(json.dumps(report.plan.sample_request or {}, ensure_ascii=False, indent=2), file=out)
-    return _finish(report, args, out, err)
+    code = _finish(report, args, out, err)
+    if notifier is not None:
+        from batchship.output.summary import target_label
+        from batchship.services.notify import run_digest
+
+        digest = run_digest(report, target_label(report, lang))
+        notifier.send(digest, lang, lambda line: print(redact(line, secrets), file=err or out))
+    return code
 
 
 def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
@@ -197,9 +206,18 @@ def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str])
         )
         stop = threading.Event()
         worst = 0
+        notifier = notifier_for(args, secrets)
         with stop_on_signals(stop):
             for event in watcher.run(stop, once=args.once):
                 print(redact(watch_line(event, str(args.inbox), lang), secrets), file=out, flush=True)
+                if notifier.configured:
+                    notify_event(
+                        notifier,
+                        event,
+                        store_words(args, lang),
+                        lang,
+                        lambda line: print(redact(line, secrets), file=out, flush=True),
+                    )
                 if event.kind == "locked":
                     return 0
                 if event.kind == "failed":

@@ -108,7 +108,13 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         proxy_headers=args.proxy_headers,
         rate_limit=args.rate_limit,
         lang=lang,
+        notify=args.notify,
+        public_url=args.public_url,
     )
+    if args.notify:  # the channels are checked now, not at the first dispatch
+        from batchship.apps.cli.notifying import notifier_for
+
+        notifier_for(args, [], required=True)
     _prepare(args, settings, UserStore(settings.users_file), out, lang)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host

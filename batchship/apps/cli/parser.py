@@ -193,6 +193,8 @@ def _serve(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep-days", type=b.positive, default=30, metavar="N", help=b.h("keep_days"))
     p.add_argument("--proxy-headers", action="store_true", help=b.h("proxy_headers"))
     p.add_argument("--demo-user", action="store_true", help=b.h("demo_user"))
+    p.add_argument("--notify", action="store_true", help=t("help.notify", b.lang))
+    p.add_argument("--public-url", default="", metavar="URL", help=b.h("public_url"))
     b.common(p)
 
 
@@ -219,6 +221,7 @@ def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help=b.h("dry_run"))
     b.send(p)
     p.add_argument("--quiet", action="store_true", help=b.h("quiet"))
+    p.add_argument("--notify", action="store_true", help=t("help.notify", b.lang))
     _practice(b, p)
 
 

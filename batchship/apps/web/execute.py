@@ -79,3 +79,21 @@ def dispatch(
         with practice_target(settings.journal, settings.sandbox_orders) as target:
             return run(target)
     return run(Target(base_url_from_env(settings.base_url), load_credentials(settings.config)))
+
+
+def notify(settings: DeskSettings, run_id: str, report: Report) -> None:
+    """Send a finished dispatch's digest when the desk was started with `--notify`; a channel that fails is
+    said on the server's standard error (no secret in it) and changes nothing else."""
+    if not settings.notify:
+        return
+    import os
+    import sys
+
+    from batchship.naver.credentials import load_config_table
+    from batchship.output.summary import target_label
+    from batchship.services.notify import notifier_from, run_digest
+
+    notifier = notifier_from(load_config_table(settings.config) if settings.config else {}, os.environ)
+    page = f"{settings.public_url.rstrip('/')}/runs/{run_id}" if settings.public_url else f"/runs/{run_id}"
+    digest = run_digest(report, target_label(report, report.lang), {"result": page, "retry": page})
+    notifier.send(digest, report.lang, lambda line: print(line, file=sys.stderr))

@@ -213,10 +213,18 @@ class Runs:
         else:
             sendable = sum(r.status is Status.NOT_SENT for r in report.rows) if run.mode == "check" else 0
             self.store.finished(run.id, now_text(), report, sendable)
+            if run.mode == "dispatch":
+                self._notify(run, report)
         finally:
             with self._lock:  # the report holds the figures now
                 self._live.pop(run.id, None)
             self._changed(run.id)
+
+    def _notify(self, run: RunRow, report: Report) -> None:
+        """A dispatch's digest (`serve --notify`): the run's page as where its files are."""
+        from batchship.apps.web import execute
+
+        execute.notify(self.settings, run.id, report)
 
     def _execute(self, run: RunRow) -> Report:
         from batchship.apps.web import execute

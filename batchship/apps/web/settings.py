@@ -17,7 +17,9 @@ class DeskSettings:
     where the NAVER credentials and API are (as for the CLI); store_name: what the page calls the store;
     max_upload_mb, keep_days: the upload limit and how long uploads and results are kept; proxy_headers: trust
     X-Forwarded-* from a reverse proxy; secure_cookies: cookies only over HTTPS (on by itself behind a proxy
-    that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches."""
+    that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches;
+    notify: send a digest after each dispatch (the channels of `config` and the environment), its link to the
+    run's page under `public_url` when given."""
 
     data_dir: Path
     journal: str
@@ -34,6 +36,8 @@ class DeskSettings:
     rate_limit: float = DEFAULT_RATE
     check_workers: int = 2
     lang: Lang = "ko"
+    notify: bool = False
+    public_url: str = ""
 
     @property
     def users_file(self) -> Path | str:

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Any
 from batchship.apps.web.store import RunRow
 from batchship.domain.meanings import code_fix, code_meaning
 from batchship.i18n import Lang, t
-from batchship.model import Report, Status
+from batchship.model import ATTENTION, Report, Status
 from batchship.output.summary import tone
 
 if TYPE_CHECKING:
     from batchship.apps.web.deps import Desk
 
 PAGE_SIZE = 50
-#: Results that need someone's attention, shown first when a run has any.
-ATTENTION = (Status.FAILED, Status.UNKNOWN, Status.INVALID, Status.HELD)
 PASSWORD_KEYS = ("file.protected", "file.wrong_password")
 
 
