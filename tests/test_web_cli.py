@@ -106,7 +106,9 @@ def test_serve_refuses_all_addresses_with_no_user(tmp_path: Path) -> None:
     )
     assert served.returncode == 2
     assert "user add" in served.stderr and "0.0.0.0" in served.stderr
-    asked = inproc("serve", "--notify", "--sandbox", "--data", str(tmp_path / "d"), journal=tmp_path / "j.sqlite3")
+    asked = inproc(
+        "serve", "--notify", "--sandbox", "--data", str(tmp_path / "d"), journal=tmp_path / "j.sqlite3"
+    )
     assert asked.returncode == 2 and "알림을 보낼 곳이 설정되지 않았습니다" in asked.stderr
 
 
