@@ -103,10 +103,14 @@ class PostgresJournal:
                 url, min_size=1, max_size=4, kwargs=kwargs, open=False, timeout=10, reconnect_timeout=30
             )
             self._pool.open(wait=True, timeout=15)
+        try:
             if not read_only:
                 self._migrate()
             else:
                 self._check_version()
+        except BaseException:  # a journal refused (newer, unreachable) leaves no pool behind
+            self._pool.close()
+            raise
 
     # -- plumbing ---------------------------------------------------------------------------------------------
 
