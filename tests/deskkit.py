@@ -121,3 +121,28 @@ def serving(root: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[s
             process.terminate()
             code = process.wait(timeout=60)
     assert code == 0, f"batchship serve ended with {code}"
+
+
+def running_run(run_id: str) -> Any:
+    """A desk run recorded as going (what a desk that stopped mid-run leaves behind)."""
+    from batchship.apps.web.store import RunRow
+
+    return RunRow(
+        run_id,
+        "dan",
+        "dispatch",
+        "a.xlsx",
+        "",
+        "",
+        "ko",
+        "running",
+        "2026-01-01T00:00:00",
+        "",
+        "",
+        "",
+        {},
+        "",
+        "",
+        0,
+        0,
+    )

@@ -12,11 +12,10 @@ import openpyxl
 import pytest
 
 from batchship.apps.web.runs import Runs
-from batchship.apps.web.store import RunRow
 from batchship.journal import read_journal
 from batchship.services.check import run_check
 from tests.conftest import HEADER, encrypt, order_id, orders_sheet, write_xlsx
-from tests.deskkit import desk_client, hidden_token, login, settings_for, upload, wait_done
+from tests.deskkit import desk_client, hidden_token, login, running_run, settings_for, upload, wait_done
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "발송처리_샘플.xlsx"
 
@@ -334,27 +333,7 @@ def test_api_tokens_work_without_csrf_and_can_be_revoked(tmp_path: Path) -> None
 def test_a_run_cut_short_by_a_restart_says_so(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     runs = Runs(settings)
-    runs.store.add(
-        RunRow(
-            "r1",
-            "dan",
-            "dispatch",
-            "a.xlsx",
-            "",
-            "",
-            "ko",
-            "running",
-            "2026-01-01T00:00:00",
-            "",
-            "",
-            "",
-            {},
-            "",
-            "",
-            0,
-            0,
-        )
-    )
+    runs.store.add(running_run("r1"))
     runs.close()
     runs = Runs(settings)
     found = runs.store.get("r1")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from batchship.apps.web.runs import Runs
-from batchship.apps.web.store import RunRow
 from tests.conftest import order_id, orders_sheet
-from tests.deskkit import desk_client, login, settings_for, upload, wait_done
+from tests.deskkit import desk_client, login, running_run, settings_for, upload, wait_done
 
 
 def test_two_desks_on_one_database_serve_one_team(tmp_path: Path, postgres_url: str) -> None:
@@ -26,25 +25,7 @@ def test_two_desks_on_one_database_serve_one_team(tmp_path: Path, postgres_url: 
         attempts = second.get(f"/api/v1/orders/{order_id(4)}").json()["attempts"]
         assert [a["state"] for a in attempts] == ["success"]
         assert "s.xlsx" in second.get("/history").text
-    going = RunRow(
-        "r-one",
-        "dan",
-        "dispatch",
-        "a.xlsx",
-        "",
-        "",
-        "ko",
-        "running",
-        "2026-01-01T00:00:00",
-        "",
-        "",
-        "",
-        {},
-        "",
-        "",
-        0,
-        0,
-    )
+    going = running_run("r-one")
     desk_one = Runs(one)
     desk_one.store.add(going)
     desk_one.close()
