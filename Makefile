@@ -40,7 +40,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # Line coverage of the whole package, the batchship processes the tests start included (coverage's subprocess
-# patch, which measures pytest-xdist's two workers too); services/ and naver/ must stay at 95% or more.
+# patch, which measures pytest-xdist's two workers too; each test file stays on one worker, so that a module's
+# server is shared as written); services/ and naver/ must stay at 95% or more.
 COVERAGE := $(VENV)/bin/coverage
 # Chromium (browser tests) and PostgreSQL's server programs (journal tests), from Debian, when missing.
 system-deps:
@@ -48,7 +49,7 @@ system-deps:
 
 test: $(STAMP) system-deps lint
 	rm -rf build/coverage && mkdir -p build/coverage
-	$(COVERAGE) run -m pytest -q -n 2
+	$(COVERAGE) run -m pytest -q -n 2 --dist loadfile
 	$(COVERAGE) combine -q
 	$(COVERAGE) report --skip-covered --sort=cover
 	@echo "services/ and naver/ (floor: 95%):"

@@ -262,13 +262,22 @@ def test_the_page_speaks_english_when_asked(context: BrowserContext) -> None:
     expect(page.locator("h1")).to_have_text("오늘의 발송 시트 올리기")
 
 
-def test_history_lists_runs_and_an_orders_attempts(context: BrowserContext) -> None:
+def test_history_lists_runs_and_an_orders_attempts(context: BrowserContext, tmp_path: Path) -> None:
+    sheet = write_xlsx(
+        tmp_path / "기록.xlsx",
+        [HEADER, *([order_id(6000 + i), "택배", "CJ대한통운", f"{8100000000 + i}", ""] for i in (1, 2))],
+    )
     page = context.new_page()
-    log_in(page, "ann")
+    log_in(page, "dan")
+    upload(page, sheet)
+    page.click("#dispatch")
+    page.click("#confirm-dispatch")
+    expect(page.locator("#chips")).to_contain_text("성공 2", timeout=60_000)
     page.goto("/history")
-    page.fill("#order", order_id(5003))
+    page.fill("#order", order_id(6002))
     page.click("#order-search button")
-    expect(page.locator("#attempts")).to_contain_text("8000000003")
+    expect(page.locator("#attempts")).to_contain_text("8100000002")
+    expect(page.locator("table.history").first).to_contain_text("기록.xlsx")
     expect(page.locator("table.history").first).to_contain_text("dan")
 
 

@@ -8,9 +8,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 
 from batchship.accounts import UserStore
 from batchship.apps.web.app import create_app
@@ -28,12 +30,20 @@ APP = create_app(SETTINGS)
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_breaks_the_api(case: schemathesis.Case) -> None:
-    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
-    assert response.status_code < 500, response.text[:500]
-    assert "Traceback" not in response.text and 'File "' not in response.text
-    if response.status_code >= 400:
-        error = response.json()["error"]
-        assert error["code"] and error["message"]
+#: One test per operation, each with its own id (so that every operation runs, on any xdist worker).
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_no_request_breaks_the_api(operation: Any) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    def fuzz(case: schemathesis.Case) -> None:
+        response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code < 500, response.text[:500]
+        assert "Traceback" not in response.text and 'File "' not in response.text
+        if response.status_code >= 400:
+            error = response.json()["error"]
+            assert error["code"] and error["message"]
+
+    fuzz()

@@ -22,6 +22,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "올린 파일과 결과 파일을 둘 폴더(기본: 저널 옆의 'desk' 폴더)",
         "en": "folder for uploads and result copies (default: a desk folder beside the journal)",
     },
+    "help.store": {
+        "ko": "설정 파일에 스토어가 여럿일 때 쓸 스토어([stores.이름]의 이름)",
+        "en": "which store of a config file with several ([stores.NAME])",
+    },
     "help.public_url": {
         "ko": "알림에 넣을 웹 데스크 주소(예: https://desk.example.co.kr)",
         "en": "the desk's address as notifications link to it (e.g. https://desk.example.co.kr)",

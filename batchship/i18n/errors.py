@@ -106,6 +106,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "저널 {path}에 기록하지 못했습니다({reason}). 디스크 공간과 권한을 확인하세요.",
         "en": "Cannot write to the journal {path} ({reason}). Check the disk space and permissions.",
     },
+    "config.store_needed": {
+        "ko": "설정 파일 {path}에 스토어가 여럿입니다({names}). --store 이름으로 고르거나 `default_store`를 정하세요.",
+        "en": "The config file {path} has several stores ({names}); choose one with --store NAME, or set default_store.",
+    },
+    "config.no_store": {
+        "ko": "설정 파일 {path}에 스토어 '{store}'이(가) 없습니다(있는 스토어: {names}).",
+        "en": "The config file {path} has no store '{store}' (its stores: {names}).",
+    },
+    "config.no_stores": {
+        "ko": "--store {store}를 주었지만 설정 파일 {path}에는 [stores.이름] 표가 없습니다.",
+        "en": "--store {store} was given, but the config file {path} has no [stores.NAME] tables.",
+    },
+    "config.store_without_config": {
+        "ko": "--store {store}는 스토어가 적힌 설정 파일과 함께 씁니다: --config 파일을 주세요.",
+        "en": "--store {store} picks a store of a config file: give it with --config.",
+    },
     "journal.db_open_failed": {
         "ko": "저널 데이터베이스 {path}에 연결할 수 없습니다({reason}). 서버 주소, 사용자, 비밀번호와 네트워크를 확인하세요.",
         "en": "Cannot connect to the journal database {path} ({reason}). Check the server's address, the user, the password and the network.",

@@ -3,7 +3,8 @@
     NAVER_COMMERCE_CLIENT_ID, NAVER_COMMERCE_CLIENT_SECRET   the application's credentials
     NAVER_COMMERCE_ACCOUNT_ID                                 optional: switches the token type to SELLER
 
-or `--config FILE` with `client_id`, `client_secret` and optionally `account_id` (at the top or under `[naver]`). A config file
+or `--config FILE` with `client_id`, `client_secret` and optionally `account_id` (at the top or under `[naver]`,
+or, for several stores, under `[stores.<name>]`, chosen with `--store NAME` or `default_store`). A config file
 readable or writable by group or others is refused (`chmod 600 FILE`). Secrets are never printed.
 """
 
@@ -44,18 +45,36 @@ def load_config_table(path: Path) -> dict[str, Any]:
         raise ConfigError(Msg.of("config.unreadable", path=path, reason=os_reason(exc))) from exc
 
 
-def load_config_file(path: Path) -> dict[str, str]:
-    """The NAVER settings of a TOML config file (at the top or under `[naver]`)."""
+def load_config_file(path: Path, store: str | None = None) -> dict[str, str]:
+    """The NAVER settings of a TOML config file: at the top or under `[naver]`, or, for a config of several
+    stores, the `[stores.<store>]` table (`store` None: `default_store`, or the only one)."""
     data = load_config_table(path)
-    section = data.get("naver", data)
+    stores = data.get("stores")
+    if isinstance(stores, dict) and stores:
+        names = ", ".join(stores)
+        name = store or str(data.get("default_store", "")) or (next(iter(stores)) if len(stores) == 1 else "")
+        if not name:
+            raise ConfigError(Msg.of("config.store_needed", path=path, names=names))
+        if not isinstance(stores.get(name), dict):
+            raise ConfigError(Msg.of("config.no_store", path=path, store=name, names=names))
+        section = stores[name]
+    elif store:
+        raise ConfigError(Msg.of("config.no_stores", path=path, store=store))
+    else:
+        section = data.get("naver", data)
     return {k: str(v) for k, v in section.items() if isinstance(v, str | int)}
 
 
-def load_credentials(config: Path | None = None, env: Mapping[str, str] | None = None) -> Credentials:
-    """Credentials from `config` if given, else from the environment; a clear error naming what is missing."""
+def load_credentials(
+    config: Path | None = None, env: Mapping[str, str] | None = None, store: str | None = None
+) -> Credentials:
+    """Credentials from `config` if given (its `store`, for a config of several stores), else from the
+    environment; a clear error naming what is missing."""
     env = os.environ if env is None else env
+    if store and config is None:
+        raise ConfigError(Msg.of("config.store_without_config", store=store))
     if config is not None:
-        values = load_config_file(config)
+        values = load_config_file(config, store)
         client_id, secret = values.get("client_id", ""), values.get("client_secret", "")
         account = values.get("account_id") or None
         missing = [k for k, v in (("client_id", client_id), ("client_secret", secret)) if not v]
@@ -70,12 +89,17 @@ def load_credentials(config: Path | None = None, env: Mapping[str, str] | None =
     return Credentials(client_id, secret, env.get(ACCOUNT_ID_ENV, "").strip() or None)
 
 
-def configured_account(config: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
-    """The journal's account key of the configured credentials (`config`, else the environment), or None when
-    none are configured; no secret is needed, so `check` can tell whose dispatches to look at."""
+def configured_account(
+    config: Path | None = None, env: Mapping[str, str] | None = None, store: str | None = None
+) -> str | None:
+    """The journal's account key of the configured credentials (`config` and its `store`, else the
+    environment), or None when none are configured; no secret is needed, so `check` can tell whose dispatches
+    to look at."""
     env = os.environ if env is None else env
+    if store and config is None:
+        raise ConfigError(Msg.of("config.store_without_config", store=store))
     if config is not None:
-        values = load_config_file(config)
+        values = load_config_file(config, store)
         client_id, account = values.get("client_id", "").strip(), values.get("account_id", "").strip()
     else:
         client_id, account = env.get(CLIENT_ID_ENV, "").strip(), env.get(ACCOUNT_ID_ENV, "").strip()

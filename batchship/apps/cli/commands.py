@@ -78,7 +78,9 @@ def _look(args: argparse.Namespace) -> Look:
     from batchship.services.known import look_for
 
     practice = getattr(args, "sandbox", False)
-    return look_for(_journal(args), None if practice else configured_account(args.config), practice=practice)
+    store = getattr(args, "store", None)
+    account = None if practice else configured_account(args.config, store=store)
+    return look_for(_journal(args), account, practice=practice)
 
 
 def check(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
@@ -116,7 +118,7 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
                 print(target.note.render(lang), file=out)
             yield target
         return
-    credentials = None if dry_run else load_credentials(args.config)
+    credentials = None if dry_run else load_credentials(args.config, store=getattr(args, "store", None))
     if credentials is not None:
         secrets.extend(credentials.secrets())
     yield Target(base_url_from_env(args.base_url), credentials)

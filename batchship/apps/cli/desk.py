@@ -102,7 +102,7 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         sandbox_orders=args.sandbox_orders,
         config=args.config,
         base_url=args.base_url,
-        store_name=args.store_name,
+        store_name=args.store_name or args.store or "",
         max_upload_mb=int(args.max_upload_mb),
         keep_days=int(args.keep_days),
         proxy_headers=args.proxy_headers,
@@ -110,6 +110,7 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         lang=lang,
         notify=args.notify,
         public_url=args.public_url,
+        store=args.store or "",
     )
     if args.notify:  # the channels are checked now, not at the first dispatch
         from batchship.apps.cli.notifying import notifier_for

@@ -36,7 +36,8 @@ def store_words(args: argparse.Namespace, lang: Lang) -> str:
 
     if getattr(args, "sandbox", False):
         return t("summary.sandbox", lang)
-    return f"{t('summary.naver', lang)} {base_url_from_env(args.base_url)}"
+    store = getattr(args, "store", None)
+    return f"{t('summary.naver', lang)} {store + ' ' if store else ''}{base_url_from_env(args.base_url)}"
 
 
 def notify_event(notifier: Notifier, event: Any, store: str, lang: Lang, log: Callable[[str], None]) -> None:

@@ -104,6 +104,7 @@ class _Builder:
         """Which API, credentials and journal: shared by dispatch, watch and reconcile."""
         p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
         p.add_argument("--config", type=Path, help=self.h("config"))
+        p.add_argument("--store", metavar="NAME", help=self.h("store"))
         p.add_argument("--journal", help=self.h("journal_path"))
 
     def send(self, p: argparse.ArgumentParser) -> None:
@@ -146,6 +147,7 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     b.sheet(check)
     check.add_argument("--journal", help=b.h("check_journal"))
     check.add_argument("--config", type=Path, help=b.h("check_config"))
+    check.add_argument("--store", metavar="NAME", help=b.h("store"))
     check.add_argument("--sandbox", action="store_true", help=b.h("check_sandbox"))
     _dispatch(b, b.command(sub, "dispatch"))
     _watch(b, b.command(sub, "watch"))

@@ -22,7 +22,7 @@ def look(settings: DeskSettings) -> Look:
 
     if settings.sandbox:
         return look_for(settings.journal, practice=True)
-    return look_for(settings.journal, configured_account(settings.config))
+    return look_for(settings.journal, configured_account(settings.config, store=settings.store or None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,8 @@ def dispatch(
     if settings.sandbox:
         with practice_target(settings.journal, settings.sandbox_orders) as target:
             return run(target)
-    return run(Target(base_url_from_env(settings.base_url), load_credentials(settings.config)))
+    credentials = load_credentials(settings.config, store=settings.store or None)
+    return run(Target(base_url_from_env(settings.base_url), credentials))
 
 
 def notify(settings: DeskSettings, run_id: str, report: Report) -> None:

@@ -19,7 +19,7 @@ class DeskSettings:
     X-Forwarded-* from a reverse proxy; secure_cookies: cookies only over HTTPS (on by itself behind a proxy
     that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches;
     notify: send a digest after each dispatch (the channels of `config` and the environment), its link to the
-    run's page under `public_url` when given."""
+    run's page under `public_url` when given; store: which store of a config of several (`--store`)."""
 
     data_dir: Path
     journal: str
@@ -38,6 +38,7 @@ class DeskSettings:
     lang: Lang = "ko"
     notify: bool = False
     public_url: str = ""
+    store: str = ""
 
     @property
     def users_file(self) -> Path | str:
