@@ -60,6 +60,15 @@ def test_each_store_dispatches_with_its_own_account(tmp_path: Path) -> None:
         **{order_id(i): f"{DEMO_CLIENT_ID}/shop-a" for i in (1, 2, 3)},
         **{order_id(i): f"{DEMO_CLIENT_ID}/shop-b" for i in (4, 5, 6)},
     }
+    pick = ["--journal", journal, "--config", str(settings), "--store"]
+    code, out, _ = cli("history", order_id(1), order_id(4), *pick, "shop-b")
+    assert code == 0 and order_id(4) in out and order_id(1) not in out
+    code, out, _ = cli("history", order_id(1), *pick, "shop-b")
+    assert code == 1  # nothing of shop-b's for that order
+    code, out, _ = cli("journal", "export", "--since", "2000-01-01", *pick, "shop-a")
+    assert code == 0 and len(out.splitlines()) == 4 and "shop-b" not in out
+    code, out, _ = cli("journal", "export", "--since", "2000-01-01", "--journal", journal)
+    assert len(out.splitlines()) == 7  # every store's without --store
 
 
 def test_a_wrong_or_missing_store_choice_is_said_clearly(tmp_path: Path) -> None:

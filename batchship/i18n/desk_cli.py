@@ -26,6 +26,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "설정 파일에 스토어가 여럿일 때 쓸 스토어([stores.이름]의 이름)",
         "en": "which store of a config file with several ([stores.NAME])",
     },
+    "help.store_filter": {
+        "ko": "이 스토어의 시도만(--config의 [stores.이름])",
+        "en": "only this store's attempts (a [stores.NAME] of --config)",
+    },
     "help.public_url": {
         "ko": "알림에 넣을 웹 데스크 주소(예: https://desk.example.co.kr)",
         "en": "the desk's address as notifications link to it (e.g. https://desk.example.co.kr)",

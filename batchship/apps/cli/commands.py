@@ -25,6 +25,7 @@ from batchship.sheets.limits import DEFAULT_LIMITS
 from batchship.timefmt import now_kst
 
 if TYPE_CHECKING:
+    from batchship.journal import Attempt
     from batchship.services.dispatch import DispatchOptions, Target
     from batchship.services.known import Look
 
@@ -267,12 +268,22 @@ def _existing_journal(args: argparse.Namespace) -> str:
     return url
 
 
+def _only_store(args: argparse.Namespace, attempts: list[Attempt]) -> list[Attempt]:
+    """With `--store`, the attempts of that store's account only (of every account otherwise)."""
+    if not getattr(args, "store", None):
+        return attempts
+    from batchship.naver.credentials import configured_account
+
+    account = configured_account(args.config, store=args.store)
+    return [a for a in attempts if a.account == account]
+
+
 def history(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     from batchship.journal import open_journal
 
     url = _existing_journal(args)
     with open_journal(url, account="") as journal:
-        attempts = journal.history(args.order_ids)
+        attempts = _only_store(args, journal.history(args.order_ids))
     if not attempts:
         print(t("cli.no_history", lang, ids=", ".join(args.order_ids), path=location(url)), file=out)
         return 1
@@ -343,7 +354,7 @@ def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     store = read_journal(url)
     assert store is not None  # it exists (above)
     with store:
-        text = attempts_csv(store.attempts_since(since.strftime("%Y-%m-%dT00:00:00")))
+        text = attempts_csv(_only_store(args, store.attempts_since(since.strftime("%Y-%m-%dT00:00:00"))))
     if args.out:
         try:
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -114,6 +114,11 @@ class _Builder:
         p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
         p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
 
+    def store_filter(self, p: argparse.ArgumentParser) -> None:
+        """`--store` with its `--config`: only that store's attempts (history, export)."""
+        p.add_argument("--config", type=Path, help=self.h("config"))
+        p.add_argument("--store", metavar="NAME", help=self.h("store_filter"))
+
     def rate(self, p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--rate-limit",
@@ -162,6 +167,7 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     history = b.command(sub, "history")
     history.add_argument("order_ids", nargs="+", metavar="ORDER_ID", help=b.h("order_ids"))
     history.add_argument("--journal", help=b.h("history_journal"))
+    b.store_filter(history)
     b.common(history)
     journal = b.command(sub, "journal")
     actions = journal.add_subparsers(
@@ -171,6 +177,7 @@ def build_parser(lang: Lang = "ko") -> argparse.ArgumentParser:
     export.add_argument("--since", required=True, metavar="DATE", help=b.h("since"))
     export.add_argument("--out", type=Path, help=b.h("export_out"))
     export.add_argument("--journal", help=b.h("history_journal"))
+    b.store_filter(export)
     b.common(export)
     migrate = b.command(actions, "migrate")
     migrate.add_argument("--from", dest="source", required=True, metavar="JOURNAL", help=b.h("migrate_from"))
