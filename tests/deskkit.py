@@ -144,5 +144,4 @@ def running_run(run_id: str) -> Any:
         "",
         "",
         0,
-        0,
     )

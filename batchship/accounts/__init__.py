@@ -11,16 +11,13 @@ Roles, each including the one before: `check` (upload and check), `dispatch` (sh
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from batchship.database import Transaction
 from batchship.errors import ConfigError
 from batchship.i18n import Msg
 from batchship.timefmt import format_naver_time, now_kst
@@ -73,16 +70,10 @@ class UserStore:
         """`where`: the accounts file, or the team's PostgreSQL database (the journal's, when it lives there)."""
         from batchship.database import Database
 
-        self.path = where
         self._db = Database(where, _SCHEMA)
 
     def close(self) -> None:
         self._db.close()
-
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[Transaction]:
-        with self._db.transaction() as tx:
-            yield tx
 
     def _one(self, sql: str, values: tuple[object, ...]) -> tuple[object, ...] | None:
         rows = self._db.rows(sql, values)
@@ -108,7 +99,7 @@ class UserStore:
             raise ConfigError(Msg.of("account.bad_name", name=name))
         checked = _role(role)
         digest = _hash(password, self.rounds)
-        with self._tx() as db:
+        with self._db.transaction() as db:
             if db.rows("SELECT 1 FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.exists", name=name))
             stamp = format_naver_time(now_kst())
@@ -118,19 +109,19 @@ class UserStore:
     def set_password(self, name: str, password: str) -> None:
         """A new password; every session of the account ends (whoever knew the old one is logged out)."""
         digest = _hash(password, self.rounds)
-        with self._tx() as db:
+        with self._db.transaction() as db:
             if not db.write("UPDATE users SET password = ? WHERE name = ?", (digest, name)):
                 raise ConfigError(Msg.of("account.missing", name=name))
             db.write("DELETE FROM sessions WHERE name = ?", (name,))
 
     def set_role(self, name: str, role: str) -> None:
-        with self._tx() as db:
+        with self._db.transaction() as db:
             if not db.write("UPDATE users SET role = ? WHERE name = ?", (_role(role), name)):
                 raise ConfigError(Msg.of("account.missing", name=name))
 
     def remove(self, name: str) -> None:
         """The account goes, with its tokens and sessions."""
-        with self._tx() as db:
+        with self._db.transaction() as db:
             if not db.write("DELETE FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.missing", name=name))
             db.write("DELETE FROM tokens WHERE name = ?", (name,))
@@ -150,7 +141,7 @@ class UserStore:
     def new_token(self, name: str) -> str:
         """A new API token for `name` (shown once: only its digest is kept)."""
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self._tx() as db:
+        with self._db.transaction() as db:
             if not db.rows("SELECT 1 FROM users WHERE name = ?", (name,)):
                 raise ConfigError(Msg.of("account.missing", name=name))
             db.write(
@@ -160,7 +151,7 @@ class UserStore:
 
     def revoke_tokens(self, name: str) -> int:
         """Every API token of `name` stops working; how many there were."""
-        with self._tx() as db:
+        with self._db.transaction() as db:
             return db.write("DELETE FROM tokens WHERE name = ?", (name,))
 
     def token_user(self, token: str) -> User | None:
@@ -174,7 +165,7 @@ class UserStore:
     def new_session(self, name: str, ttl_s: float, now: float) -> tuple[str, str]:
         """A session for `name`: its id (for the cookie) and its CSRF token."""
         session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with self._tx() as db:
+        with self._db.transaction() as db:
             db.write("DELETE FROM sessions WHERE expires < ?", (now,))
             db.write("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_digest(session), name, csrf, now + ttl_s))
         return session, csrf
@@ -188,7 +179,7 @@ class UserStore:
         return (user, str(row[1])) if user else None
 
     def end_session(self, session: str) -> None:
-        with self._tx() as db:
+        with self._db.transaction() as db:
             db.write("DELETE FROM sessions WHERE digest = ?", (_digest(session),))
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Final
 
+from batchship.database import is_server
 from batchship.errors import JournalError
 from batchship.i18n import Msg
 from batchship.journal.base import UNSETTLED, Attempt, AttemptState, JournalStore, RunRecord, Settlement
@@ -33,6 +34,7 @@ __all__ = [
     "location",
     "open_journal",
     "read_journal",
+    "state_dir",
 ]
 
 
@@ -41,16 +43,20 @@ def default_url() -> str:
     env = os.environ.get(JOURNAL_ENV)
     if env:
         return env
+    return str(state_dir() / "journal.sqlite3")
+
+
+def state_dir() -> Path:
+    """This user's state folder for batchship (`~/.local/state/batchship` on Linux): the default journal's,
+    and, when the journal is a database, the practice store's and the desk's."""
     import platformdirs
 
-    return str(Path(platformdirs.user_state_dir("batchship")) / "journal.sqlite3")
+    return Path(platformdirs.user_state_dir("batchship"))
 
 
 def is_database(url: str) -> bool:
     """Whether `url` names a journal on a database server (PostgreSQL) rather than a file."""
-    from batchship.journal.postgres import is_postgres
-
-    return is_postgres(url)
+    return is_server(url)
 
 
 def journal_path(url: str) -> Path:

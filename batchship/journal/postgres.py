@@ -29,7 +29,6 @@ from batchship.i18n import Msg
 from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
 from batchship.journal.sqlite import SCHEMA_VERSION, now_text
 
-SCHEMES: Final = ("postgresql://", "postgres://")
 _FIELDS: Final = Attempt.__slots__
 _COLUMNS: Final = ", ".join(_FIELDS)
 #: Any two batchship processes migrating one database take turns (the key of a transaction-scoped lock).
@@ -48,10 +47,6 @@ _MIGRATIONS: Final = schema(
     "CREATE UNIQUE INDEX IF NOT EXISTS attempts_claim ON attempts (account, product_order_id)"
     " WHERE state IN ('pending', 'success')",
 )
-
-
-def is_postgres(url: str) -> bool:
-    return url.startswith(SCHEMES)
 
 
 def redacted(url: str) -> str:

@@ -26,6 +26,7 @@ that hangs never holds the run up longer than that, and what failed is said in w
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import ssl
 import threading
@@ -112,10 +113,9 @@ class Notifier:
         jobs: list[tuple[str, Callable[[], None]]] = []
         for hook in self.webhooks:
             if _wanted(hook.when, digest):
-                jobs.append((hook.shown, lambda h=hook: _post(h, digest, self.timeout_s)))  # type: ignore[misc]
+                jobs.append((hook.shown, functools.partial(_post, hook, digest, self.timeout_s)))
         if self.email is not None and _wanted(self.email.when, digest):
-            email = self.email
-            jobs.append((email.shown, lambda: _mail(email, digest, self.timeout_s)))
+            jobs.append((self.email.shown, functools.partial(_mail, self.email, digest, self.timeout_s)))
         failed: dict[str, str] = {}
         done: set[str] = set()
         lock = threading.Lock()

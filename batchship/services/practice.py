@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from batchship.i18n import Msg
-from batchship.journal import is_database, journal_path
+from batchship.journal import is_database, journal_path, state_dir
 from batchship.naver.auth import Credentials
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from batchship.sandbox.server import load_orders_csv
@@ -23,9 +23,7 @@ from batchship.services.dispatch import Target
 def state_path(journal_url: str) -> Path:
     """Beside the journal's file; for a journal on a database server, in this user's state folder."""
     if is_database(journal_url):
-        import platformdirs
-
-        return Path(platformdirs.user_state_dir("batchship")) / "practice.sandbox.json"
+        return state_dir() / "practice.sandbox.json"
     path = journal_path(journal_url)
     return path.with_name(path.stem + ".sandbox.json")
 

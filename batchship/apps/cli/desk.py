@@ -11,14 +11,18 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from batchship.errors import ConfigError
 from batchship.i18n import Lang, Msg, t
 from batchship.journal import default_url, location
 
+if TYPE_CHECKING:
+    from batchship.accounts import UserStore
+    from batchship.apps.web.settings import DeskSettings
 
-def _users(args: argparse.Namespace) -> tuple[object, Path | str]:
+
+def _users(args: argparse.Namespace) -> tuple[UserStore, str]:
     from batchship.accounts import UserStore
     from batchship.apps.web.settings import DeskSettings
 
@@ -29,14 +33,12 @@ def _users(args: argparse.Namespace) -> tuple[object, Path | str]:
 
 def _data_dir(args: argparse.Namespace, journal: str) -> Path:
     """`--data`, else a `desk` folder beside the journal's file (in this user's state folder for a database)."""
-    from batchship.journal import is_database, journal_path
+    from batchship.journal import is_database, journal_path, state_dir
 
     if getattr(args, "data", None):
         return Path(args.data)
     if is_database(journal):
-        import platformdirs
-
-        return Path(platformdirs.user_state_dir("batchship")) / "desk"
+        return state_dir() / "desk"
     return journal_path(journal).with_name("desk")
 
 
@@ -54,10 +56,7 @@ def _password(args: argparse.Namespace, lang: Lang, stdin: TextIO | None = None)
 
 
 def user(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
-    from batchship.accounts import UserStore
-
     store, path = _users(args)
-    assert isinstance(store, UserStore)
     try:
         action = args.user_command
         if action == "add":
@@ -161,14 +160,13 @@ def _server_class() -> type:
     return Server
 
 
-def _prepare(args: argparse.Namespace, settings: object, users: object, out: TextIO, lang: Lang) -> None:
+def _prepare(
+    args: argparse.Namespace, settings: DeskSettings, users: UserStore, out: TextIO, lang: Lang
+) -> None:
     """Say where the desk sends and keeps files; refuse to listen beyond this machine with no accounts; make
     the trial account (`--demo-user`)."""
-    from batchship.accounts import UserStore
-    from batchship.apps.web.settings import DeskSettings
     from batchship.services.practice import state_path
 
-    assert isinstance(users, UserStore) and isinstance(settings, DeskSettings)
     try:
         if args.demo_user:
             password = secrets.token_urlsafe(9)

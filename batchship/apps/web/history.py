@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batchship.apps.web.store import RunRow
-from batchship.journal import read_journal
+from batchship.journal import RunRecord, read_journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,15 @@ def attempts(journal: str, product_order_id: str) -> list[dict[str, Any]]:
         }
         for a in found
     ]
+
+
+def recorded_run(journal: str, run_id: str) -> RunRecord | None:
+    """The journal's record of one run, however old (its files are downloaded from the history)."""
+    store = read_journal(journal)
+    if store is None:
+        return None
+    with store:
+        return next((r for r in store.runs(limit=10**9) if r.run_id == run_id), None)
 
 
 def runs(journal: str, desk_runs: list[RunRow], since: str) -> list[HistoryRun]:

@@ -4,6 +4,7 @@ with the session's CSRF token; the one script (`static/desk.js`) adds drag and d
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import secrets
 import time
 from pathlib import Path
@@ -218,10 +219,7 @@ async def history_page(
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> Response:
     the_desk = desk(request)
-    since = now_kst().date().toordinal() - days + 1
-    from datetime import date
-
-    start = date.fromordinal(since).isoformat()
+    start = (now_kst().date() - dt.timedelta(days=days - 1)).isoformat()
     desk_runs = the_desk.runs.store.recent(1000, start)
     lines = await asyncio.to_thread(history_facts.runs, the_desk.settings.journal, desk_runs, start)
     found = await asyncio.to_thread(history_facts.attempts, the_desk.settings.journal, order.strip())
@@ -238,13 +236,12 @@ async def history_file(
     request: Request, journal_run: str, kind: str, _: Annotated[Caller, Depends(any_user)]
 ) -> Response:
     """A file another face's run wrote, as the journal recorded it (nothing else is ever served)."""
-    the_desk = desk(request)
-    lines = await asyncio.to_thread(history_facts.runs, the_desk.settings.journal, [], "")
-    for line in lines:
-        if line.journal_run == journal_run and kind in ("result", "retry"):
-            path = line.result_file if kind == "result" else line.retry_file
-            return download(path)
-    raise DeskError(404, "desk.no_file")
+    recorded = await asyncio.to_thread(
+        history_facts.recorded_run, desk(request).settings.journal, journal_run
+    )
+    if recorded is None or kind not in ("result", "retry"):
+        raise DeskError(404, "desk.no_file")
+    return download(recorded.result_file if kind == "result" else recorded.retry_file)
 
 
 # -- users ----------------------------------------------------------------------------------------------------

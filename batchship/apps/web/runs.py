@@ -81,6 +81,7 @@ class Runs:
         self._live: dict[str, Live] = {}
         self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._passwords: dict[str, tuple[str, float]] = {}  # upload -> (password, when): memory only
+        self._sheet_names: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         #: Set when the desk stops: a dispatch sends no new request (those in flight finish, the rest say not sent).
         self.stop = threading.Event()
@@ -117,6 +118,23 @@ class Runs:
             found = self._passwords.get(upload)
         return found[0] if found and time.monotonic() - found[1] < _PASSWORD_S else None
 
+    def sheet_names(self, upload: str) -> list[str]:
+        """The uploaded workbook's worksheets (the sheet chooser), read once per upload, not at each page
+        view ([] when it cannot be read yet: a protected workbook before its password)."""
+        from batchship.sheets.loader import worksheet_names
+
+        with self._lock:
+            known = self._sheet_names.get(upload)
+        if known is not None:
+            return known
+        try:
+            names = worksheet_names(Path(upload), self.password_for(upload))
+        except BatchshipError:
+            return []
+        with self._lock:
+            self._sheet_names[upload] = names
+        return names
+
     # -- runs ---------------------------------------------------------------------------------------------------
 
     def start(
@@ -140,7 +158,6 @@ class Runs:
             result_file="",
             retry_file="",
             sendable=0,
-            protected=0,
         )
         self.store.add(run)
         with self._lock:
@@ -214,17 +231,13 @@ class Runs:
             sendable = sum(r.status is Status.NOT_SENT for r in report.rows) if run.mode == "check" else 0
             self.store.finished(run.id, now_text(), report, sendable)
             if run.mode == "dispatch":
-                self._notify(run, report)
+                from batchship.apps.web import execute
+
+                execute.notify(self.settings, run.id, report)
         finally:
             with self._lock:  # the report holds the figures now
                 self._live.pop(run.id, None)
             self._changed(run.id)
-
-    def _notify(self, run: RunRow, report: Report) -> None:
-        """A dispatch's digest (`serve --notify`): the run's page as where its files are."""
-        from batchship.apps.web import execute
-
-        execute.notify(self.settings, run.id, report)
 
     def _execute(self, run: RunRow) -> Report:
         from batchship.apps.web import execute
@@ -250,11 +263,12 @@ class Runs:
         newer run still uses (a dispatch after its check) stays until that run's time is up too."""
         before = format_naver_time((now or now_kst()) - dt.timedelta(days=self.settings.keep_days))
         gone = self.store.expired(before)
-        going = {run.id for run in gone}
-        kept = {run.upload for run in self.store.recent(100_000) if run.id not in going and run.upload}
+        kept = self.store.uploads_kept_by_others(before)
         for run in gone:
             if run.upload and run.upload not in kept:
                 shutil.rmtree(Path(run.upload).parent, ignore_errors=True)
+                with self._lock:
+                    self._sheet_names.pop(run.upload, None)
             shutil.rmtree(self.results / run.id, ignore_errors=True)
             self.store.forget(run.id)
         return len(gone)

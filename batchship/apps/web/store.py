@@ -31,7 +31,6 @@ CREATE TABLE IF NOT EXISTS desk_runs (
     result_file TEXT NOT NULL DEFAULT '',
     retry_file TEXT NOT NULL DEFAULT '',
     sendable INTEGER NOT NULL DEFAULT 0,
-    protected INTEGER NOT NULL DEFAULT 0,
     owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS desk_runs_time ON desk_runs (created_at);
@@ -69,7 +68,6 @@ class RunRow:
     result_file: str
     retry_file: str
     sendable: int
-    protected: int
 
 
 #: The fields of a run, and their columns (`user` is a reserved word in PostgreSQL).
@@ -182,6 +180,14 @@ class DeskStore:
         return self._select(
             "created_at < ? AND upload != '' AND status NOT IN ('queued', 'running')", (before,)
         )
+
+    def uploads_kept_by_others(self, before: str) -> set[str]:
+        """The uploads of runs still within their keeping time (a check's upload stays while its dispatch
+        does)."""
+        rows = self._db.rows(
+            "SELECT DISTINCT upload FROM desk_runs WHERE created_at >= ? AND upload != ''", (before,)
+        )
+        return {str(r[0]) for r in rows}
 
     def forget(self, run_id: str) -> None:
         """A run past its keeping time: its rows and files go, its line stays for the history."""

@@ -89,15 +89,9 @@ def run_view(desk: Desk, run: RunRow, lang: Lang, status: str, q: str, page: int
 
 def _sheets(desk: Desk, run: RunRow) -> list[str]:
     """The workbook's worksheets, when it has more than one (the chooser)."""
-    from batchship.errors import BatchshipError
-    from batchship.sheets.loader import worksheet_names
-
     if not run.upload or not Path(run.upload).exists():
         return []
-    try:
-        names = worksheet_names(Path(run.upload), desk.runs.password_for(run.upload))
-    except BatchshipError:
-        return []
+    names = desk.runs.sheet_names(run.upload)
     return names if len(names) > 1 else []
 
 
