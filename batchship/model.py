@@ -80,11 +80,13 @@ class DispatchStats:
 class Origin:
     """Who started a run, and from where. started_by: a web desk user, or the system user of the CLI and the
     folder watcher; face: `cli`, `watch` or `web`; name: the sheet's file name as its owner knows it (the web
-    desk keeps uploads under random names)."""
+    desk keeps uploads under random names); store: which store of a config of several it was for ("" for the
+    one store)."""
 
     started_by: str = ""
     face: str = "cli"
     name: str = ""
+    store: str = ""
 
 
 @dataclass(slots=True)
@@ -180,6 +182,7 @@ class Report:
             "run_id": self.run_id or None,
             "started_by": self.origin.started_by or None,
             "face": self.origin.face,
+            "store": self.origin.store or None,
             "file_name": self.source_name,
             "dry_run": self.dry_run,
             "batch_size": self.plan.batch_size,

@@ -28,6 +28,8 @@ from batchship.services.dispatch.context import RunContext
 from batchship.services.dispatch.request import Request
 from batchship.timefmt import KST
 
+pytest_plugins = ["tests.receivers"]
+
 HEADER = ["상품주문번호", "배송방법", "택배사", "송장번호", "발송일"]
 #: A fixed "now" for rule tests: 2024-05-05 15:00 KST.
 NOW = dt.datetime(2024, 5, 5, 15, 0, 0, tzinfo=KST)

@@ -9,7 +9,7 @@ from pathlib import Path
 from batchship.journal import read_journal
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from batchship.sandbox.server import Order
-from tests.conftest import cli, order_id, orders_sheet
+from tests.conftest import cli, order_id, orders_sheet, read_rows
 
 
 def config(path: Path, text: str) -> Path:
@@ -86,3 +86,17 @@ def test_a_wrong_or_missing_store_choice_is_said_clearly(tmp_path: Path) -> None
     assert cli("check", str(sheet), "--config", str(single))[0] == 0  # a one-store config as before
     code, _, err = cli("check", str(sheet), "--config", str(single), "--store", "shop-a")
     assert code == 2 and "[stores.이름] 표가 없습니다" in err
+
+
+def test_one_sandbox_stands_in_for_two_stores(tmp_path: Path) -> None:
+    """An order belongs to one store: the other store's token neither finds it in a lookup nor ships it."""
+    settings, journal = two_stores(tmp_path), str(tmp_path / "j.sqlite3")
+    sheet = orders_sheet(tmp_path / "s.xlsx", 2)
+    orders = [Order(order_id(1), seller="shop-a"), Order(order_id(2), seller="shop-b")]
+    with Sandbox(orders=orders) as sb:
+        common = ["--config", str(settings), "--base-url", sb.base_url, "--journal", journal, "--quiet"]
+        code, out, err = cli("dispatch", str(sheet), "--store", "shop-a", "--no-preflight", *common)
+        assert code == 1, out + err
+        assert sb.dispatch_counts() == {order_id(1): 1}
+    rows = read_rows(tmp_path / "s.result.xlsx")
+    assert rows[2][-3:-1] == ("실패", "100001"), rows  # shop-b's order is not found with shop-a's token

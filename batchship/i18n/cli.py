@@ -194,7 +194,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "client_id와 client_secret이 든 TOML 파일(권한 600)",
         "en": "TOML file with client_id and client_secret (mode 600)",
     },
-    "help.rate_limit": {"ko": "초당 요청 수(기본 {rate:g})", "en": "requests per second (default {rate:g})"},
+    "help.rate_limit": {
+        "ko": "초당 요청 수(기본: 설정 파일에 적힌 스토어의 `rate_limit`, 없으면 {rate:g})",
+        "en": "requests per second (default: the store's rate_limit in the config file, else {rate:g})",
+    },
+    "help.stores": {
+        "ko": "설정 파일의 스토어 이름(여러 번 쓰면 스토어마다 INBOX/이름/ 받은편지함 하나씩)",
+        "en": "a store of the config file (give it again for several: one inbox INBOX/NAME/ per store)",
+    },
+    "help.all_stores": {
+        "ko": "설정 파일의 스토어를 모두 맡습니다(스토어마다 INBOX/이름/)",
+        "en": "serve every store of the config file (one inbox INBOX/NAME/ each)",
+    },
     "help.journal_path": {
         "ko": "발송 저널: 파일 경로, 또는 여러 컴퓨터가 함께 쓰는 postgresql://사용자:비밀번호@서버/데이터베이스 (기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",
         "en": "the dispatch journal: a file path, or postgresql://user:password@host/db shared by several machines (default: $BATCHSHIP_JOURNAL or ~/.local/state/batchship/journal.sqlite3)",

@@ -118,6 +118,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "--store {store}를 주었지만 설정 파일 {path}에는 [stores.이름] 표가 없습니다.",
         "en": "--store {store} was given, but the config file {path} has no [stores.NAME] tables.",
     },
+    "config.all_stores_without_config": {
+        "ko": "--all-stores는 스토어가 적힌 설정 파일과 함께 씁니다: --config 파일을 주세요.",
+        "en": "--all-stores serves the stores of a config file: give it with --config.",
+    },
+    "config.all_stores_none": {
+        "ko": "--all-stores를 주었지만 설정 파일 {path}에는 [stores.이름] 표가 없습니다.",
+        "en": "--all-stores was given, but the config file {path} has no [stores.NAME] tables.",
+    },
+    "config.bad_rate_limit": {
+        "ko": "설정 파일 {path}의 스토어 {store}: `rate_limit` 값 {value}은(는) 쓸 수 없습니다. 0보다 크고 {max:g} 이하인 초당 요청 수를 적으세요.",
+        "en": "The config file {path}, store {store}: rate_limit {value} cannot be used; write requests per second above 0 and at most {max:g}.",
+    },
     "config.store_without_config": {
         "ko": "--store {store}는 스토어가 적힌 설정 파일과 함께 씁니다: --config 파일을 주세요.",
         "en": "--store {store} picks a store of a config file: give it with --config.",

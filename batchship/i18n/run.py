@@ -43,6 +43,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "summary.run": {"ko": "실행 ID", "en": "run id"},
     "summary.started_by": {"ko": "실행한 사람", "en": "started by"},
+    "summary.store": {"ko": "스토어", "en": "store"},
     "summary.when": {"ko": "실행 시각", "en": "run at"},
     "summary.mode": {"ko": "방식", "en": "mode"},
     "summary.target": {"ko": "보낸 곳", "en": "sent to"},
@@ -167,6 +168,14 @@ WATCH: Final[dict[str, dict[str, str]]] = {
         "journal: {journal}. results: {results}. Ctrl+C to stop.",
     },
     "watch.no_journal": {"ko": "없음(시험 실행)", "en": "none (dry run)"},
+    "watch.sandbox_one_store": {
+        "ko": "연습용 가상 스토어(--sandbox)는 스토어 하나로 감시합니다: --store를 여러 번 주거나 --all-stores를 쓸 때는 --sandbox를 빼세요.",
+        "en": "The practice store (--sandbox) is watched as one store: leave out --sandbox when giving several --store or --all-stores.",
+    },
+    "watch.bad_store_folder": {
+        "ko": "스토어 이름 '{store}'은(는) 폴더 이름으로 쓸 수 없습니다. 설정 파일의 [stores.이름]에 영문, 숫자, -, _ 로 된 이름을 쓰세요.",
+        "en": "The store name '{store}' cannot be a folder name; name it in [stores.NAME] with letters, digits, - and _.",
+    },
     "watch.not_a_folder": {
         "ko": "{path}은(는) 폴더가 아닙니다. 감시할 폴더를 지정하세요(없으면 새로 만듭니다).",
         "en": "{path} is not a folder. Give the folder to watch (it is created if missing).",

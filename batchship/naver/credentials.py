@@ -4,7 +4,8 @@
     NAVER_COMMERCE_ACCOUNT_ID                                 optional: switches the token type to SELLER
 
 or `--config FILE` with `client_id`, `client_secret` and optionally `account_id` (at the top or under `[naver]`,
-or, for several stores, under `[stores.<name>]`, chosen with `--store NAME` or `default_store`). A config file
+or, for several stores, under `[stores.<name>]`, chosen with `--store NAME` or `default_store`; a store's table
+may also set its own `rate_limit` and `[stores.<name>.notify]`). A config file
 readable or writable by group or others is refused (`chmod 600 FILE`). Secrets are never printed.
 """
 
@@ -24,6 +25,8 @@ from batchship.naver.auth import Credentials
 CLIENT_ID_ENV: Final = "NAVER_COMMERCE_CLIENT_ID"
 CLIENT_SECRET_ENV: Final = "NAVER_COMMERCE_CLIENT_SECRET"
 ACCOUNT_ID_ENV: Final = "NAVER_COMMERCE_ACCOUNT_ID"
+#: The highest `rate_limit` a store may set (requests per second).
+MAX_RATE: Final = 100.0
 
 
 def load_config_table(path: Path) -> dict[str, Any]:
@@ -45,9 +48,9 @@ def load_config_table(path: Path) -> dict[str, Any]:
         raise ConfigError(Msg.of("config.unreadable", path=path, reason=os_reason(exc))) from exc
 
 
-def load_config_file(path: Path, store: str | None = None) -> dict[str, str]:
-    """The NAVER settings of a TOML config file: at the top or under `[naver]`, or, for a config of several
-    stores, the `[stores.<store>]` table (`store` None: `default_store`, or the only one)."""
+def store_table(path: Path, store: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The name and table of a config's store: `[stores.<store>]` (`store` None: `default_store`, or the only
+    one), or, for a config of one store, ("", the top or `[naver]`)."""
     data = load_config_table(path)
     stores = data.get("stores")
     if isinstance(stores, dict) and stores:
@@ -57,12 +60,54 @@ def load_config_file(path: Path, store: str | None = None) -> dict[str, str]:
             raise ConfigError(Msg.of("config.store_needed", path=path, names=names))
         if not isinstance(stores.get(name), dict):
             raise ConfigError(Msg.of("config.no_store", path=path, store=name, names=names))
-        section = stores[name]
-    elif store:
+        return name, stores[name]
+    if store:
         raise ConfigError(Msg.of("config.no_stores", path=path, store=store))
-    else:
-        section = data.get("naver", data)
+    naver = data.get("naver")
+    return "", naver if isinstance(naver, dict) else data
+
+
+def store_names(path: Path) -> list[str]:
+    """The names of a config's `[stores.<name>]` tables ([] for a config of one store)."""
+    stores = load_config_table(path).get("stores")
+    return (
+        [str(name) for name, table in stores.items() if isinstance(table, dict)]
+        if isinstance(stores, dict)
+        else []
+    )
+
+
+def load_config_file(path: Path, store: str | None = None) -> dict[str, str]:
+    """The NAVER settings of a TOML config file: at the top or under `[naver]`, or, for a config of several
+    stores, the `[stores.<store>]` table (`store` None: `default_store`, or the only one)."""
+    _, section = store_table(path, store)
     return {k: str(v) for k, v in section.items() if isinstance(v, str | int)}
+
+
+def store_rate(path: Path | None, store: str | None = None) -> float | None:
+    """A store's own `rate_limit` (requests per second), or None when its table sets none."""
+    if path is None:
+        return None
+    name, section = store_table(path, store)
+    value = section.get("rate_limit")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_RATE:
+        raise ConfigError(
+            Msg.of("config.bad_rate_limit", path=path, store=name or "-", value=value, max=MAX_RATE)
+        )
+    return float(value)
+
+
+def notify_settings(path: Path | None, store: str | None = None) -> dict[str, Any]:
+    """The table notifications are read from: the store's own `[stores.<name>.notify]` when it has one (it
+    replaces the config's `[notify]` for that store), else the whole config ({} without a config)."""
+    if path is None:
+        return {}
+    _, section = store_table(path, store)
+    if isinstance(section.get("notify"), dict):
+        return {"notify": section["notify"]}
+    return load_config_table(path)
 
 
 def load_credentials(

@@ -38,9 +38,8 @@ def target_label(report: Report, lang: Lang) -> str:
     if not url:
         return t("summary.none", lang)
     host = urlparse(url).hostname or ""
-    if host in ("127.0.0.1", "localhost", "::1"):
-        return f"{t('summary.sandbox', lang)} {url}"
-    return f"{t('summary.naver', lang)} {url}"
+    where = t("summary.sandbox" if host in ("127.0.0.1", "localhost", "::1") else "summary.naver", lang)
+    return " ".join(part for part in (where, report.origin.store, url) if part)
 
 
 def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
@@ -61,6 +60,8 @@ def summarise(report: Report, when: dt.datetime | None = None) -> SummaryTable:
     ]
     if report.run_id:
         facts.append((t("summary.run", lang), report.run_id[:8]))
+    if report.origin.store:
+        facts.append((t("summary.store", lang), report.origin.store))
     if report.origin.started_by:
         facts.append((t("summary.started_by", lang), report.origin.started_by))
     counts = report.counts()

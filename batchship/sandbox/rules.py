@@ -11,12 +11,18 @@ from batchship.domain.codes import ADD_ON_CLASS, COURIERS, DELIVERY_METHODS, PAR
 from batchship.sandbox.state import DOMESTIC_COURIERS, Order, SandboxState, order_id_of
 
 
-def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
+def order_of(state: SandboxState, pid: str, seller: str) -> Order | None:
+    """The order `pid` as `seller` sees it: None when it does not exist or belongs to another store."""
+    order = state.orders.get(pid)
+    return order if order is not None and order.seller in ("", seller) else None
+
+
+def take_order_faults(state: SandboxState, items: list[dict[str, Any]], seller: str = "") -> bool:
     """Fire the one-shot per-order faults of this request; True when the answer must be a 504."""
     fired = False
     with state.lock:
         for item in items:
-            order = state.orders.get(str(item.get("productOrderId")))
+            order = order_of(state, str(item.get("productOrderId")), seller)
             if order is None or not order.fault:
                 continue
             if order.fault == "cancel_in_flight":
@@ -30,7 +36,8 @@ def take_order_faults(state: SandboxState, items: list[dict[str, Any]]) -> bool:
     return fired
 
 
-def apply(state: SandboxState, items: list[dict[str, Any]]) -> dict[str, Any]:
+def apply(state: SandboxState, items: list[dict[str, Any]], seller: str = "") -> dict[str, Any]:
+    """Apply a dispatch request of `seller` (the store its token speaks for); NAVER's answer's `data`."""
     ids = Counter(str(i["productOrderId"]) for i in items)
     success: list[str] = []
     fails: list[dict[str, str]] = []
@@ -42,7 +49,7 @@ def apply(state: SandboxState, items: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for item in items:
             pid = str(item["productOrderId"])
-            code, message = item_error(state, item, ids, used)
+            code, message = item_error(state, item, ids, used, seller)
             if code:
                 fails.append({"productOrderId": pid, "code": code, "message": message})
                 continue
@@ -65,7 +72,11 @@ def apply(state: SandboxState, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def item_error(
-    state: SandboxState, item: dict[str, Any], ids: Counter[str], used: dict[tuple[str, str], str]
+    state: SandboxState,
+    item: dict[str, Any],
+    ids: Counter[str],
+    used: dict[tuple[str, str], str],
+    seller: str = "",
 ) -> tuple[str, str]:
     pid = str(item["productOrderId"])
     method = str(item["deliveryMethod"])
@@ -73,8 +84,8 @@ def item_error(
     tracking = str(item.get("trackingNumber") or "")
     if ids[pid] > 1:
         return "104131", "상품 주문 번호 중복"
-    order = state.orders.get(pid)
-    if order is None:
+    order = order_of(state, pid, seller)
+    if order is None:  # another store's order is not found either
         return "100001", "상품 주문을 찾을 수 없음"
     if order.status != "PAYED":
         return "104442", f"상품 주문 상태 확인 필요({order.status})"
@@ -118,13 +129,14 @@ def _present(**fields: str) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-def lookup(state: SandboxState, ids: list[str]) -> list[dict[str, Any]]:
-    """The stored orders among `ids`, in NAVER's product-order shape (orders the store does not have are
-    absent); orders placed and paid when the store opened, unless an order says otherwise."""
+def lookup(state: SandboxState, ids: list[str], seller: str = "") -> list[dict[str, Any]]:
+    """The stored orders among `ids`, in NAVER's product-order shape (orders the store does not have, or
+    another store has, are absent); orders placed and paid when the store opened, unless an order says
+    otherwise."""
     data = []
     with state.lock:
         for pid in ids:
-            o = state.orders.get(pid)
+            o = order_of(state, pid, seller)
             if o is None:
                 continue
             paid = o.paid_at or state.opened

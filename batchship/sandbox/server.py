@@ -210,29 +210,33 @@ class Sandbox:
             {"access_token": token, "expires_in": int(self.token_ttl), "token_type": "Bearer"}
         )
 
-    def _authorise(self, request: web.Request) -> str | None:
+    def _authorise(self, request: web.Request) -> tuple[str, str] | None:
+        """The application and the store a live token speaks for (the account id of a SELLER token, the
+        client id of a SELF one), or None."""
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip()
         with self.state.lock:
             entry = self.state.tokens.get(token)
         if entry is None or entry[1] <= self.clock():
             return None
-        return entry[0].split("/")[0]
+        client_id, kind, account = entry[0].split("/", 2)
+        return client_id, account if kind == "SELLER" else client_id
 
     async def _guard(self, request: web.Request, name: str) -> tuple[str, dict[str, str]] | web.Response:
-        """Latency, auth and rate limit, common to the API endpoints."""
+        """Latency, auth and rate limit, common to the API endpoints; the store the call speaks for."""
         if self.faults.latency_s:
             await asyncio.sleep(self.faults.latency_s)
         self.state.count(name)
-        client_id = self._authorise(request)
-        if client_id is None:
+        who = self._authorise(request)
+        if who is None:
             return self._error(401, "GW.AUTHN", "invalid or expired token")
-        if not self._limits.take(client_id):
+        client_id, seller = who
+        if not self._limits.take(client_id):  # NAVER's bucket is per application, whichever store
             self.state.count("rate_limited")
             return self._error(
                 429, "GW.RATE_LIMIT", "요청이 많아 처리할 수 없습니다.", self._limits.headers(client_id)
             )
-        return client_id, self._limits.headers(client_id)
+        return seller, self._limits.headers(client_id)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         call = self.state.count("dispatch_attempts")
@@ -249,7 +253,7 @@ class Sandbox:
         guard = await self._guard(request, "dispatch")
         if isinstance(guard, web.Response):
             return guard
-        _, headers = guard
+        seller, headers = guard
         try:
             body = await request.json()
             items = body["dispatchProductOrders"]
@@ -282,8 +286,8 @@ class Sandbox:
             with self.state.lock:
                 self.state.faults_injected["error_500_before"] += 1
             return self._error(500, "GW.INTERNAL_SERVER_ERROR", "internal server error", headers)
-        order_fault = take_order_faults(self.state, items)
-        data = apply(self.state, items)
+        order_fault = take_order_faults(self.state, items, seller)
+        data = apply(self.state, items, seller)
         if order_fault or self.faults.timeout_504_after.strikes(call, self._rng):
             with self.state.lock:
                 self.state.faults_injected["timeout_504_after"] += 1
@@ -304,7 +308,7 @@ class Sandbox:
         guard = await self._guard(request, "query")
         if isinstance(guard, web.Response):
             return guard
-        _, headers = guard
+        seller, headers = guard
         try:
             body = await request.json()
             ids = [str(i) for i in body["productOrderIds"]]
@@ -312,7 +316,7 @@ class Sandbox:
                 raise ValueError("productOrderIds: 1 to 300")
         except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: deeply nested JSON
             return self._error(400, "4000", f"잘못된 요청 파라미터: {exc}", headers)
-        data = lookup(self.state, ids)
+        data = lookup(self.state, ids, seller)
         trace = uuid.uuid4().hex
         return web.json_response(
             {"timestamp": now_text(self.clock), "traceId": trace, "data": data},

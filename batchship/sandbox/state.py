@@ -93,7 +93,7 @@ class Order:
     """One product order. order_id: the order it belongs to (16 digits, shared by its items; derived from the
     product order number when not given); product_class: NAVER's productClass; claim_type and claim_status:
     an open claim (a buyer's cancel request: CANCEL / CANCEL_REQUEST); paid_at: the payment time (NAVER's
-    form; `OPENED` when not given)."""
+    form; `OPENED` when not given); seller: whose order it is (see the field)."""
 
     product_order_id: str
     status: str = "PAYED"
@@ -111,6 +111,9 @@ class Order:
     claim_type: str = ""
     claim_status: str = ""
     paid_at: str = ""
+    #: The store the order belongs to: the account id of a SELLER token, or the client id of a SELF one
+    #: ("": any store's, the sandbox then standing in for one store). Another store neither sees nor ships it.
+    seller: str = ""
 
 
 #: The default time the sandbox's orders were placed and paid.
@@ -247,7 +250,8 @@ class SandboxState:
 def load_orders_csv(path: Path) -> list[Order]:
     """Orders from a CSV with columns productOrderId, status, placeOrderStatus and optionally
     deliveryCompany, trackingNumber (orders already shipped), fault (see `Order.fault`), orderId,
-    productClass, claimType, claimStatus. A file that cannot be read or holds an unknown value is a
+    productClass, claimType, claimStatus, seller (the store whose order it is: so one sandbox stands in for
+    several stores). A file that cannot be read or holds an unknown value is a
     ConfigError saying where."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -284,6 +288,7 @@ def load_orders_csv(path: Path) -> list[Order]:
                 product_class=value["productClass"],
                 claim_type=value["claimType"],
                 claim_status=value["claimStatus"],
+                seller=(row.get("seller") or "").strip(),
             )
         )
     return orders

@@ -201,7 +201,8 @@ def run_digest(report: Report, store: str, where: Mapping[str, str] | None = Non
     codes = [f"{code} {code_meaning(code, lang)} ({n})" for code, n in report.error_codes().items()]
     name = report.source_name
     key = "notify.subject_problem" if problem else "notify.subject_fine"
-    subject = t(key, lang, file=name, attention=attention)
+    shown = f"{report.origin.store} · {name}" if report.origin.store else name
+    subject = t(key, lang, file=shown, attention=attention)
     lines = [
         subject,
         t("notify.store", lang, store=store),

@@ -81,8 +81,12 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
             from batchship.apps.cli import desk
 
             return int(getattr(desk, args.command)(args, out, lang))
-        if args.command in ("watch", "reconcile"):
-            return int(getattr(commands, args.command)(args, out, lang, secrets))
+        if args.command == "watch":
+            from batchship.apps.cli.watching import watch
+
+            return watch(args, out, lang, secrets)
+        if args.command == "reconcile":
+            return commands.reconcile(args, out, lang, secrets)
         return int(getattr(commands, args.command)(args, out, lang))
     except BatchshipError as exc:
         if args.debug:

@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from batchship.apps.cli.notifying import notifier_for, notify_event, store_words
+from batchship.apps.cli.notifying import notifier_for
 from batchship.apps.cli.parser import PASSWORD_ENV
-from batchship.apps.cli.render import ProgressBar, print_summary, watch_line
+from batchship.apps.cli.render import ProgressBar, print_summary
 from batchship.apps.cli.signals import stop_on_signals
 from batchship.errors import BatchshipError, ConfigError, JournalError, OutputError
 from batchship.i18n import Lang, Msg, os_reason, t
@@ -127,10 +127,13 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
 
 def dispatch_options(args: argparse.Namespace) -> DispatchOptions:
     """How to send, as dispatch's and watch's options say."""
+    from batchship.naver.credentials import store_rate
+    from batchship.naver.ratelimit import DEFAULT_RATE
     from batchship.services.dispatch import DispatchOptions
 
+    own = None if args.sandbox or args.rate_limit else store_rate(args.config, args.store)
     return DispatchOptions(
-        rate_limit=args.rate_limit,
+        rate_limit=args.rate_limit or own or DEFAULT_RATE,
         batch_size=args.batch_size,
         dry_run=args.dry_run,
         preflight=not args.no_preflight,
@@ -176,58 +179,6 @@ def dispatch(
         digest = run_digest(report, target_label(report, lang))
         notifier.send(digest, lang, lambda line: print(redact(line, secrets), file=err or out))
     return code
-
-
-def watch(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str]) -> int:
-    from batchship.apps.watch.pipeline import dispatching
-    from batchship.apps.watch.watcher import Watcher
-
-    options = dispatch_options(args)
-    with _target(args, out, lang, secrets) as target:
-        journal_url = None if args.dry_run else _journal(args)
-        process = dispatching(
-            sheet_options(args, lang),
-            options,
-            target,
-            journal_url,
-            _look(args) if args.dry_run else None,
-            Origin(system_user(), "watch"),
-        )
-        watcher = Watcher(
-            args.inbox,
-            process,
-            interval=args.interval,
-            settle=max(0.0, args.settle),
-            log=args.log,
-            lang=lang,
-            redact=lambda text: redact(text, secrets),
-        )
-        journal = t("watch.no_journal", lang) if args.dry_run else location(_journal(args))
-        values = {"interval": args.interval, "settle": watcher.settle, "journal": journal}
-        print(
-            t("watch.start", lang, inbox=watcher.inbox, results=watcher.inbox / "results", **values), file=out
-        )
-        stop = threading.Event()
-        worst = 0
-        notifier = notifier_for(args, secrets)
-        with stop_on_signals(stop):
-            for event in watcher.run(stop, once=args.once):
-                print(redact(watch_line(event, str(args.inbox), lang), secrets), file=out, flush=True)
-                if notifier.configured:
-                    notify_event(
-                        notifier,
-                        event,
-                        store_words(args, lang),
-                        lang,
-                        lambda line: print(redact(line, secrets), file=out, flush=True),
-                    )
-                if event.kind == "locked":
-                    return 0
-                if event.kind == "failed":
-                    worst = max(worst, 1)
-                elif event.kind == "processed" and event.report is not None:
-                    worst = max(worst, event.report.exit_code)
-    return 0 if stop.is_set() else worst
 
 
 def system_user() -> str:

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 def notifier_for(args: argparse.Namespace, secrets: list[str], required: bool = False) -> Notifier:
     """The notification channels of `--config` and the environment; their secrets join those never printed."""
-    from batchship.naver.credentials import load_config_table
+    from batchship.naver.credentials import notify_settings
     from batchship.services.notify import notifier_from
 
-    table = load_config_table(args.config) if getattr(args, "config", None) else {}
-    notifier = notifier_from(table, os.environ)
+    notifier = notifier_from(
+        notify_settings(getattr(args, "config", None), getattr(args, "store", None)), os.environ
+    )
     if required and not notifier.configured:
         raise ConfigError(Msg.of("notify.none"))
     secrets.extend(h.url for h in notifier.webhooks)

@@ -100,16 +100,21 @@ class _Builder:
             help=self.h("batch_size", max=MAX_BATCH),
         )
 
-    def account(self, p: argparse.ArgumentParser) -> None:
-        """Which API, credentials and journal: shared by dispatch, watch and reconcile."""
+    def account(self, p: argparse.ArgumentParser, several: bool = False) -> None:
+        """Which API, credentials and journal: shared by dispatch, watch, reconcile and serve (`several`: watch
+        and serve may serve several stores of a config at once: `--store` again, or `--all-stores`)."""
         p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
         p.add_argument("--config", type=Path, help=self.h("config"))
-        p.add_argument("--store", metavar="NAME", help=self.h("store"))
+        if several:
+            p.add_argument("--store", metavar="NAME", action="append", help=self.h("stores"))
+            p.add_argument("--all-stores", action="store_true", help=self.h("all_stores"))
+        else:
+            p.add_argument("--store", metavar="NAME", help=self.h("store"))
         p.add_argument("--journal", help=self.h("journal_path"))
 
-    def send(self, p: argparse.ArgumentParser) -> None:
+    def send(self, p: argparse.ArgumentParser, several: bool = False) -> None:
         """Where and how fast to send, with which credentials and journal: shared by dispatch and watch."""
-        self.account(p)
+        self.account(p, several)
         self.rate(p)
         p.add_argument("--no-preflight", action="store_true", help=self.h("no_preflight"))
         p.add_argument("--ship-cancel-requests", action="store_true", help=self.h("ship_cancel_requests"))
@@ -123,7 +128,6 @@ class _Builder:
         p.add_argument(
             "--rate-limit",
             type=self.positive,
-            default=DEFAULT_RATE,
             metavar="N",
             help=self.h("rate_limit", rate=DEFAULT_RATE),
         )
@@ -193,7 +197,7 @@ def _serve(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help=b.h("host"))
     p.add_argument("--port", type=int, default=8000, help=b.h("serve_port"))
     p.add_argument("--data", type=Path, metavar="DIR", help=b.h("data"))
-    b.account(p)
+    b.account(p, several=True)
     p.add_argument("--sandbox", action="store_true", help=b.h("serve_sandbox"))
     p.add_argument("--sandbox-orders", type=Path, metavar="CSV", help=b.h("sandbox_orders"))
     p.add_argument("--store-name", default="", help=b.h("store_name"))
@@ -241,7 +245,7 @@ def _watch(b: _Builder, p: argparse.ArgumentParser) -> None:
     p.add_argument("--settle", type=float, default=5.0, metavar="S", help=b.h("settle"))
     p.add_argument("--dry-run", action="store_true", help=b.h("watch_dry_run"))
     p.add_argument("--log", type=Path, help=b.h("log"))
-    b.send(p)
+    b.send(p, several=True)
     b.batch(p)
     p.add_argument("--sheet", dest="sheet_name", help=b.h("watch_sheet"))
     p.add_argument("--password", help=b.h("password", env=PASSWORD_ENV))

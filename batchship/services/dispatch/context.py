@@ -14,6 +14,7 @@ from batchship.i18n import Lang, Msg
 from batchship.journal import JournalStore, Settlement
 from batchship.naver.auth import Credentials
 from batchship.naver.client import MAX_QUERY, CommerceClient, OrderState
+from batchship.naver.ratelimit import RateLimiter
 from batchship.naver.retry import Budget, RetryPolicy
 
 
@@ -83,10 +84,13 @@ class Target:
     """Where to send. base_url and credentials: the Commerce API (credentials may be None for a dry run);
     transport: an httpx transport to use instead of the network (tests); seed: told the sheet's order numbers
     before anything is sent (the practice sandbox uses it to know the orders); note: what a face should say
-    about the target before the run (the practice store's contents)."""
+    about the target before the run (the practice store's contents); limiter: the pacing to use instead of
+    the run's own (stores served at once that share one application share its limiter: NAVER's bucket is per
+    application)."""
 
     base_url: str
     credentials: Credentials | None = None
     transport: httpx.BaseTransport | None = None
     seed: Callable[[list[str]], None] | None = None
     note: Msg | None = None
+    limiter: RateLimiter | None = None

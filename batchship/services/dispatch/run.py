@@ -151,7 +151,7 @@ def _send(
     target, lang = job.target, job.sheet_options.lang
     assert target.credentials is not None and report.sent is not None
     report.sent.api_base_url = target.base_url
-    limiter = RateLimiter(job.options.rate_limit)
+    limiter = target.limiter or RateLimiter(job.options.rate_limit)
     journal: JournalStore | None = None
     with CommerceClient(
         target.credentials, target.base_url, transport=target.transport, limiter=limiter
