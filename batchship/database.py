@@ -43,9 +43,10 @@ class Transaction:
 
 class Database:
     """`where`: a file path (SQLite, created mode 0600) or a `postgresql://` address; `schema`: the statements
-    that create the tables (run once at open, each `IF NOT EXISTS`)."""
+    that create the tables (run once at open, each `IF NOT EXISTS`); added: columns a later version added to
+    those tables, `(table, column, definition)`, added at open to a table made before them."""
 
-    def __init__(self, where: str | Path, schema: str) -> None:
+    def __init__(self, where: str | Path, schema: str, added: Sequence[tuple[str, str, str]] = ()) -> None:
         self.where = str(where)
         self.server = is_server(self.where)
         self._local = threading.local()
@@ -69,6 +70,11 @@ class Database:
                 for statement in schema.split(";"):
                     if statement.strip():
                         tx.write(statement)
+                for table, column, definition in added:
+                    if self.server:
+                        tx.write(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {definition}")
+                    elif column not in {row[1] for row in tx.rows(f"PRAGMA table_info({table})")}:
+                        tx.write(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
         except Exception as exc:
             shown = self.where.split("@")[-1] if self.server else self.where
             raise ConfigError(Msg.of("account.store_failed", path=shown, reason=type(exc).__name__)) from exc

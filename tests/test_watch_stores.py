@@ -200,7 +200,7 @@ def test_choices_that_cannot_work_are_refused_clearly(tmp_path: Path) -> None:
     assert code == 2 and "[stores.이름] 표가 없습니다" in err
     two = config(tmp_path / "two.toml", store_tables())
     code, _, err = cli("watch", inbox, "--config", str(two), "--all-stores", "--sandbox", "--once")
-    assert code == 2 and "연습용 가상 스토어(--sandbox)는 스토어 하나로 감시합니다" in err
+    assert code == 2 and "연습용 가상 스토어(--sandbox)는 스토어 하나입니다" in err
     odd = config(tmp_path / "odd.toml", store_tables(shop_a="rate_limit = 0"))
     code, _, err = cli("watch", inbox, "--config", str(odd), "--all-stores", "--once")
     assert code == 2 and "`rate_limit` 값 0은(는) 쓸 수 없습니다" in err and "shop-a" in err

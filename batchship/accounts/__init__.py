@@ -14,6 +14,7 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -38,18 +39,29 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS sessions (
     digest TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL
 );
+CREATE TABLE IF NOT EXISTS user_stores (
+    name TEXT NOT NULL, store TEXT NOT NULL, PRIMARY KEY (name, store)
+);
 """
 
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """An account. stores: the stores of the desk's config it may use (empty: every store)."""
+
     name: str
     role: Role
     created_at: str = ""
+    stores: tuple[str, ...] = ()
 
     def can(self, role: Role) -> bool:
         """Whether this user's role includes `role`."""
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    def may_use(self, store: str) -> bool:
+        """Whether this user may work for `store` ("" is a desk's one unnamed store: not for a user limited to
+        named stores, who might otherwise reach a store nobody meant them to)."""
+        return not self.stores or store in self.stores
 
 
 def _digest(secret: str) -> str:
@@ -87,14 +99,30 @@ class UserStore:
 
     def list(self) -> list[User]:
         rows = self._db.rows("SELECT name, role, created_at FROM users ORDER BY name")
-        return [User(n, r, c) for n, r, c in rows]
+        stores: dict[str, list[str]] = {}
+        for name, store in self._db.rows("SELECT name, store FROM user_stores ORDER BY store"):
+            stores.setdefault(name, []).append(store)
+        return [User(n, r, c, tuple(stores.get(n, ()))) for n, r, c in rows]
 
     def get(self, name: str) -> User | None:
         row = self._one("SELECT name, role, created_at FROM users WHERE name = ?", (name,))
-        return User(str(row[0]), str(row[1]), str(row[2])) if row else None  # type: ignore[arg-type]
+        if row is None:
+            return None
+        stores = self._db.rows("SELECT store FROM user_stores WHERE name = ? ORDER BY store", (name,))
+        return User(str(row[0]), str(row[1]), str(row[2]), tuple(s for (s,) in stores))  # type: ignore[arg-type]
 
-    def add(self, name: str, role: str, password: str) -> User:
-        """A new account; a clear error for a taken or malformed name, an unknown role, a short password."""
+    def set_stores(self, name: str, stores: Sequence[str]) -> None:
+        """Limit `name` to these stores of the desk's config (none: every store)."""
+        wanted = sorted({s.strip() for s in stores if s.strip()})
+        with self._db.transaction() as db:
+            if not db.rows("SELECT 1 FROM users WHERE name = ?", (name,)):
+                raise ConfigError(Msg.of("account.missing", name=name))
+            db.write("DELETE FROM user_stores WHERE name = ?", (name,))
+            db.many("INSERT INTO user_stores VALUES (?, ?)", [(name, s) for s in wanted])
+
+    def add(self, name: str, role: str, password: str, stores: Sequence[str] = ()) -> User:
+        """A new account (limited to `stores` when given); a clear error for a taken or malformed name, an
+        unknown role, a short password."""
         if not _NAME.match(name):
             raise ConfigError(Msg.of("account.bad_name", name=name))
         checked = _role(role)
@@ -104,7 +132,9 @@ class UserStore:
                 raise ConfigError(Msg.of("account.exists", name=name))
             stamp = format_naver_time(now_kst())
             db.write("INSERT INTO users VALUES (?, ?, ?, ?)", (name, checked, digest, stamp))
-        return User(name, checked, stamp)
+            limited = tuple(sorted({s.strip() for s in stores if s.strip()}))
+            db.many("INSERT INTO user_stores VALUES (?, ?)", [(name, s) for s in limited])
+        return User(name, checked, stamp, limited)
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; every session of the account ends (whoever knew the old one is logged out)."""
@@ -126,6 +156,7 @@ class UserStore:
                 raise ConfigError(Msg.of("account.missing", name=name))
             db.write("DELETE FROM tokens WHERE name = ?", (name,))
             db.write("DELETE FROM sessions WHERE name = ?", (name,))
+            db.write("DELETE FROM user_stores WHERE name = ?", (name,))
 
     def verify(self, name: str, password: str) -> User | None:
         """The user when `password` is theirs; an unknown name costs as much time as a wrong password."""

@@ -198,13 +198,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "초당 요청 수(기본: 설정 파일에 적힌 스토어의 `rate_limit`, 없으면 {rate:g})",
         "en": "requests per second (default: the store's rate_limit in the config file, else {rate:g})",
     },
-    "help.stores": {
-        "ko": "설정 파일의 스토어 이름(여러 번 쓰면 스토어마다 INBOX/이름/ 받은편지함 하나씩)",
-        "en": "a store of the config file (give it again for several: one inbox INBOX/NAME/ per store)",
+    "help.store_several": {
+        "ko": "설정 파일의 스토어 이름(여러 번 줄 수 있습니다: watch는 스토어마다 INBOX/이름/ 폴더, serve는 올릴 때 스토어를 고릅니다)",
+        "en": "a store of the config file (may be given again: watch keeps one INBOX/NAME/ per store, serve lets people pick the store at upload)",
     },
     "help.all_stores": {
-        "ko": "설정 파일의 스토어를 모두 맡습니다(스토어마다 INBOX/이름/)",
-        "en": "serve every store of the config file (one inbox INBOX/NAME/ each)",
+        "ko": "설정 파일의 스토어를 모두 맡습니다",
+        "en": "serve every store of the config file",
     },
     "help.journal_path": {
         "ko": "발송 저널: 파일 경로, 또는 여러 컴퓨터가 함께 쓰는 postgresql://사용자:비밀번호@서버/데이터베이스 (기본: $BATCHSHIP_JOURNAL 또는 ~/.local/state/batchship/journal.sqlite3)",

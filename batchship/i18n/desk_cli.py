@@ -81,6 +81,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Makes a new API token and shows it once (only its hash is kept). --revoke revokes every token of the user.",
     },
     "help.user_name": {"ko": "사용자 아이디", "en": "the user name"},
+    "help.stores": {"ko": "사용자가 쓸 스토어를 정합니다", "en": "limit a user to some stores"},
+    "help.stores.description": {
+        "ko": "사용자가 웹 데스크에서 쓸 수 있는 설정 파일의 스토어를 정합니다. --stores 없이 쓰면 모든 스토어를 쓸 수 있습니다.",
+        "en": "Sets which stores of the config file a user may use on the web desk; without --stores, every store.",
+    },
+    "help.user_stores": {
+        "ko": "쓸 수 있는 스토어, 쉼표로 구분(주지 않으면 모든 스토어)",
+        "en": "the stores the user may use, separated by commas (none: every store)",
+    },
     "help.role": {
         "ko": "권한: check(검사), dispatch(발송), admin(관리자)",
         "en": "role: check, dispatch or admin",
@@ -107,6 +116,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "user.changed": {"ko": "{name}의 비밀번호를 바꿨습니다.", "en": "Changed the password of {name}."},
     "user.removed": {"ko": "{name}을(를) 지웠습니다.", "en": "Removed {name}."},
+    "user.stores_set": {
+        "ko": "{name}은(는) 이 스토어만 씁니다: {stores}",
+        "en": "{name} may use only these stores: {stores}",
+    },
+    "user.stores_all": {"ko": "{name}은(는) 모든 스토어를 씁니다.", "en": "{name} may use every store."},
+    "user.every_store": {"ko": "모든 스토어", "en": "every store"},
     "user.none": {"ko": "사용자가 없습니다 ({path}).", "en": "No users yet ({path})."},
     "user.token": {
         "ko": "{name}의 새 API 토큰입니다. 지금 한 번만 보여 줍니다 (Authorization: Bearer 토큰):",

@@ -126,6 +126,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ko": "--all-stores를 주었지만 설정 파일 {path}에는 [stores.이름] 표가 없습니다.",
         "en": "--all-stores was given, but the config file {path} has no [stores.NAME] tables.",
     },
+    "config.sandbox_one_store": {
+        "ko": "연습용 가상 스토어(--sandbox)는 스토어 하나입니다: 스토어를 여럿 고를 때(--store 여러 번, --all-stores)는 --sandbox를 빼세요.",
+        "en": "The practice store (--sandbox) is one store: leave out --sandbox when choosing several stores (--store again, --all-stores).",
+    },
     "config.bad_rate_limit": {
         "ko": "설정 파일 {path}의 스토어 {store}: `rate_limit` 값 {value}은(는) 쓸 수 없습니다. 0보다 크고 {max:g} 이하인 초당 요청 수를 적으세요.",
         "en": "The config file {path}, store {store}: rate_limit {value} cannot be used; write requests per second above 0 and at most {max:g}.",

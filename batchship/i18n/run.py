@@ -168,10 +168,6 @@ WATCH: Final[dict[str, dict[str, str]]] = {
         "journal: {journal}. results: {results}. Ctrl+C to stop.",
     },
     "watch.no_journal": {"ko": "없음(시험 실행)", "en": "none (dry run)"},
-    "watch.sandbox_one_store": {
-        "ko": "연습용 가상 스토어(--sandbox)는 스토어 하나로 감시합니다: --store를 여러 번 주거나 --all-stores를 쓸 때는 --sandbox를 빼세요.",
-        "en": "The practice store (--sandbox) is watched as one store: leave out --sandbox when giving several --store or --all-stores.",
-    },
     "watch.bad_store_folder": {
         "ko": "스토어 이름 '{store}'은(는) 폴더 이름으로 쓸 수 없습니다. 설정 파일의 [stores.이름]에 영문, 숫자, -, _ 로 된 이름을 쓰세요.",
         "en": "The store name '{store}' cannot be a folder name; name it in [stores.NAME] with letters, digits, - and _.",

@@ -187,6 +187,35 @@ _ERRORS: Final = {
         "en": "This needs the '{role}' role; ask an admin for it.",
     },
     "desk.no_run": {"ko": "작업 {id}을(를) 찾을 수 없습니다.", "en": "There is no run {id}."},
+    "desk.store": {"ko": "스토어", "en": "Store"},
+    "desk.store_pick": {"ko": "스토어", "en": "Store"},
+    "desk.store_pick_one": {"ko": "보낼 스토어를 고르세요", "en": "Choose the store"},
+    "desk.user_stores": {"ko": "쓸 수 있는 스토어", "en": "Stores"},
+    "desk.every_store": {"ko": "모든 스토어", "en": "every store"},
+    "desk.every_store_hint": {
+        "ko": "하나도 고르지 않으면 모든 스토어를 쓸 수 있습니다.",
+        "en": "Choose none for every store.",
+    },
+    "desk.no_store_for_you": {
+        "ko": "이 웹 데스크에서 쓸 수 있는 스토어가 없습니다. 관리자에게 스토어 권한을 요청하세요.",
+        "en": "You may use none of this desk's stores; ask an administrator for one.",
+    },
+    "desk.store_needed": {
+        "ko": "이 웹 데스크는 스토어가 여럿입니다. 스토어를 고르세요({stores}).",
+        "en": "This desk serves several stores; choose one ({stores}).",
+    },
+    "desk.no_such_store": {
+        "ko": "스토어 '{store}'은(는) 이 웹 데스크에 없습니다(있는 스토어: {stores}).",
+        "en": "This desk has no store '{store}' (its stores: {stores}).",
+    },
+    "desk.store_forbidden": {
+        "ko": "스토어 '{store}'을(를) 쓸 권한이 없습니다. 관리자에게 요청하세요.",
+        "en": "You may not use the store '{store}'; ask an administrator.",
+    },
+    "desk.store_gone": {
+        "ko": "이 웹 데스크는 이제 스토어 '{store}'을(를) 맡지 않습니다. 파일을 새로 올리세요.",
+        "en": "This desk no longer serves the store '{store}'; upload the file again.",
+    },
     "desk.no_file": {
         "ko": "받을 파일이 없습니다 (만들어지지 않았거나 보관 기간이 지나 지워졌습니다).",
         "en": "There is no such file (it was not written, or it was deleted after its keeping time).",

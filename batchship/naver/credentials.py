@@ -77,6 +77,24 @@ def store_names(path: Path) -> list[str]:
     )
 
 
+def chosen_stores(path: Path | None, names: list[str] | None, every: bool = False) -> list[str]:
+    """The stores a face was told to serve (`--store`, again for several; `every`: `--all-stores`), each
+    checked to be in the config; [] when none was named."""
+    if every:
+        if path is None:
+            raise ConfigError(Msg.of("config.all_stores_without_config"))
+        found = store_names(path)
+        if not found:
+            raise ConfigError(Msg.of("config.all_stores_none", path=path))
+        return found
+    chosen = list(dict.fromkeys(names or []))
+    for name in chosen:
+        if path is None:
+            raise ConfigError(Msg.of("config.store_without_config", store=name))
+        store_table(path, name)  # a clear error for a store the config does not have
+    return chosen
+
+
 def load_config_file(path: Path, store: str | None = None) -> dict[str, str]:
     """The NAVER settings of a TOML config file: at the top or under `[naver]`, or, for a config of several
     stores, the `[stores.<store>]` table (`store` None: `default_store`, or the only one)."""
@@ -104,7 +122,12 @@ def notify_settings(path: Path | None, store: str | None = None) -> dict[str, An
     replaces the config's `[notify]` for that store), else the whole config ({} without a config)."""
     if path is None:
         return {}
-    _, section = store_table(path, store)
+    try:
+        _, section = store_table(path, store)
+    except ConfigError:
+        if store:
+            raise
+        section = {}  # several stores and none chosen (the practice store): the config's [notify]
     if isinstance(section.get("notify"), dict):
         return {"notify": section["notify"]}
     return load_config_table(path)

@@ -60,8 +60,14 @@ def user(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     try:
         action = args.user_command
         if action == "add":
-            added = store.add(args.name, args.role, _password(args, lang))
+            added = store.add(args.name, args.role, _password(args, lang), args.stores)
             print(t("user.added", lang, name=added.name, role=added.role, path=path), file=out)
+            if added.stores:
+                print(t("user.stores_set", lang, name=added.name, stores=", ".join(added.stores)), file=out)
+        elif action == "stores":
+            store.set_stores(args.name, args.stores)
+            key = "user.stores_set" if args.stores else "user.stores_all"
+            print(t(key, lang, name=args.name, stores=", ".join(sorted(set(args.stores)))), file=out)
         elif action == "passwd":
             store.set_password(args.name, _password(args, lang))
             print(t("user.changed", lang, name=args.name), file=out)
@@ -71,7 +77,8 @@ def user(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         elif action == "list":
             users = store.list()
             for u in users:
-                print(f"{u.name}\t{u.role}\t{u.created_at[:10]}", file=out)
+                stores = ",".join(u.stores) or t("user.every_store", lang)
+                print(f"{u.name}\t{u.role}\t{u.created_at[:10]}\t{stores}", file=out)
             if not users:
                 print(t("user.none", lang, path=path), file=out)
         elif args.revoke:
@@ -83,6 +90,22 @@ def user(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     finally:
         store.close()
     return 0
+
+
+def _desk_stores(args: argparse.Namespace) -> tuple[str, ...]:
+    """The stores people pick from at upload: those named (`--store`, `--all-stores`), else the config's
+    default or only store, else the one unnamed store (a config without [stores], the environment, the
+    sandbox)."""
+    from batchship.naver.credentials import chosen_stores, store_table
+
+    if args.sandbox:
+        if args.store or args.all_stores:
+            raise ConfigError(Msg.of("config.sandbox_one_store"))
+        return ("",)
+    chosen = chosen_stores(args.config, args.store, args.all_stores)
+    if chosen:
+        return tuple(chosen)
+    return (store_table(args.config)[0],) if args.config is not None else ("",)
 
 
 def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
@@ -101,7 +124,7 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         sandbox_orders=args.sandbox_orders,
         config=args.config,
         base_url=args.base_url,
-        store_name=args.store_name or args.store or "",
+        store_name=args.store_name,
         max_upload_mb=int(args.max_upload_mb),
         keep_days=int(args.keep_days),
         proxy_headers=args.proxy_headers,
@@ -109,12 +132,13 @@ def serve(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         lang=lang,
         notify=args.notify,
         public_url=args.public_url,
-        store=args.store or "",
+        stores=_desk_stores(args),
     )
     if args.notify:  # the channels are checked now, not at the first dispatch
         from batchship.apps.cli.notifying import notifier_for
 
-        notifier_for(args, [], required=True)
+        for store in settings.stores:
+            notifier_for(argparse.Namespace(config=args.config, store=store or None), [], required=True)
     _prepare(args, settings, UserStore(settings.users_file), out, lang)
     app = create_app(settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -185,6 +209,6 @@ def _prepare(
     else:
         from batchship.naver.client import base_url_from_env
 
-        store = settings.store_name or t("desk.store_unnamed", lang)
+        store = ", ".join(settings.store_label(s, lang) for s in settings.stores)
         print(t("serve.store", lang, store=store, url=base_url_from_env(settings.base_url)), file=out)
     print(t("serve.data", lang, path=settings.data_dir, days=settings.keep_days), file=out)

@@ -106,7 +106,7 @@ class _Builder:
         p.add_argument("--base-url", help=self.h("base_url", url=DEFAULT_BASE_URL))
         p.add_argument("--config", type=Path, help=self.h("config"))
         if several:
-            p.add_argument("--store", metavar="NAME", action="append", help=self.h("stores"))
+            p.add_argument("--store", metavar="NAME", action="append", help=self.h("store_several"))
             p.add_argument("--all-stores", action="store_true", help=self.h("all_stores"))
         else:
             p.add_argument("--store", metavar="NAME", help=self.h("store"))
@@ -213,7 +213,7 @@ def _serve(b: _Builder, p: argparse.ArgumentParser) -> None:
 
 def _user(b: _Builder, p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION", help=b.h("user.actions"))
-    for name in ("add", "passwd", "remove", "list", "token"):
+    for name in ("add", "passwd", "remove", "list", "token", "stores"):
         action = b.command(actions, name)
         if name != "list":
             action.add_argument("name", metavar="NAME", help=b.h("user_name"))
@@ -223,10 +223,17 @@ def _user(b: _Builder, p: argparse.ArgumentParser) -> None:
             )
         if name in ("add", "passwd"):
             action.add_argument("--password-stdin", action="store_true", help=b.h("password_stdin"))
+        if name in ("add", "stores"):
+            action.add_argument("--stores", type=_names, default=[], metavar="A,B", help=b.h("user_stores"))
         if name == "token":
             action.add_argument("--revoke", action="store_true", help=b.h("revoke"))
         action.add_argument("--journal", help=b.h("users_journal"))
         b.common(action)
+
+
+def _names(text: str) -> list[str]:
+    """`shop-a,shop-b`: store names, separated by commas."""
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _dispatch(b: _Builder, p: argparse.ArgumentParser) -> None:

@@ -58,19 +58,13 @@ class Lane:
 
 def stores_to_serve(args: argparse.Namespace) -> list[str] | None:
     """The stores that get an inbox each (`INBOX/<store>/`), or None for one inbox: INBOX itself."""
-    from batchship.naver.credentials import store_names
+    from batchship.naver.credentials import chosen_stores
 
-    names = list(dict.fromkeys(args.store or []))
-    if args.all_stores:
-        if args.config is None:
-            raise ConfigError(Msg.of("config.all_stores_without_config"))
-        names = store_names(args.config)
-        if not names:
-            raise ConfigError(Msg.of("config.all_stores_none", path=args.config))
-    elif len(names) <= 1:
+    if args.sandbox and (args.all_stores or len(args.store or []) > 1):
+        raise ConfigError(Msg.of("config.sandbox_one_store"))
+    names = chosen_stores(args.config, args.store, args.all_stores)
+    if not args.all_stores and len(names) <= 1:
         return None
-    if args.sandbox:
-        raise ConfigError(Msg.of("watch.sandbox_one_store"))
     for name in names:
         if name in ("", ".", "..") or Path(name).name != name or "\\" in name:
             raise ConfigError(Msg.of("watch.bad_store_folder", store=name))

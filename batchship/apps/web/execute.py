@@ -15,20 +15,20 @@ from batchship.services.known import Look, look_for
 from batchship.services.progress import Progress
 
 
-def look(settings: DeskSettings) -> Look:
-    """Whose dispatches a check reads in the journal (read-only): the practice store's, or the configured
-    account's."""
+def look(settings: DeskSettings, store: str) -> Look:
+    """Whose dispatches a check reads in the journal (read-only): the practice store's, or the account of the
+    configured `store`."""
     from batchship.naver.credentials import configured_account
 
     if settings.sandbox:
         return look_for(settings.journal, practice=True)
-    return look_for(settings.journal, configured_account(settings.config, store=settings.store or None))
+    return look_for(settings.journal, configured_account(settings.config, store=store or None))
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One desk run to send: the upload, how to open it, where its result copy goes, who started it, and
-    whether it only builds the requests (`dry_run`)."""
+    """One desk run to send: the upload, how to open it, where its result copy goes, who started it (and for
+    which store: `origin.store`), and whether it only builds the requests (`dry_run`)."""
 
     upload: Path
     options: SheetOptions
@@ -44,7 +44,7 @@ def check(settings: DeskSettings, desk_job: Job) -> Report:
     if desk_job.dry_run:
         return dispatch(settings, desk_job, threading.Event(), lambda _: None)
     options, out, origin = desk_job.options, desk_job.out, desk_job.origin
-    return run_check(desk_job.upload, options, out=out, journal=look(settings), origin=origin)
+    return run_check(desk_job.upload, options, out=out, journal=look(settings, origin.store), origin=origin)
 
 
 def dispatch(
@@ -52,12 +52,14 @@ def dispatch(
 ) -> Report:
     """A dispatch (or a dry run) of one upload; `stop` ends it early (requests in flight finish)."""
     from batchship.naver.client import base_url_from_env
-    from batchship.naver.credentials import load_credentials
+    from batchship.naver.credentials import load_credentials, store_rate
+    from batchship.naver.ratelimit import DEFAULT_RATE
     from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
     from batchship.services.practice import practice_target
 
-    dry_run = desk_job.dry_run
-    send = DispatchOptions(rate_limit=settings.rate_limit, dry_run=dry_run)
+    dry_run, store = desk_job.dry_run, desk_job.origin.store or None
+    own = None if settings.sandbox or settings.rate_limit else store_rate(settings.config, store)
+    send = DispatchOptions(rate_limit=settings.rate_limit or own or DEFAULT_RATE, dry_run=dry_run)
 
     def run(target: Target) -> Report:
         job = DispatchJob(
@@ -68,7 +70,7 @@ def dispatch(
             out=desk_job.out,
             journal=None if dry_run else settings.journal,
             replace_out=True,
-            look=look(settings) if dry_run else None,
+            look=look(settings, desk_job.origin.store) if dry_run else None,
             origin=desk_job.origin,
         )
         return run_dispatch(job, stop=stop, on_progress=on_progress)
@@ -78,7 +80,7 @@ def dispatch(
     if settings.sandbox:
         with practice_target(settings.journal, settings.sandbox_orders) as target:
             return run(target)
-    credentials = load_credentials(settings.config, store=settings.store or None)
+    credentials = load_credentials(settings.config, store=store)
     return run(Target(base_url_from_env(settings.base_url), credentials))
 
 
@@ -90,11 +92,11 @@ def notify(settings: DeskSettings, run_id: str, report: Report) -> None:
     import os
     import sys
 
-    from batchship.naver.credentials import load_config_table
+    from batchship.naver.credentials import notify_settings
     from batchship.output.summary import target_label
     from batchship.services.notify import notifier_from, run_digest
 
-    notifier = notifier_from(load_config_table(settings.config) if settings.config else {}, os.environ)
+    notifier = notifier_from(notify_settings(settings.config, report.origin.store or None), os.environ)
     page = f"{settings.public_url.rstrip('/')}/runs/{run_id}" if settings.public_url else f"/runs/{run_id}"
     digest = run_digest(report, target_label(report, report.lang), {"result": page, "retry": page})
     notifier.send(digest, report.lang, lambda line: print(line, file=sys.stderr))

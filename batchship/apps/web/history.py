@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from batchship.accounts import User
+from batchship.apps.web.settings import DeskSettings
 from batchship.apps.web.store import RunRow
 from batchship.journal import RunRecord, read_journal
 
@@ -28,12 +30,23 @@ class HistoryRun:
     retry_file: str = ""
 
 
-def attempts(journal: str, product_order_id: str) -> list[dict[str, Any]]:
+def accounts_for(settings: DeskSettings, user: User) -> set[str] | None:
+    """The journal accounts of the stores a user limited to some stores may see (None: every account)."""
+    from batchship.naver.credentials import configured_account
+
+    if not user.stores:
+        return None
+    found = (configured_account(settings.config, store=s) for s in settings.stores if s and user.may_use(s))
+    return {a for a in found if a}
+
+
+def attempts(journal: str, product_order_id: str, accounts: set[str] | None = None) -> list[dict[str, Any]]:
+    """Every attempt for an order (of `accounts` only, when given)."""
     store = read_journal(journal)
     if store is None or not product_order_id:
         return []
     with store:
-        found = store.history([product_order_id])
+        found = [a for a in store.history([product_order_id]) if accounts is None or a.account in accounts]
     keep = ("created_at", "updated_at", "state", "courier", "tracking", "delivery_method", "dispatch_date")
     return [
         {k: getattr(a, k) for k in keep}
@@ -48,17 +61,22 @@ def attempts(journal: str, product_order_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def recorded_run(journal: str, run_id: str) -> RunRecord | None:
-    """The journal's record of one run, however old (its files are downloaded from the history)."""
+def recorded_run(journal: str, run_id: str, accounts: set[str] | None = None) -> RunRecord | None:
+    """The journal's record of one run, however old (its files are downloaded from the history); None for a
+    run of an account not in `accounts`."""
     store = read_journal(journal)
     if store is None:
         return None
     with store:
-        return next((r for r in store.runs(limit=10**9) if r.run_id == run_id), None)
+        found = next((r for r in store.runs(limit=10**9) if r.run_id == run_id), None)
+    return found if found is not None and (accounts is None or found.account in accounts) else None
 
 
-def runs(journal: str, desk_runs: list[RunRow], since: str) -> list[HistoryRun]:
-    """Every run since `since`, newest first: the desk's own, then the journal's of other faces."""
+def runs(
+    journal: str, desk_runs: list[RunRow], since: str, accounts: set[str] | None = None
+) -> list[HistoryRun]:
+    """Every run since `since`, newest first: the desk's own, then the journal's of other faces (of
+    `accounts` only, when given)."""
     lines = [
         HistoryRun(
             r.created_at,
@@ -91,6 +109,6 @@ def runs(journal: str, desk_runs: list[RunRow], since: str) -> list[HistoryRun]:
                 retry_file=r.retry_file,
             )
             for r in recorded
-            if r.face != "web"
+            if r.face != "web" and (accounts is None or r.account in accounts)
         ]
     return sorted(lines, key=lambda h: h.when, reverse=True)

@@ -15,7 +15,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from batchship.accounts import ROLES
 from batchship.apps.web import history as history_facts
-from batchship.apps.web.api import find_run, run_again, save_upload, start_run
+from batchship.apps.web.api import (
+    find_run,
+    pick_store,
+    run_again,
+    save_upload,
+    start_run,
+    usable_stores,
+    visible_stores,
+)
 from batchship.apps.web.deps import LANG_COOKIE, DeskError, admin, any_user, desk, dispatcher, lang_of, words
 from batchship.apps.web.files import download
 from batchship.apps.web.security import LOGIN_COOKIE, SESSION_COOKIE, Caller, identify
@@ -35,9 +43,16 @@ def redirect(url: str) -> RedirectResponse:
 def render(
     request: Request, template: str, caller: Caller | None, status: int = 200, **values: Any
 ) -> Response:
-    """A page, with what every page shows: the target banner, the user, the language switch."""
+    """A page, with what every page shows: the target banner (the run's store on a run's pages, else the
+    stores the user may work for), the user, the language switch."""
     the_desk, lang = desk(request), lang_of(request)
     settings = the_desk.settings
+    run = values.get("run")
+    if isinstance(run, RunRow):
+        shown = settings.store_label(run.store, lang)
+    else:
+        stores = settings.stores if caller is None else usable_stores(request, caller)
+        shown = ", ".join(settings.store_label(s, lang) for s in stores) or "-"
     context = {
         "request": request,
         "t": words(lang),
@@ -45,7 +60,7 @@ def render(
         "user": caller.user if caller else None,
         "csrf": caller.csrf if caller else "",
         "sandbox": settings.sandbox,
-        "store": settings.store_name,
+        "store": shown,
         **values,
     }
     return the_desk.templates.TemplateResponse(request, template, context, status_code=status)
@@ -139,8 +154,10 @@ async def home(request: Request) -> Response:
     caller = identify(desk(request).users, request.headers, dict(request.cookies))
     if caller is None:
         return redirect("/login")
-    recent = desk(request).runs.store.recent(10)
-    return render(request, "upload.html", caller, recent=recent)
+    the_desk, lang = desk(request), lang_of(request)
+    recent = the_desk.runs.store.recent(10, stores=visible_stores(caller))
+    choices = [(s, the_desk.settings.store_label(s, lang)) for s in usable_stores(request, caller)]
+    return render(request, "upload.html", caller, recent=recent, choices=choices)
 
 
 @router.post("/upload")
@@ -149,9 +166,11 @@ async def upload(
     caller: Annotated[Caller, Depends(any_user)],
     file: Annotated[UploadFile, File()],
     password: Annotated[str, Form(max_length=1024)] = "",
+    store: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    picked = pick_store(request, caller, store)
     saved, name = await save_upload(request, file, password or None)
-    run = start_run(request, caller, "check", saved, name, "", lang_of(request))
+    run = start_run(request, caller, "check", saved, name, "", lang_of(request), picked)
     return redirect(f"/runs/{run.id}")
 
 
@@ -164,14 +183,14 @@ async def run_page(
     q: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    run = find_run(request, run_id)
+    run = find_run(request, run_id, caller)
     view = await asyncio.to_thread(run_view, desk(request), run, lang_of(request), status, q.strip(), page)
     return render(request, "run.html", caller, run=run, view=view)
 
 
-def _sendable(request: Request, run_id: str) -> RunRow:
+def _sendable(request: Request, run_id: str, caller: Caller) -> RunRow:
     """A finished check with orders to send whose upload is still kept: what a dispatch starts from."""
-    run = find_run(request, run_id)
+    run = find_run(request, run_id, caller)
     if (
         run.mode != "check"
         or run.status != "done"
@@ -186,16 +205,16 @@ def _sendable(request: Request, run_id: str) -> RunRow:
 async def confirm_page(
     request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]
 ) -> Response:
-    run = _sendable(request, run_id)
-    return render(
-        request, "confirm.html", caller, run=run, target=target_words(desk(request), lang_of(request))
-    )
+    run = _sendable(request, run_id, caller)
+    target = target_words(desk(request), lang_of(request), run.store)
+    return render(request, "confirm.html", caller, run=run, target=target)
 
 
 @router.post("/runs/{run_id}/dispatch")
 async def dispatch(request: Request, run_id: str, caller: Annotated[Caller, Depends(dispatcher)]) -> Response:
-    run = _sendable(request, run_id)
-    new = start_run(request, caller, "dispatch", Path(run.upload), run.file_name, run.sheet, lang_of(request))
+    run = _sendable(request, run_id, caller)
+    lang = lang_of(request)
+    new = start_run(request, caller, "dispatch", Path(run.upload), run.file_name, run.sheet, lang, run.store)
     return redirect(f"/runs/{new.id}")
 
 
@@ -219,10 +238,11 @@ async def history_page(
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> Response:
     the_desk = desk(request)
+    journal, accounts = the_desk.settings.journal, history_facts.accounts_for(the_desk.settings, caller.user)
     start = (now_kst().date() - dt.timedelta(days=days - 1)).isoformat()
-    desk_runs = the_desk.runs.store.recent(1000, start)
-    lines = await asyncio.to_thread(history_facts.runs, the_desk.settings.journal, desk_runs, start)
-    found = await asyncio.to_thread(history_facts.attempts, the_desk.settings.journal, order.strip())
+    desk_runs = the_desk.runs.store.recent(1000, start, stores=visible_stores(caller))
+    lines = await asyncio.to_thread(history_facts.runs, journal, desk_runs, start, accounts)
+    found = await asyncio.to_thread(history_facts.attempts, journal, order.strip(), accounts)
     by_day: dict[str, list[history_facts.HistoryRun]] = {}
     for line in lines:
         by_day.setdefault(line.when[:10], []).append(line)
@@ -233,12 +253,12 @@ async def history_page(
 
 @router.get("/history/{journal_run}/{kind}")
 async def history_file(
-    request: Request, journal_run: str, kind: str, _: Annotated[Caller, Depends(any_user)]
+    request: Request, journal_run: str, kind: str, caller: Annotated[Caller, Depends(any_user)]
 ) -> Response:
     """A file another face's run wrote, as the journal recorded it (nothing else is ever served)."""
-    recorded = await asyncio.to_thread(
-        history_facts.recorded_run, desk(request).settings.journal, journal_run
-    )
+    settings = desk(request).settings
+    accounts = history_facts.accounts_for(settings, caller.user)
+    recorded = await asyncio.to_thread(history_facts.recorded_run, settings.journal, journal_run, accounts)
     if recorded is None or kind not in ("result", "retry"):
         raise DeskError(404, "desk.no_file")
     return download(recorded.result_file if kind == "result" else recorded.retry_file)
@@ -249,7 +269,12 @@ async def history_file(
 
 @router.get("/admin/users")
 async def users_page(request: Request, caller: Annotated[Caller, Depends(admin)]) -> Response:
-    return render(request, "users.html", caller, users=desk(request).users.list(), roles=ROLES, error="")
+    return render(request, "users.html", caller, users=desk(request).users.list(), **_user_choices(request))
+
+
+def _user_choices(request: Request) -> dict[str, Any]:
+    """What the users page offers: the roles, and the desk's named stores to limit a user to."""
+    return {"roles": ROLES, "stores": [s for s in desk(request).settings.stores if s], "error": ""}
 
 
 @router.post("/admin/users")
@@ -260,11 +285,18 @@ async def users_change(
     name: Annotated[str, Form(max_length=64)] = "",
     role: Annotated[str, Form(max_length=20)] = "check",
     password: Annotated[str, Form(max_length=1024)] = "",
+    stores: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     users = desk(request).users
     try:
+        offered = desk(request).settings.stores
+        for store in stores or []:
+            if store not in offered:
+                raise ConfigError(Msg.of("desk.no_such_store", store=store[:64], stores=", ".join(offered)))
         if action == "add":
-            await asyncio.to_thread(users.add, name, role, password)
+            await asyncio.to_thread(users.add, name, role, password, stores or [])
+        elif action == "stores":
+            users.set_stores(name, stores or [])
         elif action == "role":
             users.set_role(name, role)
         elif action == "remove":
@@ -276,6 +308,6 @@ async def users_change(
         else:
             raise ConfigError(Msg.of("desk.bad_action"))
     except ConfigError as exc:
-        error = exc.render(lang_of(request))
-        return render(request, "users.html", caller, 422, users=users.list(), roles=ROLES, error=error)
+        choices = _user_choices(request) | {"error": exc.render(lang_of(request))}
+        return render(request, "users.html", caller, 422, users=users.list(), **choices)
     return redirect("/admin/users")

@@ -138,9 +138,16 @@ class Runs:
     # -- runs ---------------------------------------------------------------------------------------------------
 
     def start(
-        self, user: str, mode: Mode, upload: Path, file_name: str, lang: Lang, sheet: str = ""
+        self,
+        user: str,
+        mode: Mode,
+        upload: Path,
+        file_name: str,
+        lang: Lang,
+        sheet: str = "",
+        store: str = "",
     ) -> RunRow:
-        """Queue a run of `mode` on an uploaded file; it starts when a worker is free."""
+        """Queue a run of `mode` on an uploaded file for `store`; it starts when a worker is free."""
         run = RunRow(
             id=secrets.token_hex(8),
             user=user,
@@ -158,6 +165,7 @@ class Runs:
             result_file="",
             retry_file="",
             sendable=0,
+            store=store,
         )
         self.store.add(run)
         with self._lock:
@@ -250,7 +258,7 @@ class Runs:
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         options = SheetOptions(sheet=run.sheet or None, password=self.password_for(run.upload), lang=run.lang)  # type: ignore[arg-type]
-        origin = Origin(run.user, "web", run.file_name)
+        origin = Origin(run.user, "web", run.file_name, store=run.store)
         job = execute.Job(upload, options, out, origin, dry_run=run.mode == "dry-run")
         if run.mode != "dispatch":
             return execute.check(self.settings, job)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from batchship.i18n import Lang
 from batchship.journal import is_database, journal_path
-from batchship.naver.ratelimit import DEFAULT_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +18,10 @@ class DeskSettings:
     X-Forwarded-* from a reverse proxy; secure_cookies: cookies only over HTTPS (on by itself behind a proxy
     that says https); session_hours: how long a login lasts; lang: the pages' language until a person switches;
     notify: send a digest after each dispatch (the channels of `config` and the environment), its link to the
-    run's page under `public_url` when given; store: which store of a config of several (`--store`)."""
+    run's page under `public_url` when given; stores: the stores of the config a person picks from at upload
+    (`--store`, again for several, or `--all-stores`; "" is the one store of a config without `[stores]`, of
+    the environment or of the sandbox); rate_limit: None for each store's own (`rate_limit` in its table, else
+    the default)."""
 
     data_dir: Path
     journal: str
@@ -33,12 +35,21 @@ class DeskSettings:
     proxy_headers: bool = False
     secure_cookies: bool = False
     session_hours: float = 12.0
-    rate_limit: float = DEFAULT_RATE
+    rate_limit: float | None = None
     check_workers: int = 2
     lang: Lang = "ko"
     notify: bool = False
     public_url: str = ""
-    store: str = ""
+    stores: tuple[str, ...] = ("",)
+
+    def store_label(self, store: str, lang: Lang) -> str:
+        """What the pages call a store: `--store-name` on a desk of one store, else its name in the config,
+        else "unnamed"."""
+        from batchship.i18n import t
+
+        if self.store_name and len(self.stores) == 1:
+            return self.store_name
+        return store or t("desk.store_unnamed", lang)
 
     @property
     def users_file(self) -> Path | str:

@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS desk_rows (
 );
 CREATE INDEX IF NOT EXISTS desk_rows_status ON desk_rows (run_id, status, idx)
 """
+#: Columns added since the table's first release: `store`, the config's store a run was for ('' for the one).
+_ADDED: Final = (("desk_runs", "store", "TEXT NOT NULL DEFAULT ''"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class RunRow:
     result_file: str
     retry_file: str
     sendable: int
+    store: str = ""
 
 
 #: The fields of a run, and their columns (`user` is a reserved word in PostgreSQL).
@@ -90,7 +93,7 @@ class DeskStore:
         from batchship.database import Database
 
         self.owner = owner
-        self._db = Database(where, _SCHEMA)
+        self._db = Database(where, _SCHEMA, _ADDED)
 
     def close(self) -> None:
         self._db.close()
@@ -111,8 +114,15 @@ class DeskStore:
         found = self._select("id = ?", (run_id,))
         return found[0] if found else None
 
-    def recent(self, limit: int = 200, since: str = "") -> list[RunRow]:
-        return self._select("created_at >= ?", (since, limit), "ORDER BY created_at DESC LIMIT ?")
+    def recent(self, limit: int = 200, since: str = "", stores: Sequence[str] | None = None) -> list[RunRow]:
+        """The newest runs since `since` (of `stores` only, when given)."""
+        if stores is None:
+            return self._select("created_at >= ?", (since, limit), "ORDER BY created_at DESC LIMIT ?")
+        if not stores:
+            return []
+        marks = ", ".join("?" * len(stores))
+        condition = f"created_at >= ? AND store IN ({marks})"
+        return self._select(condition, (since, *stores, limit), "ORDER BY created_at DESC LIMIT ?")
 
     def unfinished(self) -> list[RunRow]:
         """This desk's runs that were queued or going when it stopped."""

@@ -47,7 +47,7 @@ def _shape(run: RunRow, lang: Lang) -> Report:
 
 
 def run_view(desk: Desk, run: RunRow, lang: Lang, status: str, q: str, page: int) -> RunView:
-    view = RunView(page=page, q=q, target=target_words(desk, lang))
+    view = RunView(page=page, q=q, target=target_words(desk, lang, run.store))
     view.ask_password = run.error_key in PASSWORD_KEYS
     if run.status != "done":
         view.sheets = [] if view.ask_password or run.status != "failed" else _sheets(desk, run)
@@ -95,9 +95,9 @@ def _sheets(desk: Desk, run: RunRow) -> list[str]:
     return names if len(names) > 1 else []
 
 
-def target_words(desk: Desk, lang: Lang) -> str:
-    """Where a dispatch goes, as the confirmation and the banner say it."""
+def target_words(desk: Desk, lang: Lang, store: str) -> str:
+    """Where a dispatch for `store` goes, as the confirmation says it."""
     settings = desk.settings
     if settings.sandbox:
         return t("desk.target_sandbox", lang)
-    return t("desk.target_store", lang, store=settings.store_name or t("desk.store_unnamed", lang))
+    return t("desk.target_store", lang, store=settings.store_label(store, lang))
