@@ -8,6 +8,7 @@ import contextlib
 import email
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -29,6 +30,8 @@ class Receiver:
     plan: list[int] = field(default_factory=list)
     hang: threading.Event | None = None
     got: threading.Event = field(default_factory=threading.Event)
+    #: When each request arrived (time.monotonic), before any hanging.
+    arrived: list[float] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -39,6 +42,7 @@ def receiving(hang: bool = False) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            state.arrived.append(time.monotonic())
             if state.hang is not None:
                 state.hang.wait(30)
             state.bodies.append(json.loads(body))

@@ -199,7 +199,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "requests per second (default: the store's rate_limit in the config file, else {rate:g})",
     },
     "help.store_several": {
-        "ko": "설정 파일의 스토어 이름(여러 번 줄 수 있습니다: watch는 스토어마다 INBOX/이름/ 폴더, serve는 올릴 때 스토어를 고릅니다)",
+        "ko": "설정 파일의 스토어 이름(여러 번 줄 수 있습니다: `watch`는 스토어마다 INBOX/이름/ 폴더, `serve`는 올릴 때 스토어를 고릅니다)",
         "en": "a store of the config file (may be given again: watch keeps one INBOX/NAME/ per store, serve lets people pick the store at upload)",
     },
     "help.all_stores": {

@@ -17,6 +17,8 @@ documentation (shared/reference/dispatch-api.md and API-FACTS.md) to the letter 
   (counted in `effects`: a seller must never be surprised by it).
 - `POST /external/v1/pay-order/seller/product-orders/query`: the stored orders, in NAVER's product-order shape
   (order and payment dates, productClass, claims; `delivery` only once dispatched; no nulls).
+- Several stores at once: an order may belong to one store (`Order.seller`, the CSV's `seller`: a SELLER
+  token's account id, or a SELF token's client id); another store's token neither finds nor ships it (100001).
 - `GET /external/_sandbox/state`: read-only inspection: dispatch count per order, calls, faults injected.
 - Rate limit per application: token bucket of `rate_limit`/s, burst twice that, 429 `GW.RATE_LIMIT`, with the
   `GNCP-GW-RateLimit-*` headers on every answer.
@@ -210,24 +212,13 @@ class Sandbox:
             {"access_token": token, "expires_in": int(self.token_ttl), "token_type": "Bearer"}
         )
 
-    def _authorise(self, request: web.Request) -> tuple[str, str] | None:
-        """The application and the store a live token speaks for (the account id of a SELLER token, the
-        client id of a SELF one), or None."""
-        header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ").strip()
-        with self.state.lock:
-            entry = self.state.tokens.get(token)
-        if entry is None or entry[1] <= self.clock():
-            return None
-        client_id, kind, account = entry[0].split("/", 2)
-        return client_id, account if kind == "SELLER" else client_id
-
     async def _guard(self, request: web.Request, name: str) -> tuple[str, dict[str, str]] | web.Response:
         """Latency, auth and rate limit, common to the API endpoints; the store the call speaks for."""
         if self.faults.latency_s:
             await asyncio.sleep(self.faults.latency_s)
         self.state.count(name)
-        who = self._authorise(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        who = self.state.token_owner(token, self.clock())
         if who is None:
             return self._error(401, "GW.AUTHN", "invalid or expired token")
         client_id, seller = who

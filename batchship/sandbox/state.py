@@ -178,7 +178,8 @@ class SandboxState:
     calls: Counter[str] = field(default_factory=Counter)
     faults_injected: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
-    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (client id, expiry)
+    #: token -> (`client_id/type/account_id`, expiry)
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: What dispatches did that NAVER does not refuse but a seller must never be surprised by:
     #: `cancel_requests_rejected` (an order with an open cancel request dispatched), `addons_before_main`.
     effects: Counter[str] = field(default_factory=Counter)
@@ -191,6 +192,16 @@ class SandboxState:
 
     def __post_init__(self) -> None:
         self.changed = threading.Condition(self.lock)
+
+    def token_owner(self, token: str, now: float) -> tuple[str, str] | None:
+        """The application and the store a live token speaks for (the account id of a SELLER token, the
+        client id of a SELF one), or None."""
+        with self.lock:
+            entry = self.tokens.get(token)
+        if entry is None or entry[1] <= now:
+            return None
+        client_id, kind, account = entry[0].split("/", 2)
+        return client_id, account if kind == "SELLER" else client_id
 
     def count(self, name: str) -> int:
         """One more call of `name`; its new count."""
