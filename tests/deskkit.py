@@ -92,13 +92,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(root: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`batchship serve --sandbox` as its own process (data and journal under `root`; accounts added there
-    beforehand), its URL once it takes connections; stopped with SIGTERM afterwards, which must end it cleanly."""
+def serving(root: Path, *options: str, sandbox: bool = True) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`batchship serve --sandbox` (or, `sandbox` False, as `options` say) as its own process (data and journal
+    under `root`; accounts added there beforehand), its URL once it takes connections; stopped with SIGTERM
+    afterwards, which must end it cleanly."""
     import httpx
 
     port = free_port()
-    command = [sys.executable, "-m", "batchship", "serve", "--sandbox", "--port", str(port), *options]
+    practice = ["--sandbox"] if sandbox else []
+    command = [sys.executable, "-m", "batchship", "serve", *practice, "--port", str(port), *options]
     command += ["--data", str(root / "data"), "--journal", str(root / "journal.sqlite3")]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BATCHSHIP_LANG": "ko"}
     with subprocess.Popen(

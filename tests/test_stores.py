@@ -40,6 +40,8 @@ def test_each_store_dispatches_with_its_own_account(tmp_path: Path) -> None:
         assert code == 2 and "스토어가 여럿입니다(shop-a, shop-b)" in err and "--store" in err
         code, _, err = cli("dispatch", str(sheet), "--store", "shop-a", *common)
         assert code == 0, err
+        facts = {r[0]: r[1] for r in read_rows(tmp_path / "s.result.xlsx", "요약") if r and r[0]}
+        assert facts["스토어"] == "shop-a" and "shop-a" in facts["보낸 곳"]  # the result copy names its store
         seen = {
             store: cli(
                 "check", str(sheet), "--config", str(settings), "--store", store, "--journal", journal

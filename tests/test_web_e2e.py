@@ -285,3 +285,47 @@ def test_history_lists_runs_and_an_orders_attempts(context: BrowserContext, tmp_
 def _screenshots_folder() -> None:
     if SHOTS:
         shutil.rmtree(SHOTS, ignore_errors=True)
+
+
+def test_a_desk_of_two_stores_asks_which_store_and_shows_it(browser: Browser, tmp_path: Path) -> None:
+    """`serve --all-stores` on a config of two stores (one sandbox standing in for both): the uploader picks the
+    store, every page says which one, the dispatch goes out with that store's credentials; a user limited to
+    the other store is offered no choice and sees that store only."""
+    from batchship.sandbox import Sandbox
+    from batchship.sandbox.server import Order
+    from tests.conftest import orders_sheet
+    from tests.test_web_stores import STORES, stores_config
+
+    store = UserStore(tmp_path / "users.sqlite3")
+    store.add("ann", "admin", PASSWORDS["ann"])
+    store.add("dan", "dispatch", PASSWORDS["dan"], ["shop-b"])
+    store.close()
+    settings = stores_config(tmp_path / "stores.toml")
+    with Sandbox(orders=[Order(order_id(i), seller=STORES[(i - 1) // 3]) for i in range(1, 7)]) as sb:
+        options = ("--config", str(settings), "--all-stores", "--base-url", sb.base_url)
+        with serving(tmp_path, *options, sandbox=False) as (url, _):
+            ctx = browser.new_context(base_url=url)
+            ctx.set_default_timeout(30_000)
+            page = ctx.new_page()
+            log_in(page, "ann")
+            banner = page.locator("#target-banner")
+            expect(banner).to_have_text("실제 스토어: shop-a, shop-b")
+            page.set_input_files("#file", str(orders_sheet(tmp_path / "a.xlsx", [1, 2])))
+            page.select_option("#store", "shop-a")
+            page.click("#check")
+            expect(page.locator("#chips")).to_contain_text("검사 통과 2")
+            expect(banner).to_have_text("실제 스토어: shop-a")
+            page.click("#dispatch")
+            expect(page.locator("#confirm-text")).to_contain_text("실제 스토어 shop-a")
+            page.click("#confirm-dispatch")
+            expect(page.locator("#chips")).to_contain_text("성공 2", timeout=60_000)
+            assert sb.dispatch_counts() == {order_id(1): 1, order_id(2): 1}
+            other = browser.new_context(base_url=url)
+            page = other.new_page()
+            log_in(page, "dan")
+            expect(page.locator("#target-banner")).to_have_text("실제 스토어: shop-b")
+            expect(page.locator("#upload-form")).to_be_visible()
+            expect(page.locator("#store")).to_have_count(0)  # one store: nothing to pick
+            expect(page.locator("table.list")).to_have_count(0)  # ann's shop-a run is not dan's to see
+            other.close()
+            ctx.close()

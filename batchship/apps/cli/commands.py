@@ -160,7 +160,7 @@ def dispatch(
             journal=None if args.dry_run else _journal(args),
             replace_out=args.out is not None,
             look=_look(args) if args.dry_run else None,
-            origin=Origin(system_user(), "cli"),
+            origin=Origin(system_user(), "cli", store=getattr(args, "store", None) or ""),
         )
         try:
             report = run_dispatch(job, stop=stop, on_progress=bar)

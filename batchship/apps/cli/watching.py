@@ -105,7 +105,7 @@ def _lanes(
             target,
             None if args.dry_run else _journal(args),
             _look(ns) if args.dry_run else None,
-            Origin(system_user(), "watch", store=name if names else ""),
+            Origin(system_user(), "watch", store=name),
         )
         watcher = Watcher(
             inbox,
