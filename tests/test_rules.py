@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -63,35 +64,35 @@ def test_a_good_parcel_row_has_no_errors_and_is_normalised() -> None:
     assert row["date"] == "2024-05-05T15:00:00.000+09:00"
 
 
-@pytest.mark.parametrize(
-    ("row", "expected"),
-    [
-        ({"productOrderId": ""}, ["BS101"]),
-        ({"productOrderId": "12345"}, ["BS102"]),
-        ({"productOrderId": "2024050512345671X"}, ["BS102"]),
-        ({"productOrderId": "2.02405E+15"}, ["BS103"]),
-        ({"productOrderId": "2024050512345670", "productOrderId_numeric": True}, ["BS103"]),
-        ({"productOrderId": "2024050512345671", "productOrderId_numeric": True}, []),
-        ({"productOrderId": "2024050512345670"}, []),
-        ({"deliveryMethod": "배달"}, ["BS201"]),
-        ({"deliveryMethod": "RETURN_DELIVERY"}, ["BS202"]),
-        ({"deliveryMethod": "UNKNOWN"}, ["BS202"]),
-        ({"deliveryCompanyCode": ""}, ["104118"]),
-        ({"deliveryCompanyCode": "CJ택배"}, ["104119"]),
-        ({"trackingNumber": ""}, ["104120"]),
-        ({"trackingNumber": "1234"}, ["104122"]),
-        ({"trackingNumber": "12345678#9012"}, ["104122"]),
-        ({"trackingNumber": "12345678901234567", "trackingNumber_numeric": True}, ["BS301"]),
-        ({"trackingNumber": "JD014600006281234567"}, []),
-        ({"dispatchDate": "어제"}, ["BS401"]),
-        ({"dispatchDate": "2024-02-30"}, ["BS401"]),
-        ({"dispatchDate": "2024-05-06"}, ["BS402"]),  # tomorrow's date at today's time: in the future
-        (
-            {"deliveryCompanyCode": "", "trackingNumber": "", "productOrderId": "1"},
-            ["BS102", "104118", "104120"],
-        ),
-    ],
-)
+EVERY_PROBLEM: list[tuple[dict[str, Any], list[str]]] = [
+    ({"productOrderId": ""}, ["BS101"]),
+    ({"productOrderId": "12345"}, ["BS102"]),
+    ({"productOrderId": "2024050512345671X"}, ["BS102"]),
+    ({"productOrderId": "2.02405E+15"}, ["BS103"]),
+    ({"productOrderId": "2024050512345670", "productOrderId_numeric": True}, ["BS103"]),
+    ({"productOrderId": "2024050512345671", "productOrderId_numeric": True}, []),
+    ({"productOrderId": "2024050512345670"}, []),
+    ({"deliveryMethod": "배달"}, ["BS201"]),
+    ({"deliveryMethod": "RETURN_DELIVERY"}, ["BS202"]),
+    ({"deliveryMethod": "UNKNOWN"}, ["BS202"]),
+    ({"deliveryCompanyCode": ""}, ["104118"]),
+    ({"deliveryCompanyCode": "CJ택배"}, ["104119"]),
+    ({"trackingNumber": ""}, ["104120"]),
+    ({"trackingNumber": "1234"}, ["104122"]),
+    ({"trackingNumber": "12345678#9012"}, ["104122"]),
+    ({"trackingNumber": "12345678901234567", "trackingNumber_numeric": True}, ["BS301"]),
+    ({"trackingNumber": "JD014600006281234567"}, []),
+    ({"dispatchDate": "어제"}, ["BS401"]),
+    ({"dispatchDate": "2024-02-30"}, ["BS401"]),
+    ({"dispatchDate": "2024-05-06"}, ["BS402"]),  # tomorrow's date at today's time: in the future
+    (
+        {"deliveryCompanyCode": "", "trackingNumber": "", "productOrderId": "1"},
+        ["BS102", "104118", "104120"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), EVERY_PROBLEM)
 def test_each_rule_reports_its_code(row: dict[str, Any], expected: list[str]) -> None:
     """Each problem carries its own code; several problems are all reported, in a fixed order."""
     assert codes_of(**row) == expected
@@ -178,3 +179,64 @@ def test_time_later_today_is_in_the_future() -> None:
     """Today at a later hour than now is refused."""
     assert codes_of(dispatchDate="2024-05-05 16:00") == ["BS402"]
     assert codes_of(dispatchDate="2024-05-05 14:59") == []
+
+
+def _pandera_errors(data: pd.DataFrame) -> dict[int, list[str]]:
+    """What pandera's own validation of `schema()` finds in the normalised frame: the reference."""
+    import pandera.pandas as pa
+
+    from batchship.domain.rules import _RANK, normalise, schema
+
+    found: dict[int, set[str]] = {}
+    try:
+        schema().validate(normalise(data, NOW), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for check, index in zip(exc.failure_cases["check"], exc.failure_cases["index"], strict=True):
+            found.setdefault(int(index), set()).add(str(check))
+    return {i: sorted(codes, key=_RANK.__getitem__) for i, codes in sorted(found.items())}
+
+
+def _mixed_rows(n: int) -> pd.DataFrame:
+    """`n` rows drawn from every kind of problem and from good rows, with repeated order numbers."""
+    import random
+
+    rng = random.Random(5)
+    parcel = {
+        "productOrderId": order_id(1),
+        "deliveryCompanyCode": "CJ대한통운",
+        "trackingNumber": "123456789012",
+    }
+    rows = []
+    for i in range(n):
+        row = {**parcel, "productOrderId": order_id(i % (n - 7) + 1)}  # a few order numbers repeat
+        for _ in range(rng.choice((0, 0, 1, 2))):
+            row.update(rng.choice(EVERY_PROBLEM)[0])
+        rows.append(row)
+    return frame(*rows)
+
+
+@pytest.mark.parametrize("source", ["every problem", "mixed", "sample sheet"])
+def test_the_rules_find_exactly_what_pandera_finds(source: str) -> None:
+    """`validate` runs the rules itself, vectorised; pandera, validating the same frame against `schema()`,
+    must find the same problems in the same rows."""
+    from batchship.sheets.loader import load_sheet
+
+    if source == "every problem":
+        data = frame(
+            *[
+                {
+                    "productOrderId": order_id(1),
+                    "deliveryCompanyCode": "CJ대한통운",
+                    "trackingNumber": "123456789012",
+                    **row,
+                }
+                for row, _ in EVERY_PROBLEM
+            ]
+        )
+    elif source == "mixed":
+        data = _mixed_rows(3000)
+    else:
+        data = load_sheet(Path(__file__).parent.parent / "sample_data" / "발송처리_샘플.xlsx").data
+    expected = _pandera_errors(data)
+    assert expected  # every source has problems to find
+    assert validate(data, NOW).errors == expected

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pandas as pd
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from batchship.domain.codes import courier_label, method_label, suggest_courier, suggest_method
 from batchship.domain.rules import TRACKING_MAX, TRACKING_MIN, Validation
@@ -31,7 +30,7 @@ def rows_text(rows: list[int], lang: Lang) -> str:
     return t("row.rows_more", lang, rows=shown, more=more) if more > 0 else shown
 
 
-def row_message(code: str, row: pd.Series, lang: Lang, duplicates: dict[str, tuple[int, str]]) -> str:
+def row_message(code: str, row: Mapping[str, Any], lang: Lang, duplicates: dict[str, tuple[int, str]]) -> str:
     """The sentence for one problem of one row: what is wrong, the value seen, what to do. `duplicates`: for
     each repeated order number, how many times and the rows' text (built once per number)."""
     values: dict[str, object] = {}
@@ -74,6 +73,10 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
         for pid, rows in dup.groupby("productOrderId")["row"]:
             duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
     passed: dict[tuple[str, int, str], str] = {}  # rows share their dates: each message is made once
+    shown = ["productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate"]
+    invalid: dict[Any, dict[str, Any]] = (
+        frame.loc[list(validation.errors), shown].to_dict("index") if validation.errors else {}  # type: ignore[assignment]
+    )
     results = []
     columns = (
         frame.index,
@@ -86,7 +89,7 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     for idx, row_number, pid, when, age, paid in zip(*(c.tolist() for c in columns), strict=True):
         codes = validation.errors.get(idx)
         if codes:
-            row = frame.loc[idx]
+            row = invalid[idx]
             message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
             results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
             continue

@@ -123,6 +123,62 @@ def _cell_xml(ref: str, style: int | None, text: str) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
 
 
+class _Cells:
+    """The result cells of rows, built from templates: rows share their verdicts (most say "passed the
+    checks"), so the XML of each distinct (tone, texts) is made once, with gaps where the row number goes."""
+
+    def __init__(
+        self,
+        cols: tuple[int, int, int],
+        tone_styles: Mapping[str, int],
+        text_style: int | None,
+        width: float,
+    ) -> None:
+        self.cols, self.letters = cols, [column_letter(c) for c in cols]
+        self.tone_styles, self.text_style, self.width = tone_styles, text_style, width
+        self._parts: dict[tuple[str, tuple[str, str, str]], list[bytes]] = {}
+        self._heights: dict[str, float | None] = {}
+
+    def styles(self, tone: str) -> tuple[int | None, int | None, int | None]:
+        wrap = None if self.text_style is None else self.text_style + 1
+        return self.tone_styles.get(tone), self.text_style, wrap
+
+    def xml(self, row: int, result: tuple[str, tuple[str, str, str]]) -> bytes:
+        """The three cells of `row`, as bytes."""
+        parts = self._parts.get(result)
+        if parts is None:
+            marker = "\x00"  # never in XML text: where the row number goes
+            cells = [
+                _cell_xml(f"{letter}{marker}", style, text)
+                for letter, style, text in zip(self.letters, self.styles(result[0]), result[1], strict=True)
+            ]
+            parts = self._parts[result] = [p.encode("utf-8") for p in "".join(cells).split(marker)]
+        return str(row).encode().join(parts)
+
+    def listed(self, row: int, result: tuple[str, tuple[str, str, str]]) -> list[tuple[int | None, str]]:
+        """The three cells of `row` with their columns (for a row whose cells are merged in order)."""
+        return [
+            (c, _cell_xml(f"{letter}{row}", style, text))
+            for c, letter, style, text in zip(
+                self.cols, self.letters, self.styles(result[0]), result[1], strict=True
+            )
+        ]
+
+    def row_tag(self, tag: bytes, result: tuple[str, tuple[str, str, str]]) -> bytes:
+        """The `<row ...` start tag without its stale spans, tall enough for the message."""
+        if b" spans=" in tag:
+            tag = _SPANS_BYTES.sub(b"", tag)
+        message = result[1][2]
+        height = self._heights.get(message, 0.0)
+        if height == 0.0:
+            height = self._heights[message] = wrapped_height(message, self.width)
+        return _with_height(tag, height)
+
+
+#: Row pieces gathered before they are passed on as one (fewer, larger writes into the zip).
+_BATCH: Final = 2048
+
+
 def patch_sheet(
     xml: bytes, new: NewCells, tone_styles: Mapping[str, int], text_style: int | None
 ) -> Iterator[bytes]:
@@ -131,7 +187,7 @@ def patch_sheet(
 
     Works on the UTF-8 bytes without decoding the whole part, walking `<sheetData>` from one `</row>` to the
     next: the last `<row` tag before each is the row being closed, so result cells are added right there.
-    Nothing but the current row is copied, so memory stays flat however large the sheet.
+    Only a batch of rows is copied at a time, so memory stays flat however large the sheet.
     """
     start = xml.find(b"<sheetData")
     end = xml.rfind(b"</sheetData>")
@@ -140,57 +196,74 @@ def patch_sheet(
     cols = new.columns
     first_new = min(cols)
     col_set = set(cols)
-    letters = [column_letter(c) for c in cols]
     pending = dict(new.rows)
     header_done = False
-
-    def cells_for(row: int, header_style: int | None) -> list[tuple[int | None, str]]:
-        if row == new.header_row:
-            texts, styles = new.header, (header_style,) * 3
-        else:
-            tone, texts = pending.pop(row)
-            wrap = None if text_style is None else text_style + 1
-            styles = (tone_styles.get(tone), text_style, wrap)
-        return [
-            (c, _cell_xml(f"{L}{row}", s, t)) for c, L, s, t in zip(cols, letters, styles, texts, strict=True)
-        ]
+    cells = _Cells(cols, tone_styles, text_style, new.widths[2])
+    column_of: dict[bytes, int] = {}
 
     head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
-    head = fit_to_page(head)
-    yield head.encode("utf-8")
+    yield fit_to_page(head).encode("utf-8")
     row = 0
     pos = start
+    out: list[bytes] = []
     while True:
+        if len(out) >= _BATCH:
+            yield b"".join(out)
+            out.clear()
         close = xml.find(b"</row>", pos, end)
         if close < 0:
-            yield xml[pos:end]
+            out.append(xml[pos:end])
             break
-        piece = xml[pos:close]
-        pos = close + len(b"</row>")
-        k = piece.rfind(b"<row")
-        tag_end = piece.find(b">", k)
+        k = xml.rfind(b"<row", pos, close)
+        tag_end = xml.find(b">", k, close) if k >= 0 else -1
         if k < 0 or tag_end < 0:
             raise XlsxError("unbalanced row elements")
-        tag = piece[k:tag_end]
+        tag = xml[k:tag_end]
         r = _R_ATTR_BYTES.search(tag)
-        row = int(r.group(2)) if r else row + piece.count(b"<row")
+        row = int(r.group(2)) if r else row + xml.count(b"<row", pos, close)
+        after = close + len(b"</row>")
         if row not in pending and row != new.header_row:
-            yield piece + b"</row>"
+            out.append(xml[pos:after])
+            pos = after
             continue
-        tag = _result_row_tag(tag, pending.get(row), new.widths[2])
-        last_pos = max(piece.rfind(b"<c ", tag_end), piece.rfind(b"<c>", tag_end))
-        last = _CELL_REF_BYTES.match(piece, last_pos) if last_pos >= 0 else None
-        last_col = column_index(last.group(1).decode()) if last else (-1 if last_pos < 0 else None)
-        header_style = None
+        last_pos = max(xml.rfind(b"<c ", tag_end, close), xml.rfind(b"<c>", tag_end, close))
+        last = _CELL_REF_BYTES.match(xml, last_pos) if last_pos >= 0 else None
+        if last is not None:
+            letters = last.group(1)
+            last_col: int | None = column_of.get(letters)
+            if last_col is None:
+                last_col = column_of[letters] = column_index(letters.decode())
+        else:
+            last_col = -1 if last_pos < 0 else None
         if row == new.header_row:
             header_done = True
-            header_style = _style_before(piece[tag_end + 1 :], first_new)
-        new_cells = cells_for(row, header_style)
+            style = _style_before(xml[tag_end + 1 : close], first_new)
+            listed: list[tuple[int | None, str]] = [
+                (c, _cell_xml(f"{letter}{row}", style, text))
+                for c, letter, text in zip(cols, cells.letters, new.header, strict=True)
+            ]
+            tag = _result_row_tag(tag, None, new.widths[2])
+        else:
+            result = pending.pop(row)
+            if last_col is not None and last_col < first_new:  # the common case: cells go at the end
+                out += (
+                    xml[pos:k],
+                    cells.row_tag(tag, result),
+                    xml[tag_end:close],
+                    cells.xml(row, result),
+                    b"</row>",
+                )
+                pos = after
+                continue
+            listed = cells.listed(row, result)
+            tag = cells.row_tag(tag, result)
+        body = xml[tag_end + 1 : close]
         if last_col is not None and last_col < first_new:
-            added = "".join(x for _, x in new_cells).encode("utf-8")
-            yield piece[:k] + tag + b">" + piece[tag_end + 1 :] + added + b"</row>"
-            continue
-        yield piece[:k] + tag + b">" + _merged(piece[tag_end + 1 :], new_cells, col_set) + b"</row>"
+            out += (xml[pos:k], tag, b">", body, "".join(x for _, x in listed).encode("utf-8"), b"</row>")
+        else:
+            out += (xml[pos:k], tag, b">", _merged(body, listed, col_set), b"</row>")
+        pos = after
+    yield b"".join(out)
     if pending or not header_done:
         missing = sorted(pending) + ([] if header_done else [new.header_row])
         raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")

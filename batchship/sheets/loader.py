@@ -139,10 +139,12 @@ def _numbered(ws: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     """A calamine worksheet's rows, numbered from 1 and padded on the left to start at column A."""
     start = ws.start
     if start is None:
-        return
+        return iter(())
     col_offset = start[1]
-    for i, cells in enumerate(ws.iter_rows(), start=1):
-        yield i, ([""] * col_offset + list(cells)) if col_offset else cells
+    if not col_offset:  # the common case: no generator frame between calamine and the caller
+        return enumerate(ws.iter_rows(), start=1)
+    pad = [""] * col_offset
+    return ((i, pad + list(cells)) for i, cells in enumerate(ws.iter_rows(), start=1))
 
 
 def _refuse_unsaved_formulas(

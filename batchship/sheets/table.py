@@ -218,6 +218,56 @@ def _cell(raw: Any) -> tuple[str, bool]:
     return (_clean(text) if text else ""), is_number
 
 
+def _texts(values: list[Any]) -> list[str]:
+    """A column's raw cells as cleaned text: text cells in one comprehension (the common case; a text that is
+    not ASCII, such as a courier's Korean name, is normalised once per distinct value), the rest by `_cell`."""
+    seen: dict[str, str] = {}
+
+    def wide(v: str) -> str:
+        found = seen.get(v)
+        if found is None:
+            found = seen[v] = _clean(v)
+        return found
+
+    return [(v.strip() if v.isascii() else wide(v)) if v.__class__ is str else _cell(v)[0] for v in values]
+
+
+def _numbers(values: list[Any]) -> list[bool]:
+    """Which of a column's raw cells were number cells."""
+    return [v.__class__ is float or v.__class__ is int for v in values]
+
+
+def _rows_under(
+    rows: Iterable[tuple[int, Sequence[Any]]], indexes: list[int], where: Msg, limits: Limits
+) -> tuple[list[int], list[Sequence[Any]]]:
+    """The rows with something in a mapped column, and their numbers."""
+    row_numbers: list[int] = []
+    kept: list[Sequence[Any]] = []
+    for row_number, cells in rows:
+        n = len(cells)
+        for c in indexes:
+            if c < n and cells[c] not in ("", None):
+                break
+        else:
+            continue
+        row_numbers.append(row_number)
+        kept.append(cells)
+        if len(kept) > limits.max_rows:
+            raise SheetError(
+                Msg.of("file.too_many_rows", where=where, rows=f"{row_number}+", limit=limits.max_rows)
+            )
+    return row_numbers, kept
+
+
+def _last_used(header: _Header, rows: list[Sequence[Any]], width: int) -> int:
+    """The last column holding anything in the header or the rows kept."""
+    last = max(len(header.texts) - 1, max(header.columns.values()))
+    for i in range(width - 1, last, -1):
+        if any(i < len(r) and r[i] not in ("", None) for r in rows):
+            return i
+    return last
+
+
 def collect(
     header: _Header,
     rows: Iterable[tuple[int, Sequence[Any]]],
@@ -226,52 +276,42 @@ def collect(
 ) -> tuple[pd.DataFrame, int]:
     """Turn the rows under the header into the DataFrame `Sheet.data` describes.
 
-    Works column by column: the raw cells of the mapped columns are gathered first, then each column is turned
-    into text in one pass (much faster than cell by cell in a nested loop on large sheets).
+    Works column by column: the rows with something in a mapped column are kept, then each mapped column is
+    turned into text in one comprehension (much faster than cell by cell in a nested loop on large sheets).
     """
     cols = header.columns
     present = [name for name in FIELDS if name in cols]
     indexes = [cols[name] for name in present]
-    last_column = max(len(header.texts) - 1, max(cols.values()))
-    row_numbers: list[int] = []
-    raw_rows: list[list[Any]] = []
-    for row_number, cells in rows:
-        n = len(cells)
-        raw = [cells[c] if c < n else "" for c in indexes]
-        if not any(v not in ("", None) for v in raw):
-            continue
-        for i in range(n - 1, last_column, -1):
-            if cells[i] not in ("", None):
-                last_column = i
-                break
-        row_numbers.append(row_number)
-        raw_rows.append(raw)
-        if len(row_numbers) > limits.max_rows:
-            raise SheetError(
-                Msg.of("file.too_many_rows", where=where, rows=f"{row_number}+", limit=limits.max_rows)
-            )
+    row_numbers, kept = _rows_under(rows, indexes, where, limits)
+    last_column = _last_used(header, kept, max(map(len, kept), default=0))
+    raw_columns = [[r[c] if c < len(r) else "" for r in kept] for c in indexes]
+    kept.clear()
     data: dict[str, Any] = {"row": row_numbers}
     for position, name in enumerate(present):
-        cells_of = [_cell(r[position]) for r in raw_rows]
-        data[name] = [t for t, _ in cells_of]
-        longest = max(range(len(cells_of)), key=lambda i: len(cells_of[i][0]), default=None)
-        if longest is not None and len(cells_of[longest][0]) > limits.max_cell_chars:
+        texts = _texts(raw_columns[position])
+        longest = max(map(len, texts), default=0)
+        if longest > limits.max_cell_chars:
+            at = next(i for i, text in enumerate(texts) if len(text) == longest)
             raise SheetError(
                 Msg.of(
                     "file.cell_too_long",
                     where=where,
-                    row=row_numbers[longest],
+                    row=row_numbers[at],
                     column=ooxml.column_letter(cols[name]),
-                    length=len(cells_of[longest][0]),
+                    length=longest,
                     limit=limits.max_cell_chars,
                 )
             )
+        data[name] = texts
         if name in NUMERIC_FLAGS:
-            data[f"{name}_numeric"] = [f for _, f in cells_of]
-    keep = [i for i in range(len(row_numbers)) if any(data[name][i] for name in present)]
-    if len(keep) != len(row_numbers):  # rows whose cells held only spaces are blank too
+            data[f"{name}_numeric"] = _numbers(raw_columns[position])
+    raw_columns.clear()
+    present_texts = [data[name] for name in present]
+    blank = [i for i, values in enumerate(zip(*present_texts, strict=True)) if not any(values)]
+    if blank:  # rows whose cells held only spaces are blank too
+        gone = set(blank)
         for key in list(data):
-            data[key] = [data[key][i] for i in keep]
+            data[key] = [v for i, v in enumerate(data[key]) if i not in gone]
     count = len(data["row"])
     if not count:
         raise SheetError(Msg.of("file.no_rows", where=where, row=header.row))
