@@ -23,6 +23,8 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
             "--skip-dispatch",
             "--skip-desk",
             "--skip-team",
+            "--csv-rows",
+            "300",
             "--build",
             str(tmp_path / "b"),
         ],
@@ -43,6 +45,13 @@ def test_the_check_figures_are_all_measured(tmp_path: Path) -> None:
         "result copy, openpyxl round trip",
         "peak memory of batchship check (max RSS)",
         "start-up: batchship --version",
+        "result copy, five template columns",
+        "peak memory, check of the five-column sheet",
+        "bare pandas.read_csv(dtype=str), 300 rows",
+        "batchship check, CSV of 300 rows",
+        "peak memory, check of that CSV",
+        "start-up: batchship --help",
+        "check of the 31-row sample sheet, fresh process",
     ]
     report = (tmp_path / "bench-report.md").read_text(encoding="utf-8")
     assert report.startswith("# batchship benchmark (check: 300 rows") and report.strip() in proc.stdout

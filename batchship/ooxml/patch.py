@@ -11,7 +11,6 @@ can be tens of megabytes, is handled as text with regular expressions over its `
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import zipfile
@@ -19,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from batchship.ooxml.cells import ResultCells, cell_xml, result_row_tag
 from batchship.ooxml.parts import (
     XlsxError,
     column_index,
@@ -26,9 +26,8 @@ from batchship.ooxml.parts import (
     sheet_position,
     styles_part,
     workbook_part,
-    xml_text,
 )
-from batchship.ooxml.printing import TONE_FILLS, fit_to_page, page_setup, print_titles, wrapped_height
+from batchship.ooxml.printing import TONE_FILLS, fit_to_page, page_setup, print_titles
 from batchship.ooxml.summary_sheet import SummaryTable, add_autofilter, add_summary, filter_ref
 
 
@@ -55,7 +54,6 @@ _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _R_ATTR = re.compile(r'\br="([A-Z]*)(\d+)"')
 _S_ATTR = re.compile(r'\bs="(\d+)"')
-_SPANS_BYTES = re.compile(rb'\s+spans="[^"]*"')
 _R_ATTR_BYTES = re.compile(rb'\br="([A-Z]*)(\d+)"')
 _CELL_REF_BYTES = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
 
@@ -116,65 +114,6 @@ def _add_styles(styles: str) -> tuple[str, dict[str, int], int]:
     return styles, tone_index, text_index
 
 
-def _cell_xml(ref: str, style: int | None, text: str) -> str:
-    s = f' s="{style}"' if style is not None else ""
-    if not text:
-        return f'<c r="{ref}"{s}/>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
-
-
-class _Cells:
-    """The result cells of rows, built from templates: rows share their verdicts (most say "passed the
-    checks"), so the XML of each distinct (tone, texts) is made once, with gaps where the row number goes."""
-
-    def __init__(
-        self,
-        cols: tuple[int, int, int],
-        tone_styles: Mapping[str, int],
-        text_style: int | None,
-        width: float,
-    ) -> None:
-        self.cols, self.letters = cols, [column_letter(c) for c in cols]
-        self.tone_styles, self.text_style, self.width = tone_styles, text_style, width
-        self._parts: dict[tuple[str, tuple[str, str, str]], list[bytes]] = {}
-        self._heights: dict[str, float | None] = {}
-
-    def styles(self, tone: str) -> tuple[int | None, int | None, int | None]:
-        wrap = None if self.text_style is None else self.text_style + 1
-        return self.tone_styles.get(tone), self.text_style, wrap
-
-    def xml(self, row: int, result: tuple[str, tuple[str, str, str]]) -> bytes:
-        """The three cells of `row`, as bytes."""
-        parts = self._parts.get(result)
-        if parts is None:
-            marker = "\x00"  # never in XML text: where the row number goes
-            cells = [
-                _cell_xml(f"{letter}{marker}", style, text)
-                for letter, style, text in zip(self.letters, self.styles(result[0]), result[1], strict=True)
-            ]
-            parts = self._parts[result] = [p.encode("utf-8") for p in "".join(cells).split(marker)]
-        return str(row).encode().join(parts)
-
-    def listed(self, row: int, result: tuple[str, tuple[str, str, str]]) -> list[tuple[int | None, str]]:
-        """The three cells of `row` with their columns (for a row whose cells are merged in order)."""
-        return [
-            (c, _cell_xml(f"{letter}{row}", style, text))
-            for c, letter, style, text in zip(
-                self.cols, self.letters, self.styles(result[0]), result[1], strict=True
-            )
-        ]
-
-    def row_tag(self, tag: bytes, result: tuple[str, tuple[str, str, str]]) -> bytes:
-        """The `<row ...` start tag without its stale spans, tall enough for the message."""
-        if b" spans=" in tag:
-            tag = _SPANS_BYTES.sub(b"", tag)
-        message = result[1][2]
-        height = self._heights.get(message, 0.0)
-        if height == 0.0:
-            height = self._heights[message] = wrapped_height(message, self.width)
-        return _with_height(tag, height)
-
-
 #: Row pieces gathered before they are passed on as one (fewer, larger writes into the zip).
 _BATCH: Final = 2048
 
@@ -189,85 +128,92 @@ def patch_sheet(
     next: the last `<row` tag before each is the row being closed, so result cells are added right there.
     Only a batch of rows is copied at a time, so memory stays flat however large the sheet.
     """
-    start = xml.find(b"<sheetData")
-    end = xml.rfind(b"</sheetData>")
-    if start < 0 or end < 0:
-        raise XlsxError("worksheet without a sheetData element (prefixed namespace?)")
-    cols = new.columns
-    first_new = min(cols)
-    col_set = set(cols)
-    pending = dict(new.rows)
-    header_done = False
-    cells = _Cells(cols, tone_styles, text_style, new.widths[2])
-    column_of: dict[bytes, int] = {}
+    return _SheetPatch(xml, new, ResultCells(new.columns, tone_styles, text_style, new.widths[2])).pieces()
 
-    head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
-    yield fit_to_page(head).encode("utf-8")
-    row = 0
-    pos = start
-    out: list[bytes] = []
-    while True:
-        if len(out) >= _BATCH:
-            yield b"".join(out)
-            out.clear()
-        close = xml.find(b"</row>", pos, end)
-        if close < 0:
-            out.append(xml[pos:end])
-            break
-        k = xml.rfind(b"<row", pos, close)
-        tag_end = xml.find(b">", k, close) if k >= 0 else -1
-        if k < 0 or tag_end < 0:
-            raise XlsxError("unbalanced row elements")
-        tag = xml[k:tag_end]
-        r = _R_ATTR_BYTES.search(tag)
-        row = int(r.group(2)) if r else row + xml.count(b"<row", pos, close)
-        after = close + len(b"</row>")
-        if row not in pending and row != new.header_row:
-            out.append(xml[pos:after])
+
+class _SheetPatch:
+    """One worksheet being patched: the rows still waiting for their cells, and the columns' letters seen."""
+
+    def __init__(self, xml: bytes, new: NewCells, cells: ResultCells) -> None:
+        self.xml, self.new, self.cells = xml, new, cells
+        self.first_new, self.col_set = min(new.columns), set(new.columns)
+        self.pending = dict(new.rows)
+        self.header_done = False
+        self.column_of: dict[bytes, int] = {}
+
+    def pieces(self) -> Iterator[bytes]:
+        xml, new, cols = self.xml, self.new, self.new.columns
+        start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+        if start < 0 or end < 0:
+            raise XlsxError("worksheet without a sheetData element (prefixed namespace?)")
+        head = _add_widths(_widen_dimension(xml[:start].decode("utf-8"), max(cols)), cols, new.widths)
+        yield fit_to_page(head).encode("utf-8")
+        row, pos, pending = 0, start, self.pending
+        out: list[bytes] = []
+        while True:
+            if len(out) >= _BATCH:
+                yield b"".join(out)
+                out.clear()
+            close = xml.find(b"</row>", pos, end)
+            if close < 0:
+                out.append(xml[pos:end])
+                break
+            k = xml.rfind(b"<row", pos, close)
+            tag_end = xml.find(b">", k, close) if k >= 0 else -1
+            if k < 0 or tag_end < 0:
+                raise XlsxError("unbalanced row elements")
+            r = _R_ATTR_BYTES.search(xml, k, tag_end)
+            row = int(r.group(2)) if r else row + xml.count(b"<row", pos, close)
+            after = close + len(b"</row>")
+            if row in pending or row == new.header_row:
+                out += (xml[pos:k], *self._row(row, k, tag_end, close), b"</row>")
+            else:
+                out.append(xml[pos:after])
             pos = after
-            continue
+        yield b"".join(out)
+        if pending or not self.header_done:
+            missing = sorted(pending) + ([] if self.header_done else [new.header_row])
+            raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
+        yield _tail(xml[end:], new)
+
+    def _last_column(self, tag_end: int, close: int) -> int | None:
+        """The column of a row's last cell (-1: no cells; None: a cell without a reference)."""
+        xml = self.xml
         last_pos = max(xml.rfind(b"<c ", tag_end, close), xml.rfind(b"<c>", tag_end, close))
-        last = _CELL_REF_BYTES.match(xml, last_pos) if last_pos >= 0 else None
-        if last is not None:
-            letters = last.group(1)
-            last_col: int | None = column_of.get(letters)
-            if last_col is None:
-                last_col = column_of[letters] = column_index(letters.decode())
-        else:
-            last_col = -1 if last_pos < 0 else None
+        if last_pos < 0:
+            return -1
+        last = _CELL_REF_BYTES.match(xml, last_pos)
+        if last is None:
+            return None
+        letters = last.group(1)
+        found = self.column_of.get(letters)
+        if found is None:
+            found = self.column_of[letters] = column_index(letters.decode())
+        return found
+
+    def _row(self, row: int, k: int, tag_end: int, close: int) -> tuple[bytes, ...]:
+        """A row's start tag and content, with its result cells (or the header's titles)."""
+        xml, new, cells = self.xml, self.new, self.cells
+        tag = xml[k:tag_end]
+        last_col = self._last_column(tag_end, close)
+        at_end = last_col is not None and last_col < self.first_new
         if row == new.header_row:
-            header_done = True
-            style = _style_before(xml[tag_end + 1 : close], first_new)
+            self.header_done = True
+            style = _style_before(xml[tag_end + 1 : close], self.first_new)
             listed: list[tuple[int | None, str]] = [
-                (c, _cell_xml(f"{letter}{row}", style, text))
-                for c, letter, text in zip(cols, cells.letters, new.header, strict=True)
+                (c, cell_xml(f"{letter}{row}", style, text))
+                for c, letter, text in zip(new.columns, cells.letters, new.header, strict=True)
             ]
-            tag = _result_row_tag(tag, None, new.widths[2])
+            tag = result_row_tag(tag, None, new.widths[2])
         else:
-            result = pending.pop(row)
-            if last_col is not None and last_col < first_new:  # the common case: cells go at the end
-                out += (
-                    xml[pos:k],
-                    cells.row_tag(tag, result),
-                    xml[tag_end:close],
-                    cells.xml(row, result),
-                    b"</row>",
-                )
-                pos = after
-                continue
-            listed = cells.listed(row, result)
-            tag = cells.row_tag(tag, result)
+            result = self.pending.pop(row)
+            if at_end:  # the common case: the cells go after the row's last one
+                return cells.row_tag(tag, result), xml[tag_end:close], cells.xml(row, result)
+            listed, tag = cells.listed(row, result), cells.row_tag(tag, result)
         body = xml[tag_end + 1 : close]
-        if last_col is not None and last_col < first_new:
-            out += (xml[pos:k], tag, b">", body, "".join(x for _, x in listed).encode("utf-8"), b"</row>")
-        else:
-            out += (xml[pos:k], tag, b">", _merged(body, listed, col_set), b"</row>")
-        pos = after
-    yield b"".join(out)
-    if pending or not header_done:
-        missing = sorted(pending) + ([] if header_done else [new.header_row])
-        raise XlsxError(f"rows not found in the worksheet: {missing[:5]}")
-    yield _tail(xml[end:], new)
+        if at_end:
+            return tag, b">", body, "".join(x for _, x in listed).encode("utf-8")
+        return tag, b">", _merged(body, listed, self.col_set)
 
 
 def _tail(tail: bytes, new: NewCells) -> bytes:
@@ -277,34 +223,6 @@ def _tail(tail: bytes, new: NewCells) -> bytes:
         ref = filter_ref(new.header_row, max(new.rows, default=new.header_row), max(new.columns))
         text = add_autofilter(text, ref)
     return text.encode("utf-8")
-
-
-_HT_BYTES: Final = re.compile(rb'\s+(?:ht|customHeight)="[^"]*"')
-
-
-def _result_row_tag(tag: bytes, result: tuple[str, tuple[str, str, str]] | None, width: float) -> bytes:
-    """The `<row ...` start tag of a row getting result cells: without its (now stale) spans, and tall enough
-    for its message wrapped in a column `width` wide."""
-    if b" spans=" in tag:
-        tag = _SPANS_BYTES.sub(b"", tag)
-    return tag if result is None else _with_height(tag, wrapped_height(result[1][2], width))
-
-
-def _with_height(tag: bytes, height: float | None) -> bytes:
-    """A `<row ...` start tag tall enough for `height` points (a taller height it has is kept)."""
-    if height is None:
-        return tag
-    if b"ht=" in tag or b"customHeight" in tag:
-        found = re.search(rb'\bht="([\d.]+)"', tag)
-        if found and float(found.group(1)) >= height:
-            return tag
-        tag = _HT_BYTES.sub(b"", tag)
-    return tag + _height_attrs(height)
-
-
-@functools.lru_cache(maxsize=64)
-def _height_attrs(height: float) -> bytes:
-    return f' ht="{height:g}" customHeight="1"'.encode()
 
 
 def _style_before(body: bytes, first_new: int) -> int | None:
@@ -407,13 +325,8 @@ def patch_workbook(content: bytes, part: str, new: NewCells) -> bytes:
                     target, "compress_level" if hasattr(target, "compress_level") else "_compresslevel", 1
                 )
                 with dst.open(target, "w") as fh:
-                    chunk: list[bytes] = []
-                    for piece in sheet_pieces:
-                        chunk.append(piece)
-                        if len(chunk) == 4096:
-                            fh.write(b"".join(chunk))
-                            chunk.clear()
-                    fh.write(b"".join(chunk))
+                    for piece in sheet_pieces:  # batches of rows already: written as they come
+                        fh.write(piece)
                 continue
             data = replaced.pop(info.filename, None)
             if data is None:

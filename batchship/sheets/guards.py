@@ -83,12 +83,12 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     unseen."""
     if not _usual(xml):
         return _parsed_extent(xml)
-    last_row = max((int(r) for r in set(_ROW_NUMBERS.findall(xml))), default=0)
+    last_row = max(map(int, _ROW_NUMBERS.findall(xml)), default=0)
     # A cell may name a row below the one it sits in (the reader believes the cell). Only cells whose row
     # has at least as many digits as the last row's can name a later one: those few are read.
     digits = len(str(last_row)) if last_row else 1
     far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,})"' % digits, xml)
-    last_row = max([last_row, *(int(r) for r in set(far))])
+    last_row = max(last_row, *map(int, far)) if far else last_row
     wide = set(_WIDE_COLUMNS.findall(xml))
     last_col = max((column_index(c.decode()) + 1 for c in wide), default=26)
     return last_row, last_col

@@ -7,6 +7,7 @@ Shared by the workbook reader (`loader.py`) and the CSV reader (`csvfile.py`).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -238,34 +239,35 @@ def _numbers(values: list[Any]) -> list[bool]:
 
 
 def _rows_under(
-    rows: Iterable[tuple[int, Sequence[Any]]], indexes: list[int], where: Msg, limits: Limits
-) -> tuple[list[int], list[Sequence[Any]]]:
-    """The rows with something in a mapped column, and their numbers."""
+    rows: Iterable[tuple[int, Sequence[Any]]], header: _Header, indexes: list[int], where: Msg, limits: Limits
+) -> tuple[list[int], list[tuple[Any, ...]], int]:
+    """The rows with something in a mapped column: their numbers, their mapped cells (a tuple per row, in the
+    order of `indexes`), and the last column holding anything in the header or those rows. Only the mapped
+    cells are kept, so memory holds five cells a row however wide the sheet."""
+    pick = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    widest = max(indexes)
+    last_column = max(len(header.texts) - 1, widest)
     row_numbers: list[int] = []
-    kept: list[Sequence[Any]] = []
+    kept: list[tuple[Any, ...]] = []
     for row_number, cells in rows:
         n = len(cells)
-        for c in indexes:
-            if c < n and cells[c] not in ("", None):
+        mapped = pick(cells) if n > widest else tuple(cells[c] if c < n else "" for c in indexes)
+        for value in mapped:
+            if value != "" and value is not None:
                 break
         else:
             continue
+        for i in range(n - 1, last_column, -1):  # cells right of the known last column: rare
+            if cells[i] not in ("", None):
+                last_column = i
+                break
         row_numbers.append(row_number)
-        kept.append(cells)
+        kept.append(mapped)
         if len(kept) > limits.max_rows:
             raise SheetError(
                 Msg.of("file.too_many_rows", where=where, rows=f"{row_number}+", limit=limits.max_rows)
             )
-    return row_numbers, kept
-
-
-def _last_used(header: _Header, rows: list[Sequence[Any]], width: int) -> int:
-    """The last column holding anything in the header or the rows kept."""
-    last = max(len(header.texts) - 1, max(header.columns.values()))
-    for i in range(width - 1, last, -1):
-        if any(i < len(r) and r[i] not in ("", None) for r in rows):
-            return i
-    return last
+    return row_numbers, kept, last_column
 
 
 def collect(
@@ -282,9 +284,8 @@ def collect(
     cols = header.columns
     present = [name for name in FIELDS if name in cols]
     indexes = [cols[name] for name in present]
-    row_numbers, kept = _rows_under(rows, indexes, where, limits)
-    last_column = _last_used(header, kept, max(map(len, kept), default=0))
-    raw_columns = [[r[c] if c < len(r) else "" for r in kept] for c in indexes]
+    row_numbers, kept, last_column = _rows_under(rows, header, indexes, where, limits)
+    raw_columns = [list(column) for column in zip(*kept, strict=True)] if kept else [[] for _ in indexes]
     kept.clear()
     data: dict[str, Any] = {"row": row_numbers}
     for position, name in enumerate(present):

@@ -9,6 +9,7 @@ in one run, so the ratios compare like with like on this machine:
 - writing the result copy alone, against an openpyxl load_workbook + append + save round trip;
 - peak memory (max RSS) of `batchship check` as its own process.
 Targets (issue #2): check <= 4x the bare read; writer >= 5x faster than openpyxl; peak memory < 400 MB.
+Issue #17's (the five-column sheet, a CSV of `--csv-rows`, start-up) are in `speed.py`.
 The web desk's figures (issue #14) are in `desk_bench.py`, the shared PostgreSQL journal's (issue #15) in
 `team_bench.py`; dispatch, soak and scale in their modules.
 """
@@ -114,6 +115,9 @@ def main() -> int:
     parser.add_argument("--skip-dispatch", action="store_true", help="no dispatch, soak or scale figures")
     parser.add_argument("--skip-desk", action="store_true", help="no web desk figures")
     parser.add_argument("--skip-team", action="store_true", help="no shared PostgreSQL journal figures")
+    parser.add_argument(
+        "--csv-rows", type=int, default=1_000_000, help="rows of the CSV of the speed figures"
+    )
     parser.add_argument("--build", type=Path, default=BUILD, help="where the sheets and results go")
     args = parser.parse_args()
     build = args.build
@@ -174,6 +178,11 @@ def main() -> int:
         ("start-up: batchship --version", f"{start:.2f} s", f"{start / 0.25:.0%} of 0.25 s", "<= 0.25 s")
     )
     ok = check_t / bare <= 4 and narrow <= 3 and openpyxl_t / write_t >= 5 and rss < 400 and start <= 0.25
+    from tests.bench import speed
+
+    speed_rows, speed_ok = speed.run(build, narrow_path, narrow_bare, args.csv_rows)
+    rows += speed_rows
+    ok = ok and speed_ok
     if not args.skip_desk:
         from tests.bench import desk_bench
 
