@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+import numpy as np
 import pandas as pd
 
 from batchship.domain.codes import (
@@ -147,7 +148,10 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     frame["courier"] = _on_unique(
         frame["deliveryCompanyCode"], lambda t: resolve_courier(t) or "" if t else ""
     )
-    frame["tracking"] = frame["trackingNumber"].str.replace(_TRACKING_JUNK, "", regex=True)
+    tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are
+    frame["tracking"] = pd.Series(
+        [t if t.isalnum() else _TRACKING_JUNK.sub("", t) for t in tracking], index=frame.index, dtype=object
+    )
     keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
 
     def date_of(key: str) -> tuple[str, bool, int]:
@@ -193,13 +197,29 @@ def _shared(df: pd.DataFrame | pd.Series, name: str, make: Callable[[], pd.Serie
     return mask
 
 
+_SIXTEEN_DIGITS: Final = re.compile(r"\d{16}")
+_LETTERS_AND_DIGITS: Final = re.compile(r"[A-Za-z0-9]+")
+
+
+def _each(s: pd.Series, test: Callable[[str], object]) -> pd.Series:
+    """`test` of every text of `s`, as a boolean Series (a plain loop over the texts: pandas' `.str` methods
+    do the same with more bookkeeping per value)."""
+    values = s.tolist()
+    return pd.Series(np.fromiter(map(bool, map(test, values)), bool, len(values)), index=s.index)
+
+
+def _lengths(s: pd.Series) -> pd.Series:
+    values = s.tolist()
+    return pd.Series(np.fromiter(map(len, values), np.int64, len(values)), index=s.index)
+
+
 def _parcel(df: pd.DataFrame) -> pd.Series:
     return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS))
 
 
 def _scientific(s: pd.Series) -> pd.Series:
     """Which order numbers are written as Excel shows a long number (`2.02405E+15`)."""
-    return _shared(s, "scientific", lambda: s.str.match(_SCIENTIFIC))
+    return _shared(s, "scientific", lambda: _each(s, _SCIENTIFIC.match))
 
 
 #: A rule: its error code and a vectorised test, True where a row passes. `column`: a test of that column
@@ -214,7 +234,7 @@ def _product_order_rules() -> list[Rule]:
     return [
         ("BS101", "column", lambda s: s != ""),
         ("BS103", "column", not_truncated),
-        ("BS102", "column", lambda s: (s == "") | _scientific(s) | s.str.fullmatch(r"\d{16}")),
+        ("BS102", "column", lambda s: (s == "") | _scientific(s) | _each(s, _SIXTEEN_DIGITS.fullmatch)),
         ("104131", "column", lambda s: (s == "") | ~s.duplicated(keep=False)),
     ]
 
@@ -222,7 +242,8 @@ def _product_order_rules() -> list[Rule]:
 def _frame_rules() -> list[Rule]:
     def excel_truncated_order(df: pd.DataFrame) -> pd.Series:
         pid = df["productOrderId"]
-        return ~(df["productOrderId_numeric"] & (pid.str.len() == 16) & pid.str.endswith("0"))
+        cut = _each(pid, lambda p: len(p) == 16 and p.endswith("0"))
+        return ~(df["productOrderId_numeric"] & cut)
 
     def known_method(df: pd.DataFrame) -> pd.Series:
         return df["method"] != ""
@@ -243,9 +264,8 @@ def _frame_rules() -> list[Rule]:
         """Tracking numbers Excel turned into numbers: cut after 15 digits, or in scientific notation."""
 
         def make() -> pd.Series:
-            raw = df["trackingNumber"].str.strip()
-            long = df["trackingNumber_numeric"] & (df["tracking"].str.len() > 15)
-            return long | raw.str.match(_SCIENTIFIC)
+            long = df["trackingNumber_numeric"] & (_lengths(df["tracking"]) > 15)
+            return long | _each(df["trackingNumber"], lambda t: _SCIENTIFIC.match(t.strip()))
 
         return _shared(df, "excel_number", make)
 
@@ -254,7 +274,7 @@ def _frame_rules() -> list[Rule]:
 
     def tracking_format(df: pd.DataFrame) -> pd.Series:
         t = df["tracking"]
-        letters_and_digits, length = t.str.fullmatch(r"[A-Za-z0-9]+"), t.str.len()
+        letters_and_digits, length = _each(t, _LETTERS_AND_DIGITS.fullmatch), _lengths(t)
         parcel_ok = letters_and_digits & length.between(TRACKING_MIN, TRACKING_MAX)
         other_ok = letters_and_digits & (length <= OTHER_TRACKING_MAX)
         return (t == "") | excel_number(df) | parcel_ok.where(_parcel(df), other_ok)

@@ -77,7 +77,8 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
     invalid: dict[Any, dict[str, Any]] = (
         frame.loc[list(validation.errors), shown].to_dict("index") if validation.errors else {}  # type: ignore[assignment]
     )
-    results = []
+    results: list[RowResult] = []
+    append, errors, not_sent = results.append, validation.errors, Status.NOT_SENT
     columns = (
         frame.index,
         frame["row"],
@@ -87,13 +88,15 @@ def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
         frame["paid_on"],
     )
     for idx, row_number, pid, when, age, paid in zip(*(c.tolist() for c in columns), strict=True):
-        codes = validation.errors.get(idx)
+        codes = errors.get(idx)
         if codes:
             row = invalid[idx]
             message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
-            results.append(RowResult(int(row_number), pid, Status.INVALID, codes[0], message))
+            append(RowResult(row_number, pid, Status.INVALID, codes[0], message))
             continue
-        key = (str(when)[:10], int(age), paid)
-        message = passed.get(key) or passed.setdefault(key, _passed(key, ok_message, lang))
-        results.append(RowResult(int(row_number), pid, Status.NOT_SENT, "", message))
+        key = (when[:10], age, paid)
+        said = passed.get(key)
+        if said is None:
+            said = passed[key] = _passed(key, ok_message, lang)
+        append(RowResult(row_number, pid, not_sent, "", said))
     return results

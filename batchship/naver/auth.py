@@ -12,7 +12,6 @@ import base64
 import threading
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 import bcrypt
@@ -20,10 +19,18 @@ import httpx
 
 from batchship.errors import AuthError
 from batchship.i18n import Msg
+from batchship.naver.identity import CLIENT_SECRET_SOURCE, Credentials
+
+__all__ = [
+    "CLIENT_SECRET_SOURCE",
+    "Credentials",
+    "TokenAuth",
+    "client_secret_sign",
+    "gateway_code",
+    "json_body",
+]
 
 TOKEN_PATH: Final = "/v1/oauth2/token"
-#: Where credentials come from when no config file is given.
-CLIENT_SECRET_SOURCE: Final = "NAVER_COMMERCE_CLIENT_ID / NAVER_COMMERCE_CLIENT_SECRET"
 #: Renew when less than this remains (NAVER hands out the same token until then anyway).
 RENEW_MARGIN_S: Final = 30 * 60
 
@@ -36,31 +43,6 @@ def client_secret_sign(client_id: str, client_secret: str, timestamp_ms: int, so
     except ValueError as exc:
         raise AuthError(Msg.of("api.secret_malformed", source=source or CLIENT_SECRET_SOURCE)) from exc
     return base64.b64encode(hashed).decode("ascii")
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """An application's credentials. account_id switches the token type from SELF to SELLER (for solution
-    vendors acting for a store). The secret never appears in repr()."""
-
-    client_id: str
-    client_secret: str = field(repr=False)
-    account_id: str | None = None
-    #: where they came from, said when NAVER refuses them: a file path or the environment variables' names
-    source: str = CLIENT_SECRET_SOURCE
-
-    @property
-    def account_key(self) -> str:
-        """Whose attempts these are in a journal: the application, and the seller account when given."""
-        return self.client_id + (f"/{self.account_id}" if self.account_id else "")
-
-    @property
-    def token_type(self) -> str:
-        return "SELLER" if self.account_id else "SELF"
-
-    def secrets(self) -> tuple[str, ...]:
-        """Strings that must never be printed, logged or written."""
-        return (self.client_secret,)
 
 
 def json_body(response: httpx.Response) -> dict[str, Any] | None:

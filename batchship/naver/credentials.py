@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from batchship.errors import ConfigError
 from batchship.i18n import Msg, os_reason
-from batchship.naver.auth import Credentials
+from batchship.naver.identity import Credentials
 
 CLIENT_ID_ENV: Final = "NAVER_COMMERCE_CLIENT_ID"
 CLIENT_SECRET_ENV: Final = "NAVER_COMMERCE_CLIENT_SECRET"

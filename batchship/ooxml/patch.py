@@ -162,8 +162,8 @@ class _SheetPatch:
             tag_end = xml.find(b">", k, close) if k >= 0 else -1
             if k < 0 or tag_end < 0:
                 raise XlsxError("unbalanced row elements")
-            r = _R_ATTR_BYTES.search(xml, k, tag_end)
-            row = int(r.group(2)) if r else row + xml.count(b"<row", pos, close)
+            found = _row_number(xml, k, tag_end)
+            row = found if found is not None else row + xml.count(b"<row", pos, close)
             after = close + len(b"</row>")
             if row in pending or row == new.header_row:
                 out += (xml[pos:k], *self._row(row, k, tag_end, close), b"</row>")
@@ -214,6 +214,18 @@ class _SheetPatch:
         if at_end:
             return tag, b">", body, "".join(x for _, x in listed).encode("utf-8")
         return tag, b">", _merged(body, listed, self.col_set)
+
+
+def _row_number(xml: bytes, k: int, tag_end: int) -> int | None:
+    """The `r` of the `<row` tag at `k` (`<row r="12" ...`: found without a regex in the usual case), or None
+    (a row without one follows the one before)."""
+    if xml.startswith(b'<row r="', k):
+        close = xml.find(b'"', k + 8, tag_end)
+        digits = xml[k + 8 : close]
+        if close > 0 and digits.isdigit():
+            return int(digits)
+    r = _R_ATTR_BYTES.search(xml, k, tag_end)
+    return int(r.group(2)) if r else None
 
 
 def _tail(tail: bytes, new: NewCells) -> bytes:

@@ -151,3 +151,8 @@ def text_lines(report: Report, paths: dict[str, str] | None = None) -> list[str]
     if report.result_rebuilt and report.result_file:
         lines.append(t("text.rebuilt", lang))
     return lines
+
+
+def counts_text(report: Report) -> str:
+    """`성공=21 실패=4`: the non-zero counts by status, in the report's language."""
+    return " ".join(f"{report.label(Status(k))}={v}" for k, v in report.counts().items() if v)

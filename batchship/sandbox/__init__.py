@@ -5,7 +5,7 @@ demo credentials' names does not pay for it."""
 
 from typing import TYPE_CHECKING, Any
 
-from batchship.sandbox.state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from batchship.sandbox.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 if TYPE_CHECKING:
     from batchship.sandbox.server import Faults, FaultSpec, Sandbox

@@ -18,11 +18,9 @@ from typing import Any, Final
 from batchship.domain.codes import ADD_ON_CLASS
 from batchship.errors import ConfigError
 from batchship.i18n import Msg, os_reason
+from batchship.sandbox.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: F401 (re-exported)
 from batchship.timefmt import KST, format_naver_time
 
-DEMO_CLIENT_ID: Final = "batchship-demo"
-#: A valid bcrypt salt, as NAVER's client secrets are. Public on purpose: the sandbox is not NAVER.
-DEMO_CLIENT_SECRET: Final = "$2a$04$BatchshipSandboxDemo1u"
 DATE_FORMAT: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$")
 #: Couriers whose tracking numbers the sandbox checks as 10 to 14 digits; others: 8 to 30 letters/digits.
 DOMESTIC_COURIERS: Final = frozenset({"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN"})

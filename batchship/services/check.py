@@ -17,6 +17,7 @@ from batchship.model import Origin, Plan, Report, RowResult
 from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result
+from batchship.services.bulk import no_cycle_collection
 from batchship.services.known import Look, look, may_know
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
 from batchship.sheets.loader import Sheet, load_sheet
@@ -38,9 +39,10 @@ def prepare(
     path: str | Path, options: SheetOptions, now: dt.datetime | None = None
 ) -> tuple[Sheet, Validation, list[RowResult]]:
     """Load and validate a sheet: the first half of both `check` and `dispatch`."""
-    sheet = load_sheet(path, sheet=options.sheet, password=options.password, limits=options.limits)
-    validation = validate(sheet.data, now or now_kst())
-    return sheet, validation, verdicts(validation, options.lang)
+    with no_cycle_collection():
+        sheet = load_sheet(path, sheet=options.sheet, password=options.password, limits=options.limits)
+        validation = validate(sheet.data, now or now_kst())
+        return sheet, validation, verdicts(validation, options.lang)
 
 
 def run_check(
@@ -87,7 +89,8 @@ def write_copy(sheet: Sheet, report: Report, out: Path | None, replace: bool = T
     """The copy of a check or a dry run: `out` (replaced when `replace`: the user named it), else
     `<name>.check.xlsx` beside the sheet, replacing only an earlier copy batchship wrote (never a dispatch's
     result, never a file of someone else's: those keep their place and the copy takes a stamped name)."""
-    if out is not None:
-        return write_result(sheet, report, out, replace_any if replace else None)
-    ours = functools.partial(written_by_batchship, password=sheet.password)
-    return write_result(sheet, report, default_result_path(sheet.path, "check"), ours)
+    with no_cycle_collection():
+        if out is not None:
+            return write_result(sheet, report, out, replace_any if replace else None)
+        ours = functools.partial(written_by_batchship, password=sheet.password)
+        return write_result(sheet, report, default_result_path(sheet.path, "check"), ours)

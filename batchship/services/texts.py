@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from batchship.domain.codes import courier_label
 from batchship.domain.meanings import code_fix, code_meaning
 from batchship.domain.plan import DispatchItem
 from batchship.i18n import CATALOGUE, Lang, t
 from batchship.model import RowResult, Status
-from batchship.naver.client import OrderState
+
+if TYPE_CHECKING:
+    from batchship.naver.client import OrderState
 
 #: Order statuses that mean "dispatched" (or further along).
 DISPATCHED_STATUSES: Final = frozenset({"DELIVERING", "DELIVERED", "PURCHASE_DECIDED"})

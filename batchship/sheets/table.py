@@ -249,18 +249,17 @@ def _rows_under(
     last_column = max(len(header.texts) - 1, widest)
     row_numbers: list[int] = []
     kept: list[tuple[Any, ...]] = []
+    size = len(indexes)
     for row_number, cells in rows:
         n = len(cells)
         mapped = pick(cells) if n > widest else tuple(cells[c] if c < n else "" for c in indexes)
-        for value in mapped:
-            if value != "" and value is not None:
-                break
-        else:
+        if mapped.count("") + mapped.count(None) == size:  # nothing in the mapped columns
             continue
-        for i in range(n - 1, last_column, -1):  # cells right of the known last column: rare
-            if cells[i] not in ("", None):
-                last_column = i
-                break
+        if n - 1 > last_column:  # cells right of the known last column: rare
+            for i in range(n - 1, last_column, -1):
+                if cells[i] not in ("", None):
+                    last_column = i
+                    break
         row_numbers.append(row_number)
         kept.append(mapped)
         if len(kept) > limits.max_rows:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from batchship.apps.watch.watcher import Event, counts_text
 from batchship.i18n import Lang, t
 from batchship.model import Report
-from batchship.output.summary import text_lines
+from batchship.output.summary import counts_text, text_lines
 from batchship.services.progress import Progress
+
+if TYPE_CHECKING:
+    from batchship.apps.watch.watcher import Event
 
 
 def print_summary(report: Report, out: TextIO, paths: dict[str, str] | None = None) -> None:

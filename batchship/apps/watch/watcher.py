@@ -35,8 +35,9 @@ from batchship.apps.crash import crash_report
 from batchship.errors import BatchshipError, ConfigError, SheetError
 from batchship.i18n import Lang, Msg, os_reason, t
 from batchship.journal.runlock import RunLock
-from batchship.model import Report, Status
+from batchship.model import Report
 from batchship.output.paths import fit_name, stamped_names
+from batchship.output.summary import counts_text
 from batchship.sheets.loader import SUFFIXES
 from batchship.timefmt import now_kst
 
@@ -287,8 +288,3 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8").strip() or "?"
     except OSError:
         return "?"
-
-
-def counts_text(report: Report) -> str:
-    """`성공=21 실패=4`: the non-zero counts by status, in the report's language."""
-    return " ".join(f"{report.label(Status(k))}={v}" for k, v in report.counts().items() if v)

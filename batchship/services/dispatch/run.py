@@ -23,6 +23,7 @@ from batchship.naver.retry import RetryPolicy
 from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result, write_retry
 from batchship.services import texts
+from batchship.services.bulk import no_cycle_collection
 from batchship.services.check import SheetOptions, prepare, screen_rows, write_copy
 from batchship.services.dispatch.context import RunContext, Target
 from batchship.services.dispatch.preflight import Preflight, preflight, waiting_add_ons
@@ -102,7 +103,8 @@ def run_dispatch(
         else:
             may_replace = replace_any if job.replace_out else None
             out = job.out or default_result_path(sheet.path)
-            report.result_file = write_result(sheet, report, out, may_replace)
+            with no_cycle_collection():
+                report.result_file = write_result(sheet, report, out, may_replace)
             report.retry_file = write_retry(sheet, report, report.result_file)
     except OutputError as exc:  # what was sent stays sent: the report (and the summary) still say it
         report.errors.append(exc.msg)
