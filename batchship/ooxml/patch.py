@@ -137,7 +137,7 @@ class _SheetPatch:
     def __init__(self, xml: bytes, new: NewCells, cells: ResultCells) -> None:
         self.xml, self.new, self.cells = xml, new, cells
         self.first_new, self.col_set = min(new.columns), set(new.columns)
-        self.pending = dict(new.rows)
+        self.pending = set(new.rows)
         self.header_done = False
         self.column_of: dict[bytes, int] = {}
 
@@ -206,7 +206,8 @@ class _SheetPatch:
             ]
             tag = result_row_tag(tag, None, new.widths[2])
         else:
-            result = self.pending.pop(row)
+            self.pending.discard(row)
+            result = new.rows[row]
             if at_end:  # the common case: the cells go after the row's last one
                 return cells.row_tag(tag, result), xml[tag_end:close], cells.xml(row, result)
             listed, tag = cells.listed(row, result), cells.row_tag(tag, result)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,7 +24,7 @@ from batchship.ooxml.patch import NewCells, patch_workbook
 from batchship.output.paths import retry_path, write_new
 from batchship.output.rebuild import as_text, fit_widths, rebuilt_bytes
 from batchship.output.summary import summarise, tone
-from batchship.sheets.csvfile import decode_csv
+from batchship.sheets.csvfile import text_stream
 from batchship.sheets.table import Sheet
 
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +43,28 @@ def result_columns(sheet: Sheet) -> tuple[int, int, int]:
     return (first, first + 1, first + 2)
 
 
-def _row_texts(report: Report) -> dict[int, tuple[str, tuple[str, str, str]]]:
-    looks = {s: (tone(report, s), report.label(s)) for s in Status}  # once per status, not per row
-    return {r.row: (looks[r.status][0], (looks[r.status][1], r.code, r.message)) for r in report.rows}
+class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
+    """Each row's tone and three result texts, made when asked for (a million rows' tuples are never all held
+    at once): row number -> (tone, (result, code, message))."""
+
+    def __init__(self, report: Report) -> None:
+        self._looks = {s: (tone(report, s), report.label(s)) for s in Status}  # once per status, not per row
+        self._rows = report.rows
+        self._at = {r.row: i for i, r in enumerate(report.rows)}
+
+    def __getitem__(self, row: int) -> tuple[str, tuple[str, str, str]]:
+        r = self._rows[self._at[row]]
+        shade, label = self._looks[r.status]
+        return shade, (label, r.code, r.message)
+
+    def __contains__(self, row: object) -> bool:
+        return row in self._at
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def write_result(
@@ -62,7 +81,7 @@ def write_result(
         columns=result_columns(sheet),
         header_row=sheet.header_row,
         header=result_headers(report.lang),
-        rows=_row_texts(report),
+        rows=_RowTexts(report),
         summary=summarise(report) if sheet.kind != "csv" else None,
         autofilter=sheet.kind != "csv",
     )
@@ -99,9 +118,12 @@ def _safe(text: str) -> str:
 def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
     fmt = sheet.csv
     assert fmt is not None
-    text = decode_csv(sheet.content, fmt.encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.delimiter, strict=False)
-    buffer = io.StringIO(newline="")
+    reader = csv.reader(text_stream(sheet.content, fmt.encoding), delimiter=fmt.delimiter, strict=False)
+    encoding = "utf-16" if fmt.encoding == "utf-16" else fmt.encoding
+    raw = io.BytesIO()  # encoded as it is written: the copy is never held as one large string
+    buffer = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    if fmt.bom and fmt.encoding == "utf-8":
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator=fmt.newline)
     width = max(new.columns) + 1
     for number, cells in enumerate(reader, start=1):
@@ -116,10 +138,8 @@ def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
             for col, value in zip(new.columns, texts, strict=True):
                 cells[col] = _safe(value)
         writer.writerow(cells)
-    body = buffer.getvalue()
-    prefix = "\ufeff" if fmt.bom and fmt.encoding == "utf-8" else ""
-    encoding = "utf-16" if fmt.encoding == "utf-16" else fmt.encoding
-    return (prefix + body).encode(encoding, errors="replace")
+    buffer.flush()
+    return raw.getvalue()
 
 
 def _encrypt(data: bytes, password: str) -> bytes:
@@ -191,9 +211,7 @@ def _raw_rows(sheet: Sheet, rows: set[int]) -> dict[int, list[Any]]:
     if sheet.kind == "csv":
         fmt = sheet.csv
         assert fmt is not None
-        reader = csv.reader(
-            io.StringIO(decode_csv(sheet.content, fmt.encoding), newline=""), delimiter=fmt.delimiter
-        )
+        reader = csv.reader(text_stream(sheet.content, fmt.encoding), delimiter=fmt.delimiter)
         for number, cells in enumerate(reader, start=1):
             if number in rows:
                 found[number] = list(cells)

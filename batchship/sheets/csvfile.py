@@ -67,9 +67,22 @@ def decode_csv(content: bytes, encoding: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def text_stream(content: bytes, encoding: str) -> io.TextIOWrapper:
+    """The text of a CSV in `encoding`, without its byte-order mark, decoded as it is read: a large file is
+    not held a second time as one string (`content` must decode: `detect_csv_encoding` made sure)."""
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    return io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
+
+
 def _sniff_delimiter(text: str) -> str:
     """The delimiter under which some early row holds the product-order-number header (else a comma)."""
-    head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    end = -1
+    for _ in range(HEADER_SCAN_ROWS):  # the text up to the last line searched, not every line of the file
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    head = "\n".join(text[:end].splitlines()[:HEADER_SCAN_ROWS])
     best, best_cells = ",", 0
     for delimiter in (",", "\t", ";"):
         try:
@@ -94,9 +107,10 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
     delimiter = _sniff_delimiter(text)
     first_break = text.find("\n")
     newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
+    del text  # the rows are read from the bytes, decoded as they come
     where = Msg.of("where.csv", file=p.name)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        reader = csv.reader(text_stream(content, encoding), delimiter=delimiter, strict=False)
         rows = ((i, cells) for i, cells in enumerate(reader, start=1))
         header, rest = find_header(rows, where)
         frame, last_column = collect(header, rest, where, limits)

@@ -305,7 +305,7 @@ def collect(
         data[name] = texts
         if name in NUMERIC_FLAGS:
             data[f"{name}_numeric"] = _numbers(raw_columns[position])
-    raw_columns.clear()
+        raw_columns[position] = []  # its raw cells can go now (a million rows' worth, for a large CSV)
     present_texts = [data[name] for name in present]
     blank = [i for i, values in enumerate(zip(*present_texts, strict=True)) if not any(values)]
     if blank:  # rows whose cells held only spaces are blank too
