@@ -125,21 +125,33 @@ def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
     if fmt.bom and fmt.encoding == "utf-8":
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator=fmt.newline)
-    width = max(new.columns) + 1
+    width, (first, second, third) = max(new.columns) + 1, new.columns
+    pad, rows, inert = [""] * width, new.rows, _Inert()
+    write = writer.writerow
     for number, cells in enumerate(reader, start=1):
-        if number == new.header_row:
-            texts: tuple[str, str, str] | None = new.header
-        elif number in new.rows:
-            texts = new.rows[number][1]
+        if number in rows:
+            texts = rows[number][1]
+        elif number == new.header_row:
+            texts = new.header
         else:
-            texts = None
-        if texts is not None:
-            cells = cells + [""] * (width - len(cells))
-            for col, value in zip(new.columns, texts, strict=True):
-                cells[col] = _safe(value)
-        writer.writerow(cells)
+            write(cells)
+            continue
+        if len(cells) < width:
+            cells.extend(pad[len(cells) :])
+        cells[first], cells[second], cells[third] = inert(texts[0]), inert(texts[1]), inert(texts[2])
+        write(cells)
     buffer.flush()
     return raw.getvalue()
+
+
+class _Inert(dict[str, str]):
+    """`_safe` of each distinct text once (a million rows share a handful of results and messages)."""
+
+    def __call__(self, text: str) -> str:
+        found = self.get(text)
+        if found is None:
+            found = self[text] = _safe(text)
+        return found
 
 
 def _encrypt(data: bytes, password: str) -> bytes:
