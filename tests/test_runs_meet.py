@@ -180,6 +180,56 @@ def test_names_are_claimed_so_writers_finishing_at_once_never_share_one(tmp_path
     assert os.stat(target).st_mode & 0o777 == 0o666 & ~_umask()
 
 
+def test_a_run_killed_while_writing_leaves_no_empty_file_under_a_result_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy is complete before any name is taken: a run killed while writing it (here: at the sync) leaves
+    nothing under the result's name for staff, or the next run, to mistake for a result; the next run cleans up
+    only what is old enough not to be another run's copy in progress."""
+    target = tmp_path / "s.result.xlsx"
+
+    class Killed(BaseException):
+        pass
+
+    def killed(_fd: int) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", killed)
+        with pytest.raises(Killed):
+            write_new(target, b"complete result")
+    assert not target.exists()
+    (killed_copy,) = tmp_path.glob(".s.result.xlsx.*.new")  # what the kill left: hidden, and not a result
+    left = tmp_path / ".s.result.xlsx.abandoned.new"
+    left.write_bytes(b"a killed run's copy")
+    fresh = tmp_path / ".s.result.xlsx.inflight.new"
+    fresh.write_bytes(b"another run's copy, in flight")
+    os.utime(left, (0, 0))
+    assert write_new(target, b"complete result") == target and target.read_bytes() == b"complete result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([killed_copy.name, fresh.name, target.name])
+
+
+def test_without_hard_links_a_name_is_claimed_then_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a share without hard links the name is claimed empty, then filled: the same names and bytes."""
+    target = tmp_path / "s.result.xlsx"
+    target.write_bytes(b"an earlier result")
+
+    def refused(*_: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    written = write_new(target, b"this run's result")
+    assert (
+        written != target
+        and written.name.startswith("s.result.")
+        and written.read_bytes() == b"this run's result"
+    )
+    assert target.read_bytes() == b"an earlier result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, written.name])
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
@@ -72,30 +73,93 @@ def replace_any(_: Path) -> bool:
 
 def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None = None) -> Path:
     """Write `data` at `out`; when a file is already there that may not be replaced (`may_replace(out)` is not
-    true), beside it under the first free stamped name. A name is claimed (created exclusively) before the data
-    goes in, so two runs finishing at once never take the same one, and one never replaces the other's."""
+    true), beside it under the first free stamped name. A name is taken only with the data already in it (a
+    complete temporary file hard-linked under the name, which fails if the name exists), so two runs finishing
+    at once never take the same one, one never replaces the other's, and a run killed meanwhile leaves no empty
+    file under a result's name. Where hard links are not to be had (some network shares), a name is claimed
+    empty first, then filled."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
-    for candidate in stamped_names(out):
-        if candidate == out and may_replace is not None and candidate.exists() and may_replace(candidate):
-            atomic_write(candidate, data)
+    if out.exists() and may_replace is not None and may_replace(out):
+        atomic_write(out, data)
+        return out
+    with _complete_copy(out, data) as ready:
+        linking = True
+        for candidate in stamped_names(out):
+            try:
+                if linking:
+                    try:
+                        os.link(ready, candidate)
+                        return candidate
+                    except FileExistsError:
+                        raise
+                    except OSError:
+                        linking = False  # no hard links in this folder: claim the name, then fill it
+                os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(Msg.of("file.write_failed", path=candidate, reason=os_reason(exc))) from exc
+            try:
+                atomic_write(candidate, data)
+            except OutputError:
+                with contextlib.suppress(OSError):
+                    candidate.unlink()  # the empty name claimed above
+                raise
             return candidate
-        try:
-            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(Msg.of("file.write_failed", path=candidate, reason=os_reason(exc))) from exc
-        try:
-            atomic_write(candidate, data)
-        except OutputError:
-            with contextlib.suppress(OSError):
-                candidate.unlink()  # the empty name claimed above
-            raise
-        return candidate
     raise OutputError(Msg.of("file.no_free_name", path=out))
+
+
+#: A complete copy waiting for its name: `.<name>.<random>.new` beside it.
+_COPY_SUFFIX: Final = ".new"
+#: Copies a killed run left behind are removed once they are this old (a live run's is seconds old).
+_STALE_COPY_S: Final = 24 * 3600
+
+
+def _remove_stale(out: Path) -> str:
+    """Remove what killed runs left beside `out`: its temporary files (`.<name>.<random>.tmp`) and its complete
+    copies older than a day (`.<name>.<random>.new`); the prefix of such names (mkstemp adds 8 characters and
+    the suffix)."""
+    prefix = "." + fit_name(out.name, ".", MAX_NAME_BYTES - 20)
+    now = time.time()
+    for stale in out.parent.glob(glob.escape(prefix) + "*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    for stale in out.parent.glob(glob.escape(prefix) + "*" + _COPY_SUFFIX):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > _STALE_COPY_S:
+                stale.unlink()
+    return prefix
+
+
+@contextlib.contextmanager
+def _complete_copy(out: Path, data: bytes) -> Iterator[Path]:
+    """`data` in a temporary file beside `out`, written and synced, to be hard-linked under its name; removed
+    afterwards (with any such copy of `out` older than a day, left by a run that was killed)."""
+    prefix = _remove_stale(out)
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=_COPY_SUFFIX, dir=out.parent)
+    except OSError as exc:
+        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
+            os.chmod(tmp, 0o666 & ~_UMASK)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+    try:
+        yield tmp
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 #: `<base>.result[.<stamp>].<ext>`: a result copy's name (the stamp when an earlier copy held the plain name).
@@ -126,12 +190,9 @@ def atomic_write(out: Path, data: bytes) -> None:
     """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
     killed run left behind are removed first."""
     tmp_name = None
-    prefix = "." + fit_name(out.name, ".", MAX_NAME_BYTES - 20)  # mkstemp adds 8 characters and `.tmp`
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in out.parent.glob(glob.escape(prefix) + "*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        prefix = _remove_stale(out)
         fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=out.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
