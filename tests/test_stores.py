@@ -102,3 +102,34 @@ def test_one_sandbox_stands_in_for_two_stores(tmp_path: Path) -> None:
         assert sb.dispatch_counts() == {order_id(1): 1}
     rows = read_rows(tmp_path / "s.result.xlsx")
     assert rows[2][-3:-1] == ("실패", "100001"), rows  # shop-b's order is not found with shop-a's token
+
+
+def test_reconcile_settles_a_store_s_attempts_with_that_store_s_credentials_only(tmp_path: Path) -> None:
+    """Each store had a run die after sending; `reconcile --store` looks up and settles that store's attempts
+    alone, with its own token, and leaves the other store's for its own reconcile."""
+    from batchship.domain.plan import DispatchItem
+    from batchship.journal import open_journal
+
+    settings, journal = two_stores(tmp_path), tmp_path / "j.sqlite3"
+    date = "2024-05-05T10:00:00.000+09:00"
+    for n, store in ((1, "shop-a"), (2, "shop-b")):
+        with open_journal(journal, f"{DEMO_CLIENT_ID}/{store}") as attempts:
+            attempts.begin(
+                [DispatchItem(2, order_id(n), "DELIVERY", "CJGLS", f"600000000{n}", date)], "x.xlsx"
+            )
+    shipped = {"status": "DELIVERING", "delivery_company": "CJGLS"}
+    orders = [
+        Order(order_id(1), **shipped, tracking_number="6000000001", seller="shop-a"),
+        Order(order_id(2), **shipped, tracking_number="6000000002", seller="shop-b"),
+    ]
+    with Sandbox(orders=orders) as sb:
+        common = ["--config", str(settings), "--base-url", sb.base_url, "--journal", str(journal)]
+        code, out, err = cli("reconcile", "--store", "shop-b", *common)
+        assert code == 0, err
+        assert f"{order_id(2)}  확인필요 → 성공" in out and order_id(1) not in out
+        with open_journal(journal, f"{DEMO_CLIENT_ID}/shop-a") as attempts:
+            assert [a.product_order_id for a in attempts.unsettled()] == [order_id(1)]
+        code, out, err = cli("reconcile", "--store", "shop-a", *common)
+        assert code == 0, err
+        assert f"{order_id(1)}  확인필요 → 성공" in out and order_id(2) not in out
+        assert sb.calls().get("dispatch", 0) == 0

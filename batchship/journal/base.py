@@ -184,6 +184,21 @@ def schema(id_column: str, claim_index: str = "") -> dict[int, str]:
     }
 
 
+def first_successes(attempts: Iterable[Attempt]) -> dict[str, Attempt]:
+    """The first successful attempt of each order among `attempts` (oldest first)."""
+    found: dict[str, Attempt] = {}
+    for a in attempts:
+        if a.state == AttemptState.SUCCESS:
+            found.setdefault(a.product_order_id, a)
+    return found
+
+
+def latest_unsettled(attempts: Iterable[Attempt]) -> dict[str, Attempt]:
+    """The orders whose latest attempt among `attempts` (oldest first) is still without an outcome."""
+    latest = {a.product_order_id: a for a in attempts}
+    return {pid: a for pid, a in latest.items() if a.state in UNSETTLED}
+
+
 def attempts_csv(attempts: Iterable[Attempt]) -> str:
     """Attempts as CSV, a header line first (`batchship journal export`)."""
     buffer = io.StringIO()

@@ -26,7 +26,15 @@ from typing import Any, Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
+from batchship.journal.base import (
+    Attempt,
+    AttemptState,
+    RunRecord,
+    Settlement,
+    first_successes,
+    latest_unsettled,
+    schema,
+)
 from batchship.journal.sqlite import SCHEMA_VERSION, now_text
 
 _FIELDS: Final = Attempt.__slots__
@@ -291,14 +299,12 @@ class PostgresJournal:
         return [_attempt(r) for r in self._rows(sql, [*values, list(product_order_ids)])]
 
     def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
-        found: dict[str, Attempt] = {}
-        for a in self._for_orders(product_order_ids, " AND state = 'success'"):
-            found.setdefault(a.product_order_id, a)
-        return found
+        """The first successful attempt of each order that has one."""
+        return first_successes(self._for_orders(product_order_ids, " AND state = 'success'"))
 
     def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
-        latest = {a.product_order_id: a for a in self._for_orders(product_order_ids)}
-        return {pid: a for pid, a in latest.items() if a.state in UNSETTLED}
+        """Orders whose latest attempt is still unknown (reconciliation could not settle them)."""
+        return latest_unsettled(self._for_orders(product_order_ids))
 
     def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
         sql = f"SELECT {_COLUMNS} FROM attempts WHERE product_order_id = ANY(%s) ORDER BY id"

@@ -23,7 +23,15 @@ from typing import Final
 from batchship.domain.plan import DispatchItem
 from batchship.errors import JournalError
 from batchship.i18n import Msg, os_reason
-from batchship.journal.base import UNSETTLED, Attempt, AttemptState, RunRecord, Settlement, schema
+from batchship.journal.base import (
+    Attempt,
+    AttemptState,
+    RunRecord,
+    Settlement,
+    first_successes,
+    latest_unsettled,
+    schema,
+)
 from batchship.journal.runlock import RunLock
 from batchship.timefmt import format_naver_time, now_kst
 
@@ -254,15 +262,11 @@ class SqliteJournal:
 
     def first_success(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
         """The first successful attempt of each order that has one."""
-        found: dict[str, Attempt] = {}
-        for a in self._for_orders(product_order_ids, " AND state = 'success'"):
-            found.setdefault(a.product_order_id, a)
-        return found
+        return first_successes(self._for_orders(product_order_ids, " AND state = 'success'"))
 
     def latest_unsettled(self, product_order_ids: Sequence[str]) -> dict[str, Attempt]:
         """Orders whose latest attempt is still unknown (reconciliation could not settle them)."""
-        latest = {a.product_order_id: a for a in self._for_orders(product_order_ids)}
-        return {pid: a for pid, a in latest.items() if a.state in UNSETTLED}
+        return latest_unsettled(self._for_orders(product_order_ids))
 
     def history(self, product_order_ids: Sequence[str]) -> list[Attempt]:
         """Every attempt for these orders, any account, oldest first."""

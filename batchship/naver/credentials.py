@@ -21,6 +21,7 @@ from typing import Any, Final
 from batchship.errors import ConfigError
 from batchship.i18n import Msg, os_reason
 from batchship.naver.identity import Credentials
+from batchship.naver.ratelimit import DEFAULT_RATE
 
 CLIENT_ID_ENV: Final = "NAVER_COMMERCE_CLIENT_ID"
 CLIENT_SECRET_ENV: Final = "NAVER_COMMERCE_CLIENT_SECRET"
@@ -115,6 +116,12 @@ def store_rate(path: Path | None, store: str | None = None) -> float | None:
             Msg.of("config.bad_rate_limit", path=path, store=name or "-", value=value, max=MAX_RATE)
         )
     return float(value)
+
+
+def rate_limit_for(path: Path | None, store: str | None, explicit: float | None) -> float:
+    """Requests per second for a run: `explicit` (`--rate-limit`), else the store's own `rate_limit` in the
+    config at `path` (None: no config, or the practice store), else the default."""
+    return explicit or store_rate(path, store) or DEFAULT_RATE
 
 
 def notify_settings(path: Path | None, store: str | None = None) -> dict[str, Any]:

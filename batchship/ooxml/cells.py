@@ -66,8 +66,7 @@ class ResultCells:
 
     def row_tag(self, tag: bytes, result: Result) -> bytes:
         """The `<row ...` start tag without its stale spans, tall enough for the message."""
-        if b" spans=" in tag:
-            tag = _SPANS_BYTES.sub(b"", tag)
+        tag = without_spans(tag)
         message = result[1][2]
         height = self._heights.get(message, 0.0)
         if height == 0.0:
@@ -78,12 +77,9 @@ class ResultCells:
 _HT_BYTES: Final = re.compile(rb'\s+(?:ht|customHeight)="[^"]*"')
 
 
-def result_row_tag(tag: bytes, result: Result | None, width: float) -> bytes:
-    """The `<row ...` start tag of a row getting result cells: without its (now stale) spans, and tall enough
-    for its message wrapped in a column `width` wide."""
-    if b" spans=" in tag:
-        tag = _SPANS_BYTES.sub(b"", tag)
-    return tag if result is None else with_height(tag, wrapped_height(result[1][2], width))
+def without_spans(tag: bytes) -> bytes:
+    """A `<row ...` start tag without its `spans` (stale once cells are added to the row)."""
+    return _SPANS_BYTES.sub(b"", tag) if b" spans=" in tag else tag
 
 
 def with_height(tag: bytes, height: float | None) -> bytes:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from batchship.ooxml.cells import ResultCells, cell_xml, result_row_tag
+from batchship.ooxml.cells import ResultCells, cell_xml, without_spans
 from batchship.ooxml.parts import (
     XlsxError,
     column_index,
@@ -204,7 +204,7 @@ class _SheetPatch:
                 (c, cell_xml(f"{letter}{row}", style, text))
                 for c, letter, text in zip(new.columns, cells.letters, new.header, strict=True)
             ]
-            tag = result_row_tag(tag, None, new.widths[2])
+            tag = without_spans(tag)
         else:
             self.pending.discard(row)
             result = new.rows[row]

@@ -85,7 +85,11 @@ def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None
     if out.exists() and may_replace is not None and may_replace(out):
         atomic_write(out, data)
         return out
-    with _complete_copy(out, data) as ready:
+    with contextlib.ExitStack() as stack:
+        try:
+            ready = stack.enter_context(_synced_copy(out, data, _COPY_SUFFIX))
+        except OSError as exc:
+            raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
         linking = True
         for candidate in stamped_names(out):
             try:
@@ -135,14 +139,12 @@ def _remove_stale(out: Path) -> str:
 
 
 @contextlib.contextmanager
-def _complete_copy(out: Path, data: bytes) -> Iterator[Path]:
-    """`data` in a temporary file beside `out`, written and synced, to be hard-linked under its name; removed
-    afterwards (with any such copy of `out` older than a day, left by a run that was killed)."""
+def _synced_copy(out: Path, data: bytes, suffix: str) -> Iterator[Path]:
+    """`data` in a hidden temporary file beside `out` (`.<name>.<random><suffix>`), written and synced, with the
+    mode any new file gets; removed afterwards unless it was moved away (what killed runs left is removed
+    first: `_remove_stale`). OSError when it cannot be written."""
     prefix = _remove_stale(out)
-    try:
-        fd, name = tempfile.mkstemp(prefix=prefix, suffix=_COPY_SUFFIX, dir=out.parent)
-    except OSError as exc:
-        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=out.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -151,10 +153,10 @@ def _complete_copy(out: Path, data: bytes) -> Iterator[Path]:
             os.fsync(fh.fileno())
         if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
             os.chmod(tmp, 0o666 & ~_UMASK)
-    except OSError as exc:
+    except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
+        raise
     try:
         yield tmp
     finally:
@@ -189,22 +191,9 @@ def retry_path(result: Path, source: Path | None = None) -> Path:
 def atomic_write(out: Path, data: bytes) -> None:
     """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
     killed run left behind are removed first."""
-    tmp_name = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        prefix = _remove_stale(out)
-        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
-            os.chmod(tmp_name, 0o666 & ~_UMASK)
-        os.replace(tmp_name, out)
-        tmp_name = None
+        with _synced_copy(out, data, ".tmp") as tmp:
+            os.replace(tmp, out)
     except OSError as exc:
         raise OutputError(Msg.of("file.write_failed", path=out, reason=os_reason(exc))) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)

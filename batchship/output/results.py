@@ -49,22 +49,21 @@ class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
 
     def __init__(self, report: Report) -> None:
         self._looks = {s: (tone(report, s), report.label(s)) for s in Status}  # once per status, not per row
-        self._rows = report.rows
-        self._at = {r.row: i for i, r in enumerate(report.rows)}
+        self._by_row = {r.row: r for r in report.rows}
 
     def __getitem__(self, row: int) -> tuple[str, tuple[str, str, str]]:
-        r = self._rows[self._at[row]]
+        r = self._by_row[row]
         shade, label = self._looks[r.status]
         return shade, (label, r.code, r.message)
 
     def __contains__(self, row: object) -> bool:
-        return row in self._at
+        return row in self._by_row
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._at)
+        return iter(self._by_row)
 
     def __len__(self) -> int:
-        return len(self._at)
+        return len(self._by_row)
 
 
 def write_result(

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,19 @@ from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultS
 from batchship.sandbox.server import Order
 
 
-def _sheet(path: Path, ids: list[str]) -> None:
+def write_sheet(path: Path, ids: list[str], tracking: Callable[[str], str]) -> Path:
+    """A shipping sheet of `ids`, parcels by CJ대한통운, each with the tracking number `tracking(id)`."""
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("발송처리")
     ws.append(["상품주문번호", "배송방법", "택배사", "송장번호"])
     for pid in ids:
-        ws.append([pid, "택배", "CJ대한통운", f"{7000000000 + int(pid[-7:])}"])
+        ws.append([pid, "택배", "CJ대한통운", tracking(pid)])
     wb.save(path)
+    return path
+
+
+def _tracking(pid: str) -> str:
+    return f"{7000000000 + int(pid[-7:])}"
 
 
 def run(sheets: int = 6, rows: int = 300, seed: int = 11) -> tuple[list[tuple[str, str, str, str]], bool]:
@@ -67,7 +74,7 @@ def run(sheets: int = 6, rows: int = 300, seed: int = 11) -> tuple[list[tuple[st
         for k in range(sheets):
             ids = all_ids[k * rows : (k + 1) * rows]
             sheet = folder / f"sheet{k}.xlsx"
-            _sheet(sheet, ids)
+            write_sheet(sheet, ids, _tracking)
             out = folder / f"sheet{k}.result.xlsx"
             cmd = [
                 sys.executable,

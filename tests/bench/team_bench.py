@@ -29,6 +29,7 @@ from batchship.journal import AttemptState, Settlement, open_journal
 from batchship.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, FaultSpec, Sandbox
 from batchship.sandbox.server import Order
 from tests.bench.run import timed
+from tests.bench.soak import write_sheet
 from tests.pgserver import throwaway_postgres
 
 Row = tuple[str, str, str, str]
@@ -39,13 +40,7 @@ def _ids(n: int, base: int = 2024_0700_0000_0000) -> list[str]:
 
 
 def _sheet(path: Path, ids: list[str]) -> Path:
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("발송처리")
-    ws.append(["상품주문번호", "배송방법", "택배사", "송장번호"])
-    for pid in ids:
-        ws.append([pid, "택배", "CJ대한통운", f"{6000000000 + int(pid[-8:]) // 10}"])
-    wb.save(path)
-    return path
+    return write_sheet(path, ids, lambda pid: f"{6000000000 + int(pid[-8:]) // 10}")
 
 
 def journal_cost(url: str, requests: int = 100, account: str = "bench") -> float:

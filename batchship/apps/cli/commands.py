@@ -127,13 +127,11 @@ def _target(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[str
 
 def dispatch_options(args: argparse.Namespace) -> DispatchOptions:
     """How to send, as dispatch's and watch's options say."""
-    from batchship.naver.credentials import store_rate
-    from batchship.naver.ratelimit import DEFAULT_RATE
+    from batchship.naver.credentials import rate_limit_for
     from batchship.services.dispatch import DispatchOptions
 
-    own = None if args.sandbox or args.rate_limit else store_rate(args.config, args.store)
     return DispatchOptions(
-        rate_limit=args.rate_limit or own or DEFAULT_RATE,
+        rate_limit=rate_limit_for(None if args.sandbox else args.config, args.store, args.rate_limit),
         batch_size=args.batch_size,
         dry_run=args.dry_run,
         preflight=not args.no_preflight,

@@ -40,7 +40,7 @@ from batchship.model import Origin
 if TYPE_CHECKING:
     from batchship.apps.watch.watcher import Event, Watcher
     from batchship.naver.ratelimit import RateLimiter
-    from batchship.services.dispatch import Target
+    from batchship.services.dispatch import DispatchOptions, Target
     from batchship.services.notify import Notifier
 
 
@@ -71,19 +71,19 @@ def stores_to_serve(args: argparse.Namespace) -> list[str] | None:
     return names
 
 
-def _pace(targets: list[tuple[argparse.Namespace, Target]]) -> list[Target]:
+def _pace(targets: list[Target], options: list[DispatchOptions]) -> list[Target]:
     """Each store's target with its own limiter; stores of one application share theirs (the lowest rate)."""
     from batchship.naver.ratelimit import RateLimiter
 
     rates: dict[str, float] = {}
-    for ns, target in targets:
+    for target, how in zip(targets, options, strict=True):
         if target.credentials is not None:
             app = target.credentials.client_id
-            rates[app] = min(rates.get(app, float("inf")), dispatch_options(ns).rate_limit)
+            rates[app] = min(rates.get(app, float("inf")), how.rate_limit)
     limiters: dict[str, RateLimiter] = {app: RateLimiter(rate) for app, rate in rates.items()}
     return [
         replace(target, limiter=limiters[target.credentials.client_id]) if target.credentials else target
-        for _, target in targets
+        for target in targets
     ]
 
 
@@ -96,12 +96,13 @@ def _lanes(
     names = stores_to_serve(args)
     plan = [(n, args.inbox / n) for n in names] if names else [((args.store or [""])[0], args.inbox)]
     spaces = [argparse.Namespace(**{**vars(args), "store": name or None}) for name, _ in plan]
-    targets = _pace([(ns, stack.enter_context(_target(ns, out, lang, secrets))) for ns in spaces])
+    options = [dispatch_options(ns) for ns in spaces]
+    targets = _pace([stack.enter_context(_target(ns, out, lang, secrets)) for ns in spaces], options)
     lanes = []
-    for (name, inbox), ns, target in zip(plan, spaces, targets, strict=True):
+    for (name, inbox), ns, target, how in zip(plan, spaces, targets, options, strict=True):
         process = dispatching(
             sheet_options(args, lang),
-            dispatch_options(ns),
+            how,
             target,
             None if args.dry_run else _journal(args),
             _look(ns) if args.dry_run else None,

@@ -52,14 +52,13 @@ def dispatch(
 ) -> Report:
     """A dispatch (or a dry run) of one upload; `stop` ends it early (requests in flight finish)."""
     from batchship.naver.client import base_url_from_env
-    from batchship.naver.credentials import load_credentials, store_rate
-    from batchship.naver.ratelimit import DEFAULT_RATE
+    from batchship.naver.credentials import load_credentials, rate_limit_for
     from batchship.services.dispatch import DispatchJob, DispatchOptions, Target, run_dispatch
     from batchship.services.practice import practice_target
 
     dry_run, store = desk_job.dry_run, desk_job.origin.store or None
-    own = None if settings.sandbox or settings.rate_limit else store_rate(settings.config, store)
-    send = DispatchOptions(rate_limit=settings.rate_limit or own or DEFAULT_RATE, dry_run=dry_run)
+    config = None if settings.sandbox else settings.config
+    send = DispatchOptions(rate_limit=rate_limit_for(config, store, settings.rate_limit), dry_run=dry_run)
 
     def run(target: Target) -> Report:
         job = DispatchJob(
