@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from batchship.i18n import Lang, Msg, t
 
@@ -48,6 +49,101 @@ class RowResult:
     status: Status
     code: str
     message: str
+
+
+class Rows(Sequence[RowResult]):
+    """Row results held column by column: what a check of a large sheet makes (a million `RowResult` objects
+    cost a second and a hundred megabytes; these five lists share their texts). Reads as a sequence of
+    `RowResult`, each made when asked for; the writers and the counts read the columns themselves."""
+
+    __slots__ = ("codes", "ids", "messages", "numbers", "statuses")
+
+    def __init__(
+        self,
+        numbers: list[int],
+        ids: list[str],
+        statuses: list[Status],
+        codes: list[str],
+        messages: list[str],
+    ) -> None:
+        if not len(numbers) == len(ids) == len(statuses) == len(codes) == len(messages):
+            raise ValueError("Rows: columns of different lengths")
+        self.numbers, self.ids, self.statuses, self.codes, self.messages = (
+            numbers,
+            ids,
+            statuses,
+            codes,
+            messages,
+        )
+
+    @classmethod
+    def of(cls, results: Iterable[RowResult]) -> Rows:
+        listed = list(results)
+        return cls(
+            [r.row for r in listed],
+            [r.product_order_id for r in listed],
+            [r.status for r in listed],
+            [r.code for r in listed],
+            [r.message for r in listed],
+        )
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> RowResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RowResult]: ...
+    def __getitem__(self, index: int | slice) -> RowResult | list[RowResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return RowResult(
+            self.numbers[index],
+            self.ids[index],
+            self.statuses[index],
+            self.codes[index],
+            self.messages[index],
+        )
+
+    def __iter__(self) -> Iterator[RowResult]:
+        return map(RowResult, self.numbers, self.ids, self.statuses, self.codes, self.messages)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
+
+    def replaced(self, results: Iterable[RowResult]) -> Rows:
+        """These rows with `results` in place of the rows of the same numbers (the others kept as they are)."""
+        new = {r.row: r for r in results}
+        if not new:
+            return self
+        copy = Rows(self.numbers, list(self.ids), list(self.statuses), list(self.codes), list(self.messages))
+        for i, number in enumerate(self.numbers):
+            r = new.get(number)
+            if r is not None:
+                copy.ids[i], copy.statuses[i], copy.codes[i], copy.messages[i] = (
+                    r.product_order_id,
+                    r.status,
+                    r.code,
+                    r.message,
+                )
+        return copy
+
+
+def statuses(rows: Sequence[RowResult]) -> Iterable[Status]:
+    """Each row's status, from the column when the rows are held as columns."""
+    return rows.statuses if isinstance(rows, Rows) else (r.status for r in rows)
+
+
+def codes(rows: Sequence[RowResult]) -> Iterable[str]:
+    """Each row's error code ('' when none), from the column when the rows are held as columns."""
+    return rows.codes if isinstance(rows, Rows) else (r.code for r in rows)
 
 
 @dataclass(slots=True)
@@ -108,7 +204,7 @@ class Report:
     source: Path
     sheet_name: str
     header_row: int
-    rows: list[RowResult]
+    rows: Sequence[RowResult]
     lang: Lang = "ko"
     dry_run: bool = False
     plan: Plan = field(default_factory=Plan)
@@ -130,12 +226,14 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         """Rows by status, every status present (0 when none)."""
-        seen = Counter(r.status for r in self.rows)
+        seen = Counter(statuses(self.rows))
         return {s.value: seen.get(s, 0) for s in Status}
 
     def error_codes(self) -> dict[str, int]:
         """Rows by error code (the first code of each row that has one), most frequent first."""
-        return dict(Counter(r.code for r in self.rows if r.code).most_common())
+        seen = Counter(codes(self.rows))
+        seen.pop("", None)
+        return dict(seen.most_common())
 
     def label(self, status: Status) -> str:
         """A status in words, the same everywhere the report is shown: in `check` (and a dry run) a row that
@@ -146,11 +244,11 @@ class Report:
 
     def needing_attention(self) -> int:
         """How many rows need someone's attention (the web desk shows them first, notifications count them)."""
-        return sum(r.status in ATTENTION for r in self.rows)
+        return sum(s in ATTENTION for s in statuses(self.rows))
 
     def went_out(self) -> bool:
         """Whether any order may have reached NAVER in this run (dispatched, or its outcome unknown)."""
-        return any(r.status in (Status.SUCCESS, Status.UNKNOWN) for r in self.rows)
+        return any(s in (Status.SUCCESS, Status.UNKNOWN) for s in statuses(self.rows))
 
     @property
     def exit_code(self) -> int:
@@ -160,7 +258,7 @@ class Report:
         if self.errors:
             return 1 if self.went_out() else 2
         fine = (Status.NOT_SENT, *DONE) if self.mode == "check" or self.dry_run else DONE
-        return 0 if all(r.status in fine for r in self.rows) else 1
+        return 0 if all(s in fine for s in statuses(self.rows)) else 1
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report."""

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,7 @@ CODE_ORDER: Final = (
     "BS402",
 )
 _RANK: Final = {code: i for i, code in enumerate(CODE_ORDER)}
+_T = TypeVar("_T")
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _TRACKING_JUNK = re.compile(r"[\s\-‐‑–—_/.]")
@@ -128,10 +129,10 @@ def parse_date(text: str, numeric: bool, now: dt.datetime) -> dt.datetime | None
     return parsed
 
 
-def _on_unique(series: pd.Series, func: Callable[[str], object]) -> pd.Series:
-    """Apply `func` once per distinct value (sheets repeat couriers, methods and dates a lot)."""
-    uniques = series.unique()
-    return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
+def _on_distinct(values: list[Any], func: Callable[[Any], _T]) -> list[_T]:
+    """`func` of every value, called once per distinct value (sheets repeat couriers, methods and dates)."""
+    table = {v: func(v) for v in set(values)}
+    return list(map(table.__getitem__, values))
 
 
 def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
@@ -141,85 +142,144 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     removed), date (NAVER's form, '' when unreadable), future (the date lies after `now`), age_days (whole
     days the date lies before `now`: a date long past still goes, with a warning) and paid_on (the payment
     date's day, `YYYY-MM-DD`, when the sheet has a readable one: a dispatch dated before it gets a warning).
+    Each is computed on the column's texts once per distinct value, or in C over the whole column.
     """
     frame = data.copy()
-    method_text = frame["deliveryMethod"]
-    frame["method"] = _on_unique(method_text, lambda t: "DELIVERY" if not t else (resolve_method(t) or ""))
-    frame["courier"] = _on_unique(
-        frame["deliveryCompanyCode"], lambda t: resolve_courier(t) or "" if t else ""
+    index = frame.index
+    method = _on_distinct(
+        frame["deliveryMethod"].tolist(), lambda t: "DELIVERY" if not t else (resolve_method(t) or "")
     )
+    frame["method"] = pd.Series(method, index=index, dtype=object)
+    courier = _on_distinct(
+        frame["deliveryCompanyCode"].tolist(), lambda t: resolve_courier(t) or "" if t else ""
+    )
+    frame["courier"] = pd.Series(courier, index=index, dtype=object)
     tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are
-    frame["tracking"] = pd.Series(
-        [t if t.isalnum() else _TRACKING_JUNK.sub("", t) for t in tracking], index=frame.index, dtype=object
-    )
-    keys = frame["dispatchDate_numeric"].map({True: "1", False: "0"}) + frame["dispatchDate"]
-
-    def date_of(key: str) -> tuple[str, bool, int]:
-        parsed = parse_date(key[1:], key[0] == "1", now)
-        if parsed is None:
-            return "", False, 0
-        return format_naver_time(parsed), parsed > now, max(0, (now - parsed).days)
-
-    uniques = keys.unique()
-    table = {u: date_of(u) for u in uniques}
-    frame["date"] = keys.map({k: v[0] for k, v in table.items()}).astype(object)
-    frame["future"] = keys.map({k: v[1] for k, v in table.items()}).astype(bool)
-    frame["age_days"] = keys.map({k: v[2] for k, v in table.items()}).astype(int)
+    for i in np.flatnonzero(~_flags(tracking, str.isalnum)).tolist():
+        tracking[i] = _TRACKING_JUNK.sub("", tracking[i])
+    frame["tracking"] = pd.Series(tracking, index=index, dtype=object)
+    keys = _keyed(frame, "dispatchDate")
+    table = {key: _date_of(key, now) for key in set(keys)}
+    for position, name in enumerate(("date", "future", "age_days")):
+        column = {key: found[position] for key, found in table.items()}
+        frame[name] = pd.Series(list(map(column.__getitem__, keys)), index=index, dtype=object)
+    frame["future"] = frame["future"].astype(bool)
+    frame["age_days"] = frame["age_days"].astype(np.int64)
     frame["paid_on"] = _paid_on(frame, now)
     return frame
+
+
+def _keyed(frame: pd.DataFrame, column: str) -> list[Any]:
+    """What a date column's dates are read from: each row's text, with whether it was a number cell when any
+    was (`(flag, text)`); the text alone when none was (a CSV's never are)."""
+    numeric = frame.get(f"{column}_numeric")
+    texts = frame[column].tolist()
+    if numeric is None or not numeric.to_numpy(dtype=bool).any():
+        return texts
+    return list(zip(numeric.tolist(), texts, strict=True))
+
+
+def _date_of(key: tuple[bool, str] | str, now: dt.datetime) -> tuple[str, bool, int]:
+    parsed = parse_date(key, False, now) if isinstance(key, str) else parse_date(key[1], key[0], now)
+    if parsed is None:
+        return "", False, 0
+    return format_naver_time(parsed), parsed > now, max(0, (now - parsed).days)
 
 
 def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
     """The payment date's day of each row (`YYYY-MM-DD`), '' when the sheet has none or it cannot be read."""
     if "paymentDate" not in frame:
         return pd.Series("", index=frame.index, dtype=object)
-    numeric = frame.get("paymentDate_numeric", pd.Series(False, index=frame.index))
-    keys = numeric.map({True: "1", False: "0"}) + frame["paymentDate"]
 
-    def day_of(key: str) -> str:
-        parsed = parse_date(key[1:], key[0] == "1", now) if len(key) > 1 else None
+    def day_of(key: tuple[bool, str] | str) -> str:
+        numeric, text = (False, key) if isinstance(key, str) else key
+        parsed = parse_date(text, numeric, now) if text else None
         return parsed.astimezone(KST).date().isoformat() if parsed else ""
 
-    return _on_unique(keys, day_of).astype(object)
+    return pd.Series(_on_distinct(_keyed(frame, "paymentDate"), day_of), index=frame.index, dtype=object)
 
 
-#: Masks several rules share, kept for the frame being validated (with the frame itself, so a mask is never
-#: given for another frame): computed once, not once per rule.
-_SHARED: dict[str, tuple[object, pd.Series]] = {}
+def _flags(values: list[str], test: Callable[[str], bool]) -> np.ndarray:
+    """`test` (a C-level str method) of every text, as a boolean array."""
+    return np.fromiter(map(test, values), dtype=bool, count=len(values))
 
 
-def _shared(df: pd.DataFrame | pd.Series, name: str, make: Callable[[], pd.Series]) -> pd.Series:
+class _Texts:
+    """A text column's values and what C-level string methods say of them, each worked out once per column
+    (several rules ask the same); `where` runs a Python test only on the values a C-level test left open."""
+
+    def __init__(self, s: pd.Series) -> None:
+        self.values: list[str] = s.tolist()
+        self.index = s.index
+        self._known: dict[str, np.ndarray] = {}
+
+    def _fact(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        found = self._known.get(name)
+        if found is None:
+            found = self._known[name] = make()
+        return found
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self._fact("len", lambda: np.fromiter(map(len, self.values), np.int64, len(self.values)))
+
+    @property
+    def decimal(self) -> np.ndarray:
+        """Only Unicode decimal digits (what `\\d` matches), and at least one."""
+        return self._fact("decimal", lambda: _flags(self.values, str.isdecimal))
+
+    @property
+    def letters_and_digits(self) -> np.ndarray:
+        """`[A-Za-z0-9]+`: ASCII, and letters and digits only."""
+        return self._fact(
+            "alnum", lambda: _flags(self.values, str.isalnum) & _flags(self.values, str.isascii)
+        )
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self._fact("blank", lambda: self.lengths == 0)
+
+    def where(self, open_: np.ndarray, test: Callable[[str], object]) -> np.ndarray:
+        """`test` of the values where `open_` is True (False elsewhere)."""
+        out = np.zeros(len(self.values), dtype=bool)
+        for i in np.flatnonzero(open_).tolist():
+            out[i] = bool(test(self.values[i]))
+        return out
+
+    def series(self, passed: np.ndarray) -> pd.Series:
+        return pd.Series(passed, index=self.index)
+
+
+#: The texts of the columns of the frame being validated (with the frame or Series they came from, so they are
+#: never given for another): worked out once, not once per rule.
+_SHARED: dict[str, tuple[object, Any]] = {}
+
+
+def _shared(owner: object, name: str, make: Callable[[], _T]) -> _T:
     found = _SHARED.get(name)
-    if found is not None and found[0] is df:
-        return found[1]
-    mask = make()
-    _SHARED[name] = (df, mask)
-    return mask
+    if found is not None and found[0] is owner:
+        return cast(_T, found[1])
+    value = make()
+    _SHARED[name] = (owner, value)
+    return value
 
 
-_SIXTEEN_DIGITS: Final = re.compile(r"\d{16}")
-_LETTERS_AND_DIGITS: Final = re.compile(r"[A-Za-z0-9]+")
+def _texts(owner: pd.DataFrame | pd.Series, column: str = "") -> _Texts:
+    """The `_Texts` of a column of `owner` (a frame), or of `owner` itself (a Series)."""
 
+    def make() -> _Texts:
+        return _Texts(owner[column] if isinstance(owner, pd.DataFrame) else owner)
 
-def _each(s: pd.Series, test: Callable[[str], object]) -> pd.Series:
-    """`test` of every text of `s`, as a boolean Series (a plain loop over the texts: pandas' `.str` methods
-    do the same with more bookkeeping per value)."""
-    values = s.tolist()
-    return pd.Series(np.fromiter(map(bool, map(test, values)), bool, len(values)), index=s.index)
-
-
-def _lengths(s: pd.Series) -> pd.Series:
-    values = s.tolist()
-    return pd.Series(np.fromiter(map(len, values), np.int64, len(values)), index=s.index)
+    return _shared(owner, f"texts:{column}", make)
 
 
 def _parcel(df: pd.DataFrame) -> pd.Series:
     return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS))
 
 
-def _scientific(s: pd.Series) -> pd.Series:
-    """Which order numbers are written as Excel shows a long number (`2.02405E+15`)."""
-    return _shared(s, "scientific", lambda: _each(s, _SCIENTIFIC.match))
+def _scientific(texts: _Texts) -> np.ndarray:
+    """Which texts are written as Excel shows a long number (`2.02405E+15`): never a text of digits only."""
+    return _shared(texts, "scientific", lambda: texts.where(~texts.decimal, _SCIENTIFIC.match))
 
 
 #: A rule: its error code and a vectorised test, True where a row passes. `column`: a test of that column
@@ -228,22 +288,39 @@ Rule = tuple[str, Literal["column", "frame"], Callable[..., pd.Series]]
 
 
 def _product_order_rules() -> list[Rule]:
+    def given(s: pd.Series) -> pd.Series:
+        return _texts(s).series(~_texts(s).blank)
+
     def not_truncated(s: pd.Series) -> pd.Series:
-        return ~_scientific(s)
+        return _texts(s).series(~_scientific(_texts(s)))
+
+    def sixteen_digits(s: pd.Series) -> pd.Series:  # `\\d{16}`, the blank and the truncated left to theirs
+        texts = _texts(s)
+        return texts.series(texts.blank | _scientific(texts) | ((texts.lengths == 16) & texts.decimal))
+
+    def once(s: pd.Series) -> pd.Series:
+        values = _texts(s).values
+        if len(set(values)) == len(values):  # the usual sheet: no number twice
+            return pd.Series(True, index=s.index)
+        return (s == "") | ~s.duplicated(keep=False)
 
     return [
-        ("BS101", "column", lambda s: s != ""),
+        ("BS101", "column", given),
         ("BS103", "column", not_truncated),
-        ("BS102", "column", lambda s: (s == "") | _scientific(s) | _each(s, _SIXTEEN_DIGITS.fullmatch)),
-        ("104131", "column", lambda s: (s == "") | ~s.duplicated(keep=False)),
+        ("BS102", "column", sixteen_digits),
+        ("104131", "column", once),
     ]
 
 
 def _frame_rules() -> list[Rule]:
     def excel_truncated_order(df: pd.DataFrame) -> pd.Series:
-        pid = df["productOrderId"]
-        cut = _each(pid, lambda p: len(p) == 16 and p.endswith("0"))
-        return ~(df["productOrderId_numeric"] & cut)
+        """A 16-digit order number read from a number cell and ending in 0: Excel cut its last digit."""
+        numeric = df["productOrderId_numeric"].to_numpy(dtype=bool)
+        if not numeric.any():
+            return pd.Series(True, index=df.index)
+        pid = _texts(df, "productOrderId")
+        cut = pid.where(numeric & (pid.lengths == 16), lambda p: p.endswith("0"))
+        return pid.series(~cut)
 
     def known_method(df: pd.DataFrame) -> pd.Series:
         return df["method"] != ""
@@ -260,24 +337,26 @@ def _frame_rules() -> list[Rule]:
     def tracking_given(df: pd.DataFrame) -> pd.Series:
         return ~_parcel(df) | (df["tracking"] != "")
 
-    def excel_number(df: pd.DataFrame) -> pd.Series:
+    def excel_number(df: pd.DataFrame) -> np.ndarray:
         """Tracking numbers Excel turned into numbers: cut after 15 digits, or in scientific notation."""
 
-        def make() -> pd.Series:
-            long = df["trackingNumber_numeric"] & (_lengths(df["tracking"]) > 15)
-            return long | _each(df["trackingNumber"], lambda t: _SCIENTIFIC.match(t.strip()))
+        def make() -> np.ndarray:
+            raw = _texts(df, "trackingNumber")
+            long = df["trackingNumber_numeric"].to_numpy(dtype=bool) & (_texts(df, "tracking").lengths > 15)
+            return long | raw.where(~raw.decimal, lambda t: _SCIENTIFIC.match(t.strip()))
 
         return _shared(df, "excel_number", make)
 
     def tracking_not_truncated(df: pd.DataFrame) -> pd.Series:
-        return ~excel_number(df)
+        return pd.Series(~excel_number(df), index=df.index)
 
     def tracking_format(df: pd.DataFrame) -> pd.Series:
-        t = df["tracking"]
-        letters_and_digits, length = _each(t, _LETTERS_AND_DIGITS.fullmatch), _lengths(t)
-        parcel_ok = letters_and_digits & length.between(TRACKING_MIN, TRACKING_MAX)
-        other_ok = letters_and_digits & (length <= OTHER_TRACKING_MAX)
-        return (t == "") | excel_number(df) | parcel_ok.where(_parcel(df), other_ok)
+        t = _texts(df, "tracking")
+        length = t.lengths
+        parcel_ok = t.letters_and_digits & (length >= TRACKING_MIN) & (length <= TRACKING_MAX)
+        other_ok = t.letters_and_digits & (length <= OTHER_TRACKING_MAX)
+        fine = np.where(_parcel(df).to_numpy(dtype=bool), parcel_ok, other_ok)
+        return t.series(t.blank | excel_number(df) | fine)
 
     def date_readable(df: pd.DataFrame) -> pd.Series:
         return df["date"] != ""

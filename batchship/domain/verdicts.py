@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from batchship.domain.codes import courier_label, method_label, suggest_courier, suggest_method
 from batchship.domain.rules import TRACKING_MAX, TRACKING_MIN, Validation
 from batchship.i18n import Lang, t
-from batchship.model import RowResult, Status
+from batchship.model import Rows, Status
 
 MESSAGE_SEPARATOR = " / "
 #: A dispatch date further back than this many days still goes, with a warning (a year typed wrong?).
@@ -62,41 +65,50 @@ def _passed(key: tuple[str, int, str], ok_message: str, lang: Lang) -> str:
     return message
 
 
-def verdicts(validation: Validation, lang: Lang) -> list[RowResult]:
-    """One `RowResult` per row: INVALID with every problem, or NOT_SENT with "passed the checks"."""
+def verdicts(validation: Validation, lang: Lang) -> Rows:
+    """One verdict per row, held as columns: INVALID with every problem, or NOT_SENT with "passed the checks".
+    Built column-wise: a row's own words are made only where it has some (a problem, an old or early date)."""
     frame = validation.frame
+    count = len(frame)
     ok_message = t("row.CHECK_OK", lang)
+    statuses = [Status.NOT_SENT] * count
+    codes = [""] * count
+    messages = [ok_message] * count
+    ages = frame["age_days"].to_numpy()
+    paid = frame["paid_on"].to_numpy(dtype=object)
+    noted = (ages > STALE_DAYS) | (paid != "")
+    if noted.any():
+        passed: dict[tuple[str, int, str], str] = {}  # rows share their dates: each message is made once
+        dates = frame["date"].to_numpy(dtype=object)
+        for i in np.flatnonzero(noted).tolist():
+            key = (dates[i][:10], int(ages[i]), paid[i])
+            said = passed.get(key)
+            if said is None:
+                said = passed[key] = _passed(key, ok_message, lang)
+            messages[i] = said
+    if validation.errors:
+        _put_problems(validation, lang, (statuses, codes, messages))
+    return Rows(frame["row"].tolist(), frame["productOrderId"].tolist(), statuses, codes, messages)
+
+
+def _put_problems(
+    validation: Validation, lang: Lang, into: tuple[list[Status], list[str], list[str]]
+) -> None:
+    """The rows with problems: INVALID, their first code, every problem in words."""
+    frame = validation.frame
+    statuses, codes, messages = into
     duplicates: dict[str, tuple[int, str]] = {}
-    if any("104131" in codes for codes in validation.errors.values()):
+    if any("104131" in found for found in validation.errors.values()):
         ids = frame["productOrderId"]
         dup = frame[(ids != "") & ids.duplicated(keep=False)]
         for pid, rows in dup.groupby("productOrderId")["row"]:
             duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
-    passed: dict[tuple[str, int, str], str] = {}  # rows share their dates: each message is made once
     shown = ["productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate"]
-    invalid: dict[Any, dict[str, Any]] = (
-        frame.loc[list(validation.errors), shown].to_dict("index") if validation.errors else {}  # type: ignore[assignment]
-    )
-    results: list[RowResult] = []
-    append, errors, not_sent = results.append, validation.errors, Status.NOT_SENT
-    columns = (
-        frame.index,
-        frame["row"],
-        frame["productOrderId"],
-        frame["date"],
-        frame["age_days"],
-        frame["paid_on"],
-    )
-    for idx, row_number, pid, when, age, paid in zip(*(c.tolist() for c in columns), strict=True):
-        codes = errors.get(idx)
-        if codes:
-            row = invalid[idx]
-            message = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in codes)
-            append(RowResult(row_number, pid, Status.INVALID, codes[0], message))
-            continue
-        key = (when[:10], age, paid)
-        said = passed.get(key)
-        if said is None:
-            said = passed[key] = _passed(key, ok_message, lang)
-        append(RowResult(row_number, pid, not_sent, "", said))
-    return results
+    labels = list(validation.errors)
+    invalid: dict[Any, dict[str, Any]] = frame.loc[labels, shown].to_dict("index")  # type: ignore[assignment]
+    for position, label in zip(frame.index.get_indexer(pd.Index(labels)).tolist(), labels, strict=True):
+        found = validation.errors[label]
+        row = invalid[label]
+        statuses[position] = Status.INVALID
+        codes[position] = found[0]
+        messages[position] = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in found)

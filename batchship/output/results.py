@@ -16,11 +16,14 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
+
 from batchship.errors import OutputError
 from batchship.i18n import Lang, Msg, t
-from batchship.model import DONE, Report, Status
+from batchship.model import DONE, Report, Rows, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
+from batchship.output.csvcopy import csv_copy
 from batchship.output.paths import retry_path, write_new
 from batchship.output.rebuild import as_text, fit_widths, rebuilt_bytes
 from batchship.output.summary import summarise, tone
@@ -49,21 +52,41 @@ class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
 
     def __init__(self, report: Report) -> None:
         self._looks = {s: (tone(report, s), report.label(s)) for s in Status}  # once per status, not per row
-        self._by_row = {r.row: r for r in report.rows}
+        self.rows = report.rows if isinstance(report.rows, Rows) else Rows.of(report.rows)
+        self._where: dict[int, int] | None = None
+
+    @property
+    def _at(self) -> dict[int, int]:
+        """Row number -> its place in `rows` (made on first use: the CSV copy never needs it)."""
+        if self._where is None:
+            self._where = dict(zip(self.rows.numbers, range(len(self.rows)), strict=True))
+        return self._where
 
     def __getitem__(self, row: int) -> tuple[str, tuple[str, str, str]]:
-        r = self._by_row[row]
-        shade, label = self._looks[r.status]
-        return shade, (label, r.code, r.message)
+        i, rows = self._at[row], self.rows
+        shade, label = self._looks[rows.statuses[i]]
+        return shade, (label, rows.codes[i], rows.messages[i])
 
     def __contains__(self, row: object) -> bool:
-        return row in self._by_row
+        return row in self._at
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._by_row)
+        return iter(self._at)
 
     def __len__(self) -> int:
-        return len(self._by_row)
+        return len(self.rows)
+
+    def ordered(self) -> tuple[list[int], list[tuple[str, str, str]]]:
+        """Every row's number and three texts, in row order (built column-wise: no Python step per row when
+        the rows are in order already, as a report's are)."""
+        labels = {s: label for s, (_, label) in self._looks.items()}
+        rows = self.rows
+        texts = list(zip(map(labels.__getitem__, rows.statuses), rows.codes, rows.messages, strict=True))
+        numbers = np.asarray(rows.numbers, dtype=np.int64)
+        if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
+            order = np.argsort(numbers, kind="stable").tolist()
+            return numbers[order].tolist(), [texts[i] for i in order]
+        return rows.numbers, texts
 
 
 def write_result(
@@ -97,7 +120,8 @@ def write_result(
 
 def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
     if sheet.kind == "csv":
-        return _csv_bytes(sheet, new)
+        assert isinstance(new.rows, _RowTexts)
+        return csv_copy(sheet, new, *new.rows.ordered())
     if sheet.kind == "xlsx" and sheet.sheet_part is not None:
         try:
             return patch_workbook(sheet.content, sheet.sheet_part, new)
@@ -107,50 +131,6 @@ def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
     if new.summary is not None:
         new.summary.facts.append((t("summary.written", report.lang), t("summary.rebuilt", report.lang)))
     return rebuilt_bytes(sheet, new)
-
-
-def _safe(text: str) -> str:
-    """Text batchship adds, made inert for spreadsheets that would evaluate `=...` in a CSV cell."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_bytes(sheet: Sheet, new: NewCells) -> bytes:
-    fmt = sheet.csv
-    assert fmt is not None
-    reader = csv.reader(text_stream(sheet.content, fmt.encoding), delimiter=fmt.delimiter, strict=False)
-    encoding = "utf-16" if fmt.encoding == "utf-16" else fmt.encoding
-    raw = io.BytesIO()  # encoded as it is written: the copy is never held as one large string
-    buffer = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-    if fmt.bom and fmt.encoding == "utf-8":
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=fmt.delimiter, lineterminator=fmt.newline)
-    width, (first, second, third) = max(new.columns) + 1, new.columns
-    pad, rows, inert = [""] * width, new.rows, _Inert()
-    write = writer.writerow
-    for number, cells in enumerate(reader, start=1):
-        if number in rows:
-            texts = rows[number][1]
-        elif number == new.header_row:
-            texts = new.header
-        else:
-            write(cells)
-            continue
-        if len(cells) < width:
-            cells.extend(pad[len(cells) :])
-        cells[first], cells[second], cells[third] = inert(texts[0]), inert(texts[1]), inert(texts[2])
-        write(cells)
-    buffer.flush()
-    return raw.getvalue()
-
-
-class _Inert(dict[str, str]):
-    """`_safe` of each distinct text once (a million rows share a handful of results and messages)."""
-
-    def __call__(self, text: str) -> str:
-        found = self.get(text)
-        if found is None:
-            found = self[text] = _safe(text)
-        return found
 
 
 def _encrypt(data: bytes, password: str) -> bytes:

@@ -13,7 +13,7 @@ from batchship.domain.rules import Validation, validate
 from batchship.domain.verdicts import verdicts
 from batchship.i18n import Lang, Msg
 from batchship.journal import location
-from batchship.model import Origin, Plan, Report, RowResult
+from batchship.model import Origin, Plan, Report, Rows
 from batchship.output.ours import written_by_batchship
 from batchship.output.paths import default_result_path, replace_any
 from batchship.output.results import write_result
@@ -37,7 +37,7 @@ class SheetOptions:
 
 def prepare(
     path: str | Path, options: SheetOptions, now: dt.datetime | None = None
-) -> tuple[Sheet, Validation, list[RowResult]]:
+) -> tuple[Sheet, Validation, Rows]:
     """Load and validate a sheet: the first half of both `check` and `dispatch`."""
     with no_cycle_collection():
         sheet = load_sheet(path, sheet=options.sheet, password=options.password, limits=options.limits)
@@ -73,8 +73,8 @@ def screen_rows(report: Report, items: list[DispatchItem], journal: Look | None)
     """What the journal already knows of `items` (read-only), put on the report's rows; the items a dispatch
     would still send."""
     looked = look(items, journal, report.lang)
-    by_row = {r.row: r for r in report.rows} | {r.row: r for r in looked.settled}
-    report.rows = [by_row[r.row] for r in report.rows]
+    rows = report.rows if isinstance(report.rows, Rows) else Rows.of(report.rows)
+    report.rows = rows.replaced(looked.settled)
     report.journal = looked.journal
     if looked.failed is not None:
         report.notes.append(

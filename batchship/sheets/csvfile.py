@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Final
+
+import numpy as np
 
 from batchship.errors import SheetError
 from batchship.i18n import Msg
 from batchship.sheets.limits import Limits
-from batchship.sheets.table import HEADER_SCAN_ROWS, CsvFormat, Sheet, collect, find_header, is_header, short
+from batchship.sheets.table import (
+    HEADER_SCAN_ROWS,
+    CsvFormat,
+    Header,
+    Kept,
+    Sheet,
+    collect,
+    find_header,
+    is_header,
+    rows_under,
+    short,
+)
 
 
 def detect_csv_encoding(content: bytes, p: Path) -> tuple[str, bool]:
@@ -70,19 +86,15 @@ def decode_csv(content: bytes, encoding: str) -> str:
 def text_stream(content: bytes, encoding: str) -> io.TextIOWrapper:
     """The text of a CSV in `encoding`, without its byte-order mark, decoded as it is read: a large file is
     not held a second time as one string (`content` must decode: `detect_csv_encoding` made sure)."""
-    codec = "utf-8-sig" if encoding == "utf-8" else encoding
-    return io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
+    raw = io.BytesIO(content)
+    if encoding == "utf-8" and content.startswith(b"\xef\xbb\xbf"):
+        raw.seek(3)  # past the BOM: plain UTF-8 decodes in C, the "utf-8-sig" codec line by line in Python
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
-def _sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(head: str) -> str:
     """The delimiter under which some early row holds the product-order-number header (else a comma)."""
-    end = -1
-    for _ in range(HEADER_SCAN_ROWS):  # the text up to the last line searched, not every line of the file
-        end = text.find("\n", end + 1)
-        if end < 0:
-            end = len(text)
-            break
-    head = "\n".join(text[:end].splitlines()[:HEADER_SCAN_ROWS])
+    head = "\n".join(head.splitlines()[:HEADER_SCAN_ROWS])
     best, best_cells = ",", 0
     for delimiter in (",", "\t", ";"):
         try:
@@ -95,25 +107,99 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _head(content: bytes, encoding: str) -> str:
+    """The text of the first lines searched for the header (not the whole file)."""
+    end = -1
+    for _ in range(HEADER_SCAN_ROWS):
+        end = content.find(b"\n", end + 1)
+        if end < 0:
+            end = len(content)
+            break
+    return decode_csv(content[:end], encoding)
+
+
+def _long_line(content: bytes, encoding: str, limit: int) -> int:
+    """The number of the first line longer than `limit` characters (0 when none), found from the bytes: a line
+    has at least as many bytes as characters, so only lines with more than `limit` bytes are decoded."""
+    starts = np.flatnonzero(np.frombuffer(content, dtype=np.uint8) == 10) + 1
+    bounds = np.concatenate(([0], starts, [len(content) + 1]))
+    lengths = np.diff(bounds) - 1  # without the line feed
+    for i in np.flatnonzero(lengths > limit).tolist():
+        line = content[bounds[i] : bounds[i] + lengths[i]]
+        if len(line.decode("utf-8-sig" if encoding == "utf-8" and not i else encoding)) > limit:
+            return i + 1
+    return 0
+
+
+def _count_records(reader: Iterator[list[str]]) -> tuple[Iterator[tuple[int, list[str]]], Callable[[], int]]:
+    """The reader's records numbered from 1, and how many it gave once it is exhausted (counted in C: zip
+    takes one number past the last record before finding the reader done)."""
+    numbers = itertools.count(1)
+    return zip(numbers, reader, strict=False), lambda: next(numbers) - 2
+
+
+#: Below this many bytes Python's reader is as quick as starting Arrow's.
+ARROW_FROM_BYTES: Final = 1 << 20
+
+
+def _by_arrow(
+    content: bytes,
+    fmt: tuple[str, str, int],
+    header: Header,
+    first: Sequence[str] | None,
+    where: Msg,
+    limits: Limits,
+) -> tuple[Kept, bool] | None:
+    """The rows under the header read by Arrow (see `arrowcsv`), and whether every row is one line; None for
+    a small file, a UTF-16 one, one without rows, or one Arrow does not read as `csv.reader` would. `first`:
+    the first row under the header, as `csv.reader` read it."""
+    if len(content) < ARROW_FROM_BYTES or fmt[0] == "utf-16" or first is None:
+        return None
+    from batchship.sheets import arrowcsv
+
+    read = arrowcsv.read_under(content, fmt, header, list(first), where, limits)
+    if read is None:
+        return None
+    kept, records = read
+    return kept, records == arrowcsv.line_count(content)
+
+
 def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
     encoding, bom = detect_csv_encoding(content, p)
-    text = decode_csv(content, encoding)
-    if "\x00" in text:
-        raise SheetError(Msg.of("file.not_text_csv", path=p))
-    too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)
-    if too_long:
-        line = text.count("\n", 0, too_long.start()) + 1
+    if encoding == "utf-16":  # not a byte-wise superset of ASCII: read as text
+        text = decode_csv(content, encoding)
+        if "\x00" in text:
+            raise SheetError(Msg.of("file.not_text_csv", path=p))
+        too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)
+        line = text.count("\n", 0, too_long.start()) + 1 if too_long else 0
+        head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+        newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
+        del text
+    else:  # UTF-8 and CP949 never hold a byte below 0x80 inside a character: the bytes are searched as they are
+        if b"\x00" in content:
+            raise SheetError(Msg.of("file.not_text_csv", path=p))
+        line = _long_line(content, encoding, limits.max_line_chars)
+        head = _head(content, encoding)
+        first_break = content.find(b"\n")
+        newline = "\r\n" if first_break > 0 and content[first_break - 1 : first_break] == b"\r" else "\n"
+    if line:
         raise SheetError(Msg.of("file.line_too_long", path=p, line=line, limit=limits.max_line_chars))
-    delimiter = _sniff_delimiter(text)
-    first_break = text.find("\n")
-    newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
-    del text  # the rows are read from the bytes, decoded as they come
+    delimiter = _sniff_delimiter(head)
     where = Msg.of("where.csv", file=p.name)
     try:
         reader = csv.reader(text_stream(content, encoding), delimiter=delimiter, strict=False)
-        rows = ((i, cells) for i, cells in enumerate(reader, start=1))
+        rows, records = _count_records(reader)
         header, rest = find_header(rows, where)
-        frame, last_column = collect(header, rest, where, limits)
+        lines = reader.line_num
+        first = next(rest, None)
+        rest = itertools.chain([first], rest) if first is not None else rest
+        fast = _by_arrow(content, (encoding, delimiter, lines), header, first and first[1], where, limits)
+        if fast is None:
+            kept = rows_under(header, rest, where, limits)
+            one_line_rows = encoding != "utf-16" and records() == reader.line_num
+        else:
+            kept, one_line_rows = fast
+        frame, last_column = collect(header, kept, where, limits)
     except csv.Error as exc:
         raise SheetError(Msg.of("file.csv_unreadable", path=p, reason=short(exc))) from exc
     return Sheet(
@@ -127,5 +213,11 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
         last_column=last_column,
         data=frame,
         content=content,
-        csv=CsvFormat(encoding=encoding, bom=bom, delimiter=delimiter, newline=newline),
+        csv=CsvFormat(
+            encoding=encoding,
+            bom=bom,
+            delimiter=delimiter,
+            newline=newline,
+            one_line_rows=one_line_rows,
+        ),
     )

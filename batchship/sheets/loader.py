@@ -27,7 +27,7 @@ from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv
 from batchship.sheets.guards import LimitBreach, check_package, check_sheet, formula_blanks
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
-from batchship.sheets.table import Kind, Sheet, collect, find_header, short
+from batchship.sheets.table import Kind, Sheet, collect, find_header, rows_under, short
 
 #: Sheets picked before the first one when present: Seller Center's bulk upload and order download.
 PREFERRED_SHEETS: Final = ("발송처리", "발주발송관리")
@@ -195,7 +195,7 @@ def _load_workbook(
         header, rest = find_header(_numbered(book.get_sheet_by_name(name)), where)
         if formulas and package is not None:  # read again only for a sheet that has formulas at all
             _refuse_unsaved_formulas(package, part, header.row, header.columns, where)
-        frame, last_column = collect(header, rest, where, limits)
+        frame, last_column = collect(header, rows_under(header, rest, where, limits), where, limits)
     except SheetError:
         if package is not None:
             package.close()

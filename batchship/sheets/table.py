@@ -7,6 +7,7 @@ Shared by the workbook reader (`loader.py`) and the CSV reader (`csvfile.py`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 
 from batchship.domain.codes import normalize_key
@@ -69,13 +71,16 @@ class CsvFormat:
     """How a CSV file was written, so the result copy is written the same way.
 
     encoding: the Python codec name (`utf-8`, `cp949`, `utf-16`); bom: whether the file began with a BOM;
-    delimiter: `,`, tab or `;`; newline: the line ending of the first line.
+    delimiter: `,`, tab or `;`; newline: the line ending of the first line; one_line_rows: every row of the
+    file is one line of its bytes (no quoted line breaks, not UTF-16), so the result copy may be written line
+    by line from the bytes as they are.
     """
 
     encoding: str
     bom: bool
     delimiter: str
     newline: str
+    one_line_rows: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,7 @@ def _clean(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Header:
+class Header:
     row: int  # 1-based
     texts: tuple[str, ...]
     columns: dict[str, int]
@@ -158,7 +163,7 @@ def is_header(cells: Sequence[Any]) -> bool:
     )
 
 
-def _parse_header(row_number: int, cells: Sequence[Any], where: Msg) -> _Header:
+def _parse_header(row_number: int, cells: Sequence[Any], where: Msg) -> Header:
     texts = tuple(_clean(cell_text(c)[0]) for c in cells)
     while texts and not texts[-1]:
         texts = texts[:-1]
@@ -193,12 +198,12 @@ def _parse_header(row_number: int, cells: Sequence[Any], where: Msg) -> _Header:
             )
         )
     result_columns = (results[0], results[1], results[2]) if len(results) == 3 else None
-    return _Header(row_number, texts, {k: v[0] for k, v in found.items()}, result_columns)
+    return Header(row_number, texts, {k: v[0] for k, v in found.items()}, result_columns)
 
 
 def find_header(
     rows: Iterator[tuple[int, Sequence[Any]]], where: Msg
-) -> tuple[_Header, Iterator[tuple[int, Sequence[Any]]]]:
+) -> tuple[Header, Iterator[tuple[int, Sequence[Any]]]]:
     for scanned, (row_number, cells) in enumerate(rows, start=1):
         if is_header(cells):
             return _parse_header(row_number, cells, where), rows
@@ -219,9 +224,17 @@ def _cell(raw: Any) -> tuple[str, bool]:
     return (_clean(text) if text else ""), is_number
 
 
-def _texts(values: list[Any]) -> list[str]:
-    """A column's raw cells as cleaned text: text cells in one comprehension (the common case; a text that is
-    not ASCII, such as a courier's Korean name, is normalised once per distinct value), the rest by `_cell`."""
+def _texts(values: list[Any], kinds: set[type]) -> list[str]:
+    """A column's raw cells as cleaned text (`kinds`: the types of its cells). A column of text cells is
+    cleaned column-wise: an ASCII column is only trimmed (one C-level pass), else each distinct text is
+    normalised once (couriers' and methods' Korean names repeat on every row). Other cells go one by one."""
+    if kinds <= {str}:
+        if "".join(values).isascii():
+            return list(map(str.strip, values))
+        distinct = set(values)
+        if len(distinct) * 2 <= len(values):
+            table = {v: _clean(v) for v in distinct}
+            return list(map(table.__getitem__, values))
     seen: dict[str, str] = {}
 
     def wide(v: str) -> str:
@@ -233,104 +246,156 @@ def _texts(values: list[Any]) -> list[str]:
     return [(v.strip() if v.isascii() else wide(v)) if v.__class__ is str else _cell(v)[0] for v in values]
 
 
-def _numbers(values: list[Any]) -> list[bool]:
+def _numbers(values: list[Any], kinds: set[type]) -> list[bool]:
     """Which of a column's raw cells were number cells."""
+    if not kinds & {int, float}:
+        return [False] * len(values)
     return [v.__class__ is float or v.__class__ is int for v in values]
 
 
-def _rows_under(
-    rows: Iterable[tuple[int, Sequence[Any]]], header: _Header, indexes: list[int], where: Msg, limits: Limits
-) -> tuple[list[int], list[tuple[Any, ...]], int]:
-    """The rows with something in a mapped column: their numbers, their mapped cells (a tuple per row, in the
-    order of `indexes`), and the last column holding anything in the header or those rows. Only the mapped
-    cells are kept, so memory holds five cells a row however wide the sheet."""
-    pick = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+#: Rows are read in batches of this many: each batch's mapped cells are picked column by column in C.
+_BATCH: Final = 65_536
+_EMPTY: Final = frozenset(("", None))
+
+
+@dataclass(slots=True)
+class Kept:
+    """The rows under the header with something in a mapped column: their numbers, their mapped cells column
+    by column (in the order of the mapped indexes), and the last column holding anything in the header or
+    those rows. A CSV read column-wise also says that every cell is text (`texts_only`) and, per column, how
+    many bytes its longest cell has (`longest_bytes`), which spares a pass over a million cells each."""
+
+    numbers: list[int]
+    columns: list[list[Any]]
+    last_column: int
+    texts_only: bool = False
+    longest_bytes: list[int] | None = None
+
+
+def mapped_indexes(header: Header) -> list[int]:
+    """The columns read, in `FIELDS` order (the order of `Kept.columns`)."""
+    return [header.columns[name] for name in FIELDS if name in header.columns]
+
+
+def rows_under(
+    header: Header, rows: Iterable[tuple[int, Sequence[Any]]], where: Msg, limits: Limits = DEFAULT_LIMITS
+) -> Kept:
+    """The rows under the header with something in a mapped column. Only the mapped cells are kept, so memory
+    holds five cells a row however wide the sheet; rows are taken in batches and each batch's columns picked
+    in one C-level pass (`operator.itemgetter`)."""
+    indexes = mapped_indexes(header)
     widest = max(indexes)
-    last_column = max(len(header.texts) - 1, widest)
-    row_numbers: list[int] = []
-    kept: list[tuple[Any, ...]] = []
-    size = len(indexes)
-    for row_number, cells in rows:
-        n = len(cells)
-        mapped = pick(cells) if n > widest else tuple(cells[c] if c < n else "" for c in indexes)
-        if mapped.count("") + mapped.count(None) == size:  # nothing in the mapped columns
-            continue
-        if n - 1 > last_column:  # cells right of the known last column: rare
-            for i in range(n - 1, last_column, -1):
-                if cells[i] not in ("", None):
-                    last_column = i
-                    break
-        row_numbers.append(row_number)
-        kept.append(mapped)
-        if len(kept) > limits.max_rows:
-            raise SheetError(
-                Msg.of("file.too_many_rows", where=where, rows=f"{row_number}+", limit=limits.max_rows)
+    kept = Kept([], [[] for _ in indexes], max(len(header.texts) - 1, widest))
+    getters = [operator.itemgetter(c) for c in indexes]
+    source = iter(rows)
+    while batch := list(itertools.islice(source, _BATCH)):
+        numbers, cells_of = map(list, zip(*batch, strict=True))
+        del batch
+        widths = list(map(len, cells_of))
+        if min(widths) > widest:
+            picked = [list(map(get, cells_of)) for get in getters]
+        else:  # some rows end before a mapped column: those cells are blank
+            picked = [
+                [cells[c] if c < n else "" for cells, n in zip(cells_of, widths, strict=True)]
+                for c in indexes
+            ]
+        blank = np.ones(len(numbers), dtype=bool)
+        for column in picked:
+            blank &= np.fromiter(map(_EMPTY.__contains__, column), dtype=bool, count=len(column))
+        if blank.any():  # nothing in the mapped columns: not an order row
+            keep = (~blank).tolist()
+            numbers, cells_of, widths = (
+                list(itertools.compress(x, keep)) for x in (numbers, cells_of, widths)
             )
-    return row_numbers, kept, last_column
+            picked = [list(itertools.compress(column, keep)) for column in picked]
+        if widths and max(widths) - 1 > kept.last_column:  # cells right of the known last column: rare
+            for cells in cells_of:
+                for i in range(len(cells) - 1, kept.last_column, -1):
+                    if cells[i] not in ("", None):
+                        kept.last_column = i
+                        break
+        kept.numbers += numbers
+        for column, more in zip(kept.columns, picked, strict=True):
+            column += more
+        refuse_too_many(kept.numbers, where, limits)
+    return kept
+
+
+def refuse_too_many(numbers: Sequence[int] | np.ndarray, where: Msg, limits: Limits) -> None:
+    """More order rows than `limits.max_rows`: refused, naming the first row over the limit."""
+    if len(numbers) > limits.max_rows:
+        raise SheetError(
+            Msg.of(
+                "file.too_many_rows", where=where, rows=f"{numbers[limits.max_rows]}+", limit=limits.max_rows
+            )
+        )
 
 
 def collect(
-    header: _Header,
-    rows: Iterable[tuple[int, Sequence[Any]]],
-    where: Msg,
-    limits: Limits = DEFAULT_LIMITS,
+    header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[pd.DataFrame, int]:
-    """Turn the rows under the header into the DataFrame `Sheet.data` describes.
-
-    Works column by column: the rows with something in a mapped column are kept, then each mapped column is
-    turned into text in one comprehension (much faster than cell by cell in a nested loop on large sheets).
-    """
+    """Turn the rows kept under the header (`rows_under`, or a CSV read column-wise) into the DataFrame
+    `Sheet.data` describes: each mapped column turned into text at once (much faster than cell by cell in a
+    nested loop on large sheets), rows whose cells held only spaces dropped."""
     cols = header.columns
     present = [name for name in FIELDS if name in cols]
-    indexes = [cols[name] for name in present]
-    row_numbers, kept, last_column = _rows_under(rows, header, indexes, where, limits)
-    raw_columns = [list(column) for column in zip(*kept, strict=True)] if kept else [[] for _ in indexes]
-    kept.clear()
-    data: dict[str, Any] = {"row": row_numbers}
+    data: dict[str, Any] = {"row": np.asarray(kept.numbers, dtype=np.int64)}
+    filled: np.ndarray | None = None
     for position, name in enumerate(present):
-        texts = _texts(raw_columns[position])
-        longest = max(map(len, texts), default=0)
-        if longest > limits.max_cell_chars:
-            at = next(i for i, text in enumerate(texts) if len(text) == longest)
-            raise SheetError(
-                Msg.of(
-                    "file.cell_too_long",
-                    where=where,
-                    row=row_numbers[at],
-                    column=ooxml.column_letter(cols[name]),
-                    length=longest,
-                    limit=limits.max_cell_chars,
-                )
-            )
-        data[name] = texts
+        raw = kept.columns[position]
+        kinds: set[type] = {str} if kept.texts_only else set(map(type, raw))
+        texts = _texts(raw, kinds)
+        # NFKC makes at most 18 characters of one: a column whose longest cell is short enough needs no look
+        if kept.longest_bytes is None or kept.longest_bytes[position] * 18 > limits.max_cell_chars:
+            _refuse_long_cells(texts, kept.numbers, cols[name], where, limits)
+        if filled is None or not filled.all():  # most rows have an order number: the other columns not asked
+            here = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
+            filled = here if filled is None else filled | here
+        data[name] = np.array(texts, dtype=object)
         if name in NUMERIC_FLAGS:
-            data[f"{name}_numeric"] = _numbers(raw_columns[position])
-        raw_columns[position] = []  # its raw cells can go now (a million rows' worth, for a large CSV)
-    present_texts = [data[name] for name in present]
-    blank = [i for i, values in enumerate(zip(*present_texts, strict=True)) if not any(values)]
-    if blank:  # rows whose cells held only spaces are blank too
-        gone = set(blank)
-        for key in list(data):
-            data[key] = [v for i, v in enumerate(data[key]) if i not in gone]
+            data[f"{name}_numeric"] = np.array(_numbers(raw, kinds), dtype=bool)
+        kept.columns[position] = []  # its raw cells can go now (a million rows' worth, for a large CSV)
+    if filled is not None and not filled.all():  # rows whose cells held only spaces are blank too
+        data = {key: values[filled] for key, values in data.items()}
+    refuse_too_many(data["row"], where, limits)
     count = len(data["row"])
     if not count:
         raise SheetError(Msg.of("file.no_rows", where=where, row=header.row))
     for name in FIELDS:
-        data.setdefault(name, [""] * count)
+        data.setdefault(name, np.full(count, "", dtype=object))
     for name in NUMERIC_FLAGS:
-        data.setdefault(f"{name}_numeric", [False] * count)
-    frame = pd.DataFrame(data)
-    for name in FIELDS:
-        frame[name] = frame[name].astype(object)
-    _room_for_results(header, last_column, where)
-    return frame, last_column
+        data.setdefault(f"{name}_numeric", np.zeros(count, dtype=bool))
+    # texts as object columns, as they were read (pandas would otherwise infer its own string type)
+    frame = pd.DataFrame(
+        {k: pd.Series(v, dtype=object, copy=False) if k in FIELDS else v for k, v in data.items()}
+    )
+    _room_for_results(header, kept.last_column, where)
+    return frame, kept.last_column
+
+
+def _refuse_long_cells(
+    texts: list[str], numbers: Sequence[int], column: int, where: Msg, limits: Limits
+) -> None:
+    longest = max(map(len, texts), default=0)
+    if longest > limits.max_cell_chars:
+        at = next(i for i, text in enumerate(texts) if len(text) == longest)
+        raise SheetError(
+            Msg.of(
+                "file.cell_too_long",
+                where=where,
+                row=numbers[at],
+                column=ooxml.column_letter(column),
+                length=longest,
+                limit=limits.max_cell_chars,
+            )
+        )
 
 
 #: Excel's last column (XFD), 0-based.
 LAST_COLUMN: Final = 16_383
 
 
-def _room_for_results(header: _Header, last_column: int, where: Msg) -> None:
+def _room_for_results(header: Header, last_column: int, where: Msg) -> None:
     """The three result columns go after the last used one: refuse, before anything is sent, a sheet with no
     room left for them (Excel would drop them when repairing the file)."""
     if header.result_columns is None and last_column + 3 > LAST_COLUMN:

@@ -1,0 +1,145 @@
+"""The rows under a CSV's header read column-wise by Arrow's CSV parser (multi-threaded C++, no Python object per
+cell until a mapped column is asked for), for a large CSV several times faster than Python's `csv` module.
+
+Arrow reads exactly what Python's `csv.reader` (with `strict=False`) reads for a file whose rows all have the
+same number of fields: the same fields, quotes and line breaks inside quotes, one row per record, a blank line
+as a row of empty fields where `csv` gives no field at all (both mean "nothing in this row");
+`tests/test_arrowcsv.py` holds the two readers to that on generated hostile text. For anything else (rows of
+different lengths, a row straddling Arrow's blocks, text Arrow will not take) `read_under` answers None and the
+sheet is read by `csv.reader`, the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from batchship.sheets.table import Header, Kept, mapped_indexes
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from batchship.i18n import Msg
+    from batchship.sheets.limits import Limits
+
+_LINE_BREAK: Final = re.compile(rb"\r\n?|\n")
+#: Arrow parses in blocks of this many bytes; a row must fit in one (a line is at most the line limit).
+_BLOCK_BYTES: Final = 1 << 22
+
+
+def line_offset(content: bytes, lines: int) -> int:
+    """Where line `lines + 1` begins: past `lines` line breaks as Python's text reader counts them (`\\r\\n`,
+    `\\r` or `\\n`), or len(content) when the file has fewer."""
+    end = 0
+    for _, match in zip(range(lines), _LINE_BREAK.finditer(content), strict=False):
+        end = match.end()
+    return end
+
+
+def line_count(content: bytes) -> int:
+    """How many lines Python's text reader sees in `content` (a last line without a break counts)."""
+    breaks = content.count(b"\n")
+    if b"\r" in content:
+        breaks += content.count(b"\r") - content.count(b"\r\n")
+    return breaks + (not content.endswith((b"\n", b"\r")))
+
+
+def read_under(
+    content: bytes,
+    fmt: tuple[str, str, int],
+    header: Header,
+    first: list[str],
+    where: Msg,
+    limits: Limits,
+) -> tuple[Kept, int] | None:
+    """The rows under `header` (ending on line `lines` of the file) read by Arrow: the kept rows and how many
+    records the file holds; None when Arrow cannot read them as `csv.reader` would. `fmt`: encoding,
+    delimiter and the number of lines up to the header's end; `first`: the first row under the header, as
+    `csv.reader` read it (its length is the width every row must have)."""
+    encoding, delimiter, lines = fmt
+    indexes = mapped_indexes(header)
+    width = len(first)
+    if width <= max(indexes):  # rows end before a mapped column: csv.reader's padding is needed
+        return None
+    start = line_offset(content, lines)
+    try:
+        table = _table(content, start, encoding, delimiter, width, _wanted(header, indexes, width))
+    except (
+        Exception
+    ):  # Arrow refused the text (rows of other lengths, a row too long): the reference reads it
+        return None
+    return _kept(table, header, indexes, where, limits), header.row + table.num_rows
+
+
+def _wanted(header: Header, indexes: list[int], width: int) -> list[int]:
+    """The mapped columns, and the columns right of the header's last (a kept row's cell there moves where the
+    result columns go)."""
+    beyond = max(len(header.texts) - 1, max(indexes))
+    return [*indexes, *range(beyond + 1, width)]
+
+
+def _table(
+    content: bytes, start: int, encoding: str, delimiter: str, width: int, wanted: list[int]
+) -> pa.Table:
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    names = [f"f{i}" for i in range(width)]
+    return pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(content).slice(start)),
+        read_options=pacsv.ReadOptions(
+            column_names=names, encoding="utf8" if encoding == "utf-8" else encoding, block_size=_BLOCK_BYTES
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            include_columns=[names[i] for i in wanted],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _kept(table: pa.Table, header: Header, indexes: list[int], where: Msg, limits: Limits) -> Kept:
+    """The rows as `rows_under` keeps them, but for rows with nothing in a mapped column, which `collect`
+    drops with those whose cells hold only spaces (a check asks the mapped columns only once)."""
+    import pyarrow.compute as pc
+
+    mapped = [table.column(f"f{i}") for i in indexes]
+    last_column = max(len(header.texts) - 1, max(indexes))
+    beyond = table.column_names[len(indexes) :]
+    if beyond:  # cells right of the header's last: only a row with something in a mapped column counts
+        something = pc.not_equal(mapped[0], "")
+        for column in mapped[1:]:
+            something = pc.or_(something, pc.not_equal(column, ""))
+        for name in beyond:
+            if pc.any(pc.and_(something, pc.not_equal(table.column(name), ""))).as_py():
+                last_column = max(last_column, int(name[1:]))
+    numbers = list(range(header.row + 1, header.row + 1 + table.num_rows))
+    longest = [int(pc.max(pc.binary_length(column)).as_py() or 0) for column in mapped]
+    return Kept(numbers, [_values(column) for column in mapped], last_column, True, longest)
+
+
+#: How many of a column's first cells tell whether it repeats a few texts (couriers) or not (order numbers).
+_SAMPLE: Final = 4096
+
+
+def _values(column: Any) -> list[str]:
+    """A column as Python texts; a column of few distinct texts (couriers, methods) shares one object per
+    text, so a million rows hold five strings, not a million."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if len(pc.unique(column.slice(0, _SAMPLE))) * 4 > min(len(column), _SAMPLE):
+        return list(column.to_pylist())
+    distinct = pc.unique(column)
+    positions = pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False)
+    texts: list[str] = np.array(distinct.to_pylist(), dtype=object)[positions].tolist()
+    return texts
