@@ -18,6 +18,8 @@ import itertools
 from collections.abc import Iterator
 from typing import Final
 
+import numpy as np
+
 from batchship.ooxml.patch import NewCells
 from batchship.sheets.csvfile import text_stream
 from batchship.sheets.table import CsvFormat, Sheet
@@ -97,25 +99,30 @@ def _spliced(
     content: bytes, fmt: CsvFormat, new: NewCells, numbers: list[int], texts: list[tuple[str, str, str]]
 ) -> bytes:
     """Each line as it was; a row with a result gets its three cells appended (see the module docstring).
-    `numbers`, `texts`: the rows with a result (the header among them), in row order."""
+    `numbers`, `texts`: the rows with a result (the header among them), in row order; rows of one verdict
+    share one `texts` tuple (so runs of rows with the same cells are found by identity)."""
     out = io.BytesIO()
     line = _LineSplicer(fmt, new.columns)
     done = 0  # lines before the current slice
-    for raw, lines in _slices(content):
-        end = done + len(lines)
-        lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, end)
-        if hi - lo == len(lines) and line.plain(raw, lines):  # every line a row with a result: in C
-            out.write(line.joined(lines, texts[lo:hi]))
-        else:
-            for number, these in zip(numbers[lo:hi], texts[lo:hi], strict=True):
-                lines[number - done - 1] = line(lines[number - done - 1], these)
-            out.write(b"".join(lines))
-        done = end
+    for raw in _slices(content):
+        ends = line.plain_ends(raw)
+        if ends is not None:
+            lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(ends))
+            if hi - lo == len(ends):  # every line a row with a result, none to be parsed: in C
+                out.write(line.appended(raw, ends, texts[lo:hi]))
+                done += len(ends)
+                continue
+        lines = raw.splitlines(keepends=True)
+        lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(lines))
+        for number, these in zip(numbers[lo:hi], texts[lo:hi], strict=True):
+            lines[number - done - 1] = line(lines[number - done - 1], these)
+        out.write(b"".join(lines))
+        done += len(lines)
     return out.getvalue()
 
 
-def _slices(content: bytes) -> Iterator[tuple[bytes, list[bytes]]]:
-    """The file's lines (with their line breaks), a few megabytes of whole lines at a time."""
+def _slices(content: bytes) -> Iterator[bytes]:
+    """The file a few megabytes of whole lines (with their line breaks) at a time."""
     start = 0
     while start < len(content):
         end = start + _SLICE_BYTES
@@ -130,8 +137,7 @@ def _slices(content: bytes) -> Iterator[tuple[bytes, list[bytes]]]:
             if content[cut : cut + 1] == b"\r" and content[cut + 1 : cut + 2] == b"\n":
                 cut += 1  # never part a CRLF
             end = cut + 1
-        raw = content[start:end]
-        yield raw, raw.splitlines(keepends=True)
+        yield content[start:end]
         start = end
 
 
@@ -162,26 +168,49 @@ class _LineSplicer:
             found = self.suffixes[texts] = self._row(["", *(self.put.inert(t) for t in texts)])
         return found
 
-    def plain(self, raw: bytes, lines: list[bytes]) -> bool:
-        """Whether every line of this slice has no quote, exactly the cells before the result columns, and the
-        file's line ending (so `joined` may append the results to all of them at once)."""
-        if b'"' in raw or raw.count(self.delimiter) != len(lines) * (self.first - 1):
-            return False
-        ends = raw.count(b"\n")  # every line break the file's own: no lone CR, and CRLF throughout or nowhere
-        if raw.count(b"\r") != (ends if self.newline == b"\r\n" else 0) or ends < len(lines) - 1:
-            return False
-        if self.newline == b"\r\n" and raw.count(b"\r\n") != ends:
-            return False
-        counts = list(map(bytes.count, lines, itertools.repeat(self.delimiter)))
-        return min(counts) == max(counts) == self.first - 1
+    def plain_ends(self, raw: bytes) -> np.ndarray | None:
+        """Where each line of this slice ends, when every line has the file's own line break and exactly the
+        cells before the result columns (so `appended` may add the results to all of them at once); None
+        otherwise. The cells are counted by the reader's width when it knew it (`CsvFormat.fields`), else by
+        the delimiters of a slice without quotes."""
+        data = np.frombuffer(raw, dtype=np.uint8)
+        ends = np.flatnonzero(data == 10) + 1
+        if self.newline == b"\n":
+            if b"\r" in raw:
+                return None
+        elif raw.count(b"\r") != len(ends) or not bool(np.all(data[ends - 2] == 13)):
+            return None  # a CR that is not part of a CRLF, or a line ending in LF alone
+        if not raw.endswith(b"\n"):
+            ends = np.append(ends, len(raw))
+        if self.fmt.fields:
+            return ends if self.fmt.fields == self.first else None
+        if b'"' in raw:
+            return None
+        delimiters = np.flatnonzero(data == self.delimiter[0]) if len(self.delimiter) == 1 else None
+        if delimiters is None:
+            return None
+        per_line = np.bincount(np.searchsorted(ends, delimiters, side="right"), minlength=len(ends))
+        return ends if bool(np.all(per_line[: len(ends)] == self.first - 1)) else None
 
-    def joined(self, lines: list[bytes], texts: list[tuple[str, str, str]]) -> bytes:
-        """`plain` lines with their result cells appended, in C: no Python step per line."""
+    def appended(self, raw: bytes, ends: np.ndarray, texts: list[tuple[str, str, str]]) -> bytes:
+        """The lines of `raw` (ending at `ends`) with their result cells appended: each run of lines with the
+        same verdict in one C-level replace of its line breaks, or line by line when the runs are short."""
         for missing in set(texts).difference(self.suffixes):
             self.suffix(missing)
-        bodies = map(bytes.rstrip, lines, itertools.repeat(b"\r\n"))
-        ending = self.newline if lines[-1].endswith(b"\n") or lines[-1].endswith(b"\r") else b""
-        return self.newline.join(map(bytes.__add__, bodies, map(self.suffixes.__getitem__, texts))) + ending
+        ids = np.fromiter(map(id, texts), dtype=np.int64, count=len(texts))
+        starts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist()]
+        if len(starts) * 8 > len(texts):  # verdicts change every few lines: line by line
+            lines = raw.splitlines(keepends=True)
+            bodies = map(bytes.rstrip, lines, itertools.repeat(b"\r\n"))
+            tail = self.newline if raw.endswith(b"\n") else b""
+            return self.newline.join(map(bytes.__add__, bodies, map(self.suffixes.__getitem__, texts))) + tail
+        bounds, pieces = [0, *ends.tolist()], []
+        for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
+            suffix = self.suffixes[texts[a]]
+            pieces.append(raw[bounds[a] : bounds[b]].replace(self.newline, suffix + self.newline))
+        if not raw.endswith(b"\n"):  # the file's last line, without a line break
+            pieces.append(self.suffixes[texts[-1]])
+        return b"".join(pieces)
 
     def _cells(self, body: bytes) -> list[str]:
         text = body.decode(self.codec)

@@ -81,7 +81,13 @@ class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
         the rows are in order already, as a report's are)."""
         labels = {s: label for s, (_, label) in self._looks.items()}
         rows = self.rows
-        texts = list(zip(map(labels.__getitem__, rows.statuses), rows.codes, rows.messages, strict=True))
+
+        def keys() -> Iterator[tuple[str, str, str]]:
+            return zip(map(labels.__getitem__, rows.statuses), rows.codes, rows.messages, strict=True)
+
+        # one tuple per distinct verdict, shared by its rows (a million rows hold a handful), made in C
+        shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        texts = list(map(shared.setdefault, keys(), keys()))
         numbers = np.asarray(rows.numbers, dtype=np.int64)
         if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
             order = np.argsort(numbers, kind="stable").tolist()

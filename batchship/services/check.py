@@ -61,9 +61,11 @@ def run_check(
     sheet, validation, rows = prepare(path, options, now)
     report = Report("check", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=options.lang)
     report.origin = origin or report.origin
-    valid = validation.frame[validation.valid_mask]
     # with no journal yet every valid row would be sent: no request needs building to count them
-    sending = len(screen_rows(report, items_from(valid), journal)) if may_know(journal) else len(valid)
+    if may_know(journal):
+        sending = len(screen_rows(report, items_from(validation.frame[validation.valid_mask]), journal))
+    else:
+        sending = len(validation.frame) - len(validation.errors)
     report.plan = Plan(batch_size=batch_size, requests=-(-sending // batch_size))
     report.result_file = write_copy(sheet, report, out)
     return report

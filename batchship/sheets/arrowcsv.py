@@ -19,8 +19,6 @@ from batchship.sheets.table import Header, Kept, mapped_indexes
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from batchship.i18n import Msg
-    from batchship.sheets.limits import Limits
 
 _LINE_BREAK: Final = re.compile(rb"\r\n?|\n")
 #: Arrow parses in blocks of this many bytes; a row must fit in one (a line is at most the line limit).
@@ -36,21 +34,8 @@ def line_offset(content: bytes, lines: int) -> int:
     return end
 
 
-def line_count(content: bytes) -> int:
-    """How many lines Python's text reader sees in `content` (a last line without a break counts)."""
-    breaks = content.count(b"\n")
-    if b"\r" in content:
-        breaks += content.count(b"\r") - content.count(b"\r\n")
-    return breaks + (not content.endswith((b"\n", b"\r")))
-
-
 def read_under(
-    content: bytes,
-    fmt: tuple[str, str, int],
-    header: Header,
-    first: list[str],
-    where: Msg,
-    limits: Limits,
+    content: bytes, fmt: tuple[str, str, int], header: Header, first: list[str]
 ) -> tuple[Kept, int] | None:
     """The rows under `header` (ending on line `lines` of the file) read by Arrow: the kept rows and how many
     records the file holds; None when Arrow cannot read them as `csv.reader` would. `fmt`: encoding,
@@ -61,6 +46,8 @@ def read_under(
     width = len(first)
     if width <= max(indexes):  # rows end before a mapped column: csv.reader's padding is needed
         return None
+    import pyarrow as pa
+
     start = line_offset(content, lines)
     try:
         table = _table(content, start, encoding, delimiter, width, _wanted(header, indexes, width))
@@ -68,7 +55,10 @@ def read_under(
         Exception
     ):  # Arrow refused the text (rows of other lengths, a row too long): the reference reads it
         return None
-    return _kept(table, header, indexes, where, limits), header.row + table.num_rows
+    kept, records = _kept(table, header, indexes), header.row + table.num_rows
+    del table
+    pa.default_memory_pool().release_unused()  # the table's memory back to the system, not kept for later
+    return kept, records
 
 
 def _wanted(header: Header, indexes: list[int], width: int) -> list[int]:
@@ -107,7 +97,7 @@ def _table(
     )
 
 
-def _kept(table: pa.Table, header: Header, indexes: list[int], where: Msg, limits: Limits) -> Kept:
+def _kept(table: pa.Table, header: Header, indexes: list[int]) -> Kept:
     """The rows as `rows_under` keeps them, but for rows with nothing in a mapped column, which `collect`
     drops with those whose cells hold only spaces (a check asks the mapped columns only once)."""
     import pyarrow.compute as pc

@@ -118,17 +118,26 @@ def _head(content: bytes, encoding: str) -> str:
     return decode_csv(content[:end], encoding)
 
 
-def _long_line(content: bytes, encoding: str, limit: int) -> int:
-    """The number of the first line longer than `limit` characters (0 when none), found from the bytes: a line
-    has at least as many bytes as characters, so only lines with more than `limit` bytes are decoded."""
-    starts = np.flatnonzero(np.frombuffer(content, dtype=np.uint8) == 10) + 1
+def _scan_lines(content: bytes, encoding: str, limit: int) -> tuple[int, int]:
+    """The number of the first line longer than `limit` characters (0 when none), found from the bytes (a line
+    has at least as many bytes as characters, so only lines with more than `limit` bytes are decoded); and how
+    many lines Python's text reader sees (a line ends at CRLF, CR or LF)."""
+    data = np.frombuffer(content, dtype=np.uint8)
+    starts = np.flatnonzero(data == 10) + 1
     bounds = np.concatenate(([0], starts, [len(content) + 1]))
     lengths = np.diff(bounds) - 1  # without the line feed
+    too_long = 0
     for i in np.flatnonzero(lengths > limit).tolist():
         line = content[bounds[i] : bounds[i] + lengths[i]]
         if len(line.decode("utf-8-sig" if encoding == "utf-8" and not i else encoding)) > limit:
-            return i + 1
-    return 0
+            too_long = i + 1
+            break
+    lines = len(starts) + (not content.endswith((b"\n", b"\r")))
+    if b"\r" in content:
+        returns = np.flatnonzero(data == 13)
+        following = data[np.minimum(returns + 1, len(data) - 1)]
+        lines += int(np.count_nonzero((following != 10) | (returns + 1 == len(data))))
+    return too_long, lines
 
 
 def _count_records(reader: Iterator[list[str]]) -> tuple[Iterator[tuple[int, list[str]]], Callable[[], int]]:
@@ -143,25 +152,20 @@ ARROW_FROM_BYTES: Final = 1 << 20
 
 
 def _by_arrow(
-    content: bytes,
-    fmt: tuple[str, str, int],
-    header: Header,
-    first: Sequence[str] | None,
-    where: Msg,
-    limits: Limits,
+    content: bytes, fmt: tuple[str, str, int], header: Header, first: Sequence[str] | None, lines: int
 ) -> tuple[Kept, bool] | None:
-    """The rows under the header read by Arrow (see `arrowcsv`), and whether every row is one line; None for
-    a small file, a UTF-16 one, one without rows, or one Arrow does not read as `csv.reader` would. `first`:
-    the first row under the header, as `csv.reader` read it."""
+    """The rows under the header read by Arrow (see `arrowcsv`), and whether every row is one line (the file
+    has `lines` lines); None for a small file, a UTF-16 one, one without rows, or one Arrow does not read as
+    `csv.reader` would. `first`: the first row under the header, as `csv.reader` read it."""
     if len(content) < ARROW_FROM_BYTES or fmt[0] == "utf-16" or first is None:
         return None
     from batchship.sheets import arrowcsv
 
-    read = arrowcsv.read_under(content, fmt, header, list(first), where, limits)
+    read = arrowcsv.read_under(content, fmt, header, list(first))
     if read is None:
         return None
     kept, records = read
-    return kept, records == arrowcsv.line_count(content)
+    return kept, records == lines
 
 
 def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
@@ -171,14 +175,14 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
         if "\x00" in text:
             raise SheetError(Msg.of("file.not_text_csv", path=p))
         too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)
-        line = text.count("\n", 0, too_long.start()) + 1 if too_long else 0
+        line, lines = (text.count("\n", 0, too_long.start()) + 1 if too_long else 0), 0
         head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
         newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
         del text
     else:  # UTF-8 and CP949 never hold a byte below 0x80 inside a character: the bytes are searched as they are
         if b"\x00" in content:
             raise SheetError(Msg.of("file.not_text_csv", path=p))
-        line = _long_line(content, encoding, limits.max_line_chars)
+        line, lines = _scan_lines(content, encoding, limits.max_line_chars)
         head = _head(content, encoding)
         first_break = content.find(b"\n")
         newline = "\r\n" if first_break > 0 and content[first_break - 1 : first_break] == b"\r" else "\n"
@@ -190,15 +194,15 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
         reader = csv.reader(text_stream(content, encoding), delimiter=delimiter, strict=False)
         rows, records = _count_records(reader)
         header, rest = find_header(rows, where)
-        lines = reader.line_num
+        above = reader.line_num
         first = next(rest, None)
         rest = itertools.chain([first], rest) if first is not None else rest
-        fast = _by_arrow(content, (encoding, delimiter, lines), header, first and first[1], where, limits)
+        fast = _by_arrow(content, (encoding, delimiter, above), header, first and first[1], lines)
         if fast is None:
             kept = rows_under(header, rest, where, limits)
-            one_line_rows = encoding != "utf-16" and records() == reader.line_num
+            one_line_rows, fields = encoding != "utf-16" and records() == reader.line_num, 0
         else:
-            kept, one_line_rows = fast
+            (kept, one_line_rows), fields = fast, len(first[1]) if first else 0
         frame, last_column = collect(header, kept, where, limits)
     except csv.Error as exc:
         raise SheetError(Msg.of("file.csv_unreadable", path=p, reason=short(exc))) from exc
@@ -219,5 +223,6 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
             delimiter=delimiter,
             newline=newline,
             one_line_rows=one_line_rows,
+            fields=fields,
         ),
     )

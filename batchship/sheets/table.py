@@ -73,7 +73,8 @@ class CsvFormat:
     encoding: the Python codec name (`utf-8`, `cp949`, `utf-16`); bom: whether the file began with a BOM;
     delimiter: `,`, tab or `;`; newline: the line ending of the first line; one_line_rows: every row of the
     file is one line of its bytes (no quoted line breaks, not UTF-16), so the result copy may be written line
-    by line from the bytes as they are.
+    by line from the bytes as they are; fields: how many cells every row but a blank line has, when the reader
+    made sure of it (0: not known).
     """
 
     encoding: str
@@ -81,6 +82,7 @@ class CsvFormat:
     delimiter: str
     newline: str
     one_line_rows: bool = False
+    fields: int = 0
 
 
 @dataclass(frozen=True, slots=True)
