@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from batchship.domain.rules import parse_date, validate
+from batchship.domain.dates import parse_date
+from batchship.domain.rules import validate
 from batchship.domain.verdicts import verdicts
 from batchship.model import Status
 from batchship.timefmt import KST, format_naver_time

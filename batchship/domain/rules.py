@@ -31,6 +31,8 @@ from batchship.domain.codes import (
     resolve_courier,
     resolve_method,
 )
+from batchship.domain.columns import Texts, flags
+from batchship.domain.dates import parse_date
 from batchship.timefmt import KST, format_naver_time
 
 if TYPE_CHECKING:
@@ -64,71 +66,6 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _TRACKING_JUNK = re.compile(r"[\s\-‐‑–—_/.]")
 
 
-_DATE = re.compile(
-    r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?"
-    r"(?:\s*(?:T|\s)\s*(?:(오전|오후|AM|PM)\s*)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(오전|오후|AM|PM)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$",
-    re.IGNORECASE,
-)
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2})(?::?(\d{2}))?)?$")
-_EXCEL_EPOCH: Final = dt.datetime(1899, 12, 30)
-
-
-def parse_date(text: str, numeric: bool, now: dt.datetime) -> dt.datetime | None:
-    """A dispatch date as a KST datetime, or None when it cannot be read. See the module docstring."""
-    if not text:
-        return now
-    time_given = True
-    if numeric and re.fullmatch(r"\d+(\.\d+)?", text) and 20000 <= float(text) < 80000:
-        value = _EXCEL_EPOCH + dt.timedelta(days=float(text))
-        time_given = float(text) != int(float(text))
-        parsed = value.replace(tzinfo=KST)
-    else:
-        m = _DATE.match(text)
-        if m:
-            year, month, day = int(m[1]), int(m[2]), int(m[3])
-            ampm = (m[4] or m[9] or "").upper()
-            hour, minute = int(m[5] or 0), int(m[6] or 0)
-            second, frac = int(m[7] or 0), (m[8] or "0")
-            time_given = m[5] is not None
-            if ampm in ("오후", "PM") and hour < 12:
-                hour += 12
-            elif ampm in ("오전", "AM") and hour == 12:
-                hour = 0
-            tz = KST
-            if m[10]:
-                if m[10].upper() == "Z":
-                    tz = dt.UTC
-                else:
-                    sign = 1 if m[10][0] == "+" else -1
-                    digits = m[10][1:].replace(":", "")
-                    tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-            micro = int(frac.ljust(6, "0")[:6])
-        else:
-            c = _COMPACT.match(text)
-            if not c:
-                return None
-            year, month, day = int(c[1]), int(c[2]), int(c[3])
-            hour, minute, second, micro = int(c[4] or 0), int(c[5] or 0), int(c[6] or 0), 0
-            time_given = c[4] is not None
-            tz = KST
-        try:
-            parsed = dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz).astimezone(KST)
-        except ValueError:
-            return None
-    if not time_given:
-        local_now = now.astimezone(KST)
-        parsed = parsed.replace(
-            hour=local_now.hour,
-            minute=local_now.minute,
-            second=local_now.second,
-            microsecond=local_now.microsecond,
-        )
-    if parsed.year < 2000:
-        return None
-    return parsed
-
-
 def _on_distinct(values: list[Any], func: Callable[[Any], _T]) -> list[_T]:
     """`func` of every value, called once per distinct value (sheets repeat couriers, methods and dates)."""
     table = {v: func(v) for v in set(values)}
@@ -155,7 +92,7 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     )
     frame["courier"] = pd.Series(courier, index=index, dtype=object)
     tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are
-    for i in np.flatnonzero(~_flags(tracking, str.isalnum)).tolist():
+    for i in np.flatnonzero(~flags(tracking, str.isalnum)).tolist():
         tracking[i] = _TRACKING_JUNK.sub("", tracking[i])
     frame["tracking"] = pd.Series(tracking, index=index, dtype=object)
     keys = _keyed(frame, "dispatchDate")
@@ -199,80 +136,6 @@ def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
     return pd.Series(_on_distinct(_keyed(frame, "paymentDate"), day_of), index=frame.index, dtype=object)
 
 
-#: Character tests whose ASCII meaning a bytes method gives at C speed: `str.isdecimal` is [0-9] on ASCII,
-#: `str.isalnum` [A-Za-z0-9].
-_ASCII_TESTS: Final[dict[Callable[[str], bool], Callable[[bytes], bool]]] = {
-    str.isdecimal: bytes.isdigit,
-    str.isalnum: bytes.isalnum,
-}
-
-
-def _flags(values: list[str], test: Callable[[str], bool]) -> np.ndarray:
-    """`test` of every text, as a boolean array. `test` holds of a text when it holds of each of its characters
-    and fails on "" (`str.isdecimal`, `str.isalnum`): when it holds of all the texts joined, it holds of each
-    text but the blank ones, which is then known without a Python step per text (the usual column, all
-    ASCII, is asked as bytes)."""
-    joined = "".join(values)
-    if joined.isascii() and test in _ASCII_TESTS:
-        holds = _ASCII_TESTS[test](joined.encode("ascii"))
-    else:
-        holds = test(joined)
-    if holds:
-        return np.fromiter(map(bool, values), dtype=bool, count=len(values))
-    return np.fromiter(map(test, values), dtype=bool, count=len(values))
-
-
-class _Texts:
-    """A text column's values and what C-level string methods say of them, each worked out once per column
-    (several rules ask the same); `where` runs a Python test only on the values a C-level test left open."""
-
-    def __init__(self, s: pd.Series) -> None:
-        self.values: list[str] = s.tolist()
-        self.index = s.index
-        self._known: dict[str, np.ndarray] = {}
-
-    def _fact(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
-        found = self._known.get(name)
-        if found is None:
-            found = self._known[name] = make()
-        return found
-
-    @property
-    def lengths(self) -> np.ndarray:
-        return self._fact("len", lambda: np.fromiter(map(len, self.values), np.int64, len(self.values)))
-
-    @property
-    def decimal(self) -> np.ndarray:
-        """Only Unicode decimal digits (what `\\d` matches), and at least one."""
-        return self._fact("decimal", lambda: _flags(self.values, str.isdecimal))
-
-    @property
-    def letters_and_digits(self) -> np.ndarray:
-        """`[A-Za-z0-9]+`: ASCII, and letters and digits only."""
-
-        def make() -> np.ndarray:
-            alnum = _flags(self.values, str.isalnum)
-            if "".join(self.values).isascii():
-                return alnum
-            return alnum & np.fromiter(map(str.isascii, self.values), dtype=bool, count=len(self.values))
-
-        return self._fact("alnum", make)
-
-    @property
-    def blank(self) -> np.ndarray:
-        return self._fact("blank", lambda: self.lengths == 0)
-
-    def where(self, open_: np.ndarray, test: Callable[[str], object]) -> np.ndarray:
-        """`test` of the values where `open_` is True (False elsewhere)."""
-        out = np.zeros(len(self.values), dtype=bool)
-        for i in np.flatnonzero(open_).tolist():
-            out[i] = bool(test(self.values[i]))
-        return out
-
-    def series(self, passed: np.ndarray) -> pd.Series:
-        return pd.Series(passed, index=self.index)
-
-
 #: The texts of the columns of the frame being validated (with the frame or Series they came from, so they are
 #: never given for another): worked out once, not once per rule.
 _SHARED: dict[str, tuple[object, Any]] = {}
@@ -287,11 +150,11 @@ def _shared(owner: object, name: str, make: Callable[[], _T]) -> _T:
     return value
 
 
-def _texts(owner: pd.DataFrame | pd.Series, column: str = "") -> _Texts:
-    """The `_Texts` of a column of `owner` (a frame), or of `owner` itself (a Series)."""
+def _texts(owner: pd.DataFrame | pd.Series, column: str = "") -> Texts:
+    """The `Texts` of a column of `owner` (a frame), or of `owner` itself (a Series)."""
 
-    def make() -> _Texts:
-        return _Texts(owner[column] if isinstance(owner, pd.DataFrame) else owner)
+    def make() -> Texts:
+        return Texts(owner[column] if isinstance(owner, pd.DataFrame) else owner)
 
     return _shared(owner, f"texts:{column}", make)
 
@@ -300,7 +163,7 @@ def _parcel(df: pd.DataFrame) -> pd.Series:
     return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS))
 
 
-def _scientific(texts: _Texts) -> np.ndarray:
+def _scientific(texts: Texts) -> np.ndarray:
     """Which texts are written as Excel shows a long number (`2.02405E+15`): never a text of digits only."""
     return _shared(texts, "scientific", lambda: texts.where(~texts.decimal, _SCIENTIFIC.match))
 

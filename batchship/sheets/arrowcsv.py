@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from batchship.sheets.table import Header, Kept, mapped_indexes
+from batchship.sheets.rows import Kept, mapped_indexes
+from batchship.sheets.table import Header
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -16,18 +16,8 @@ import numpy as np
 from batchship.errors import SheetError
 from batchship.i18n import Msg
 from batchship.sheets.limits import Limits
-from batchship.sheets.table import (
-    HEADER_SCAN_ROWS,
-    CsvFormat,
-    Header,
-    Kept,
-    Sheet,
-    collect,
-    find_header,
-    is_header,
-    rows_under,
-    short,
-)
+from batchship.sheets.rows import Kept, collect, rows_under
+from batchship.sheets.table import HEADER_SCAN_ROWS, CsvFormat, Header, Sheet, find_header, is_header, short
 
 
 def detect_csv_encoding(content: bytes, p: Path) -> tuple[str, bool]:

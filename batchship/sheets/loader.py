@@ -27,7 +27,8 @@ from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv
 from batchship.sheets.guards import LimitBreach, check_package, check_sheet, formula_blanks
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
-from batchship.sheets.table import Kind, Sheet, collect, find_header, rows_under, short
+from batchship.sheets.rows import collect, rows_under
+from batchship.sheets.table import Kind, Sheet, find_header, short
 
 #: Sheets picked before the first one when present: Seller Center's bulk upload and order download.
 PREFERRED_SHEETS: Final = ("발송처리", "발주발송관리")

@@ -285,7 +285,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, lang: Lang, secrets: list[s
 def journal(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     """`journal export` (CSV of every attempt since a day) and `journal migrate` (a history moved between
     journals)."""
-    from batchship.domain.rules import parse_date
+    from batchship.domain.dates import parse_date
     from batchship.journal import read_journal
     from batchship.journal.base import attempts_csv
 
