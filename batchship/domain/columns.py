@@ -17,19 +17,24 @@ _ASCII_TESTS: Final[dict[Callable[[str], bool], Callable[[bytes], bool]]] = {
 }
 
 
-def flags(values: list[str], test: Callable[[str], bool]) -> np.ndarray:
+def flags(values: list[str], test: Callable[[str], bool], filled: np.ndarray | None = None) -> np.ndarray:
     """`test` of every text, as a boolean array. `test` holds of a text when it holds of each of its characters
     and fails on "" (`str.isdecimal`, `str.isalnum`): when it holds of all the texts joined, it holds of each
-    text but the blank ones, which is then known without a Python step per text (the usual column, all
-    ASCII, is asked as bytes)."""
+    text but the blank ones (`filled`: which are not, when known), which is then known without a Python step
+    per text (the usual column, all ASCII, is asked as bytes)."""
     joined = "".join(values)
     if joined.isascii() and test in _ASCII_TESTS:
         holds = _ASCII_TESTS[test](joined.encode("ascii"))
     else:
         holds = test(joined)
     if holds:
-        return np.fromiter(map(bool, values), dtype=bool, count=len(values))
+        return filled if filled is not None else np.fromiter(map(bool, values), dtype=bool, count=len(values))
     return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+
+def filled(s: pd.Series) -> np.ndarray:
+    """Which texts of a column are not blank (numpy's compare of an object array: no pandas step per text)."""
+    return np.asarray(s.to_numpy(dtype=object) != "", dtype=bool)
 
 
 class Texts:
@@ -39,6 +44,8 @@ class Texts:
     def __init__(self, s: pd.Series) -> None:
         self.values: list[str] = s.tolist()
         self.index = s.index
+        self.filled = filled(s)
+        self.blank = ~self.filled
         self._known: dict[str, np.ndarray] = {}
 
     def _fact(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -54,23 +61,19 @@ class Texts:
     @property
     def decimal(self) -> np.ndarray:
         """Only Unicode decimal digits (what `\\d` matches), and at least one."""
-        return self._fact("decimal", lambda: flags(self.values, str.isdecimal))
+        return self._fact("decimal", lambda: flags(self.values, str.isdecimal, self.filled))
 
     @property
     def letters_and_digits(self) -> np.ndarray:
         """`[A-Za-z0-9]+`: ASCII, and letters and digits only."""
 
         def make() -> np.ndarray:
-            alnum = flags(self.values, str.isalnum)
+            alnum = flags(self.values, str.isalnum, self.filled)
             if "".join(self.values).isascii():
                 return alnum
             return alnum & np.fromiter(map(str.isascii, self.values), dtype=bool, count=len(self.values))
 
         return self._fact("alnum", make)
-
-    @property
-    def blank(self) -> np.ndarray:
-        return self._fact("blank", lambda: self.lengths == 0)
 
     def where(self, open_: np.ndarray, test: Callable[[str], object]) -> np.ndarray:
         """`test` of the values where `open_` is True (False elsewhere)."""

@@ -31,7 +31,7 @@ from batchship.domain.codes import (
     resolve_courier,
     resolve_method,
 )
-from batchship.domain.columns import Texts, flags
+from batchship.domain.columns import Texts, filled, flags
 from batchship.domain.dates import parse_date
 from batchship.timefmt import KST, format_naver_time
 
@@ -159,8 +159,8 @@ def _texts(owner: pd.DataFrame | pd.Series, column: str = "") -> Texts:
     return _shared(owner, f"texts:{column}", make)
 
 
-def _parcel(df: pd.DataFrame) -> pd.Series:
-    return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS))
+def _parcel(df: pd.DataFrame) -> np.ndarray:
+    return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS).to_numpy(dtype=bool))
 
 
 def _scientific(texts: Texts) -> np.ndarray:
@@ -188,7 +188,7 @@ def _product_order_rules() -> list[Rule]:
         values = _texts(s).values
         if len(set(values)) == len(values):  # the usual sheet: no number twice
             return pd.Series(True, index=s.index)
-        return (s == "") | ~s.duplicated(keep=False)
+        return pd.Series(~filled(s) | ~s.duplicated(keep=False).to_numpy(), index=s.index)
 
     return [
         ("BS101", "column", given),
@@ -209,19 +209,19 @@ def _frame_rules() -> list[Rule]:
         return pid.series(~cut)
 
     def known_method(df: pd.DataFrame) -> pd.Series:
-        return df["method"] != ""
+        return pd.Series(filled(df["method"]), index=df.index)
 
     def dispatch_method(df: pd.DataFrame) -> pd.Series:
         return ~df["method"].isin(NOT_DISPATCH_METHODS)
 
     def courier_given(df: pd.DataFrame) -> pd.Series:
-        return ~_parcel(df) | (df["deliveryCompanyCode"] != "")
+        return pd.Series(~_parcel(df) | filled(df["deliveryCompanyCode"]), index=df.index)
 
     def courier_known(df: pd.DataFrame) -> pd.Series:
-        return (df["deliveryCompanyCode"] == "") | (df["courier"] != "")
+        return pd.Series(~filled(df["deliveryCompanyCode"]) | filled(df["courier"]), index=df.index)
 
     def tracking_given(df: pd.DataFrame) -> pd.Series:
-        return ~_parcel(df) | (df["tracking"] != "")
+        return pd.Series(~_parcel(df) | filled(df["tracking"]), index=df.index)
 
     def excel_number(df: pd.DataFrame) -> np.ndarray:
         """Tracking numbers Excel turned into numbers: cut after 15 digits, or in scientific notation."""
@@ -241,11 +241,11 @@ def _frame_rules() -> list[Rule]:
         length = t.lengths
         parcel_ok = t.letters_and_digits & (length >= TRACKING_MIN) & (length <= TRACKING_MAX)
         other_ok = t.letters_and_digits & (length <= OTHER_TRACKING_MAX)
-        fine = np.where(_parcel(df).to_numpy(dtype=bool), parcel_ok, other_ok)
+        fine = np.where(_parcel(df), parcel_ok, other_ok)
         return t.series(t.blank | excel_number(df) | fine)
 
     def date_readable(df: pd.DataFrame) -> pd.Series:
-        return df["date"] != ""
+        return pd.Series(filled(df["date"]), index=df.index)
 
     def date_not_future(df: pd.DataFrame) -> pd.Series:
         return ~df["future"]

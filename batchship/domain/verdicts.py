@@ -103,12 +103,13 @@ def _put_problems(
         dup = frame[(ids != "") & ids.duplicated(keep=False)]
         for pid, rows in dup.groupby("productOrderId")["row"]:
             duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
-    shown = ["productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate"]
+    shown = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
     labels = list(validation.errors)
-    invalid: dict[Any, dict[str, Any]] = frame.loc[labels, shown].to_dict("index")  # type: ignore[assignment]
-    for position, label in zip(frame.index.get_indexer(pd.Index(labels)).tolist(), labels, strict=True):
+    positions = frame.index.get_indexer(pd.Index(labels))
+    values = [frame[name].to_numpy(dtype=object)[positions].tolist() for name in shown]
+    for position, label, *cells in zip(positions.tolist(), labels, *values, strict=True):
         found = validation.errors[label]
-        row = invalid[label]
+        row = dict(zip(shown, cells, strict=True))
         statuses[position] = Status.INVALID
         codes[position] = found[0]
         messages[position] = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in found)
