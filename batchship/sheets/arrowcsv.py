@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from batchship.sheets.rows import Kept, mapped_indexes
-from batchship.sheets.table import Header
+from batchship.sheets.table import Header, clean
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -114,23 +114,31 @@ def _kept(table: pa.Table, header: Header, indexes: list[int]) -> Kept:
             if pc.any(pc.and_(something, pc.not_equal(table.column(name), ""))).as_py():
                 last_column = max(last_column, int(name[1:]))
     numbers = list(range(header.row + 1, header.row + 1 + table.num_rows))
-    longest = [int(pc.max(pc.binary_length(column)).as_py() or 0) for column in mapped]
-    return Kept(numbers, [_values(column) for column in mapped], last_column, True, longest)
+    columns, longest = zip(*(_cleaned(column) for column in mapped), strict=True)
+    return Kept(numbers, list(columns), last_column, cleaned=True, longest=list(longest))
 
 
+#: What `str.strip()` removes from ASCII text.
+_ASCII_SPACE: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 #: How many of a column's first cells tell whether it repeats a few texts (couriers) or not (order numbers).
 _SAMPLE: Final = 4096
 
 
-def _values(column: Any) -> list[str]:
-    """A column as Python texts; a column of few distinct texts (couriers, methods) shares one object per
-    text, so a million rows hold five strings, not a million."""
+def _cleaned(column: Any) -> tuple[Any, int]:
+    """A column as clean text (what `table.clean` makes of each cell) in an object array, and the length of its
+    longest text. An ASCII column is trimmed by Arrow; a column of few distinct texts (couriers, methods) is
+    cleaned once per text and shares one object per text (a million rows hold five strings, not a million);
+    any other is cleaned text by text."""
     import numpy as np
     import pyarrow.compute as pc
 
+    if pc.all(pc.string_is_ascii(column)).as_py() is not False:
+        trimmed = pc.utf8_trim(column, characters=_ASCII_SPACE)
+        return trimmed.to_numpy(), int(pc.max(pc.utf8_length(trimmed)).as_py() or 0)
     if len(pc.unique(column.slice(0, _SAMPLE))) * 4 > min(len(column), _SAMPLE):
-        return list(column.to_pylist())
+        texts = [clean(text) for text in column.to_pylist()]
+        return np.array(texts, dtype=object), max(map(len, texts), default=0)
     distinct = pc.unique(column)
-    positions = pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False)
-    texts: list[str] = np.array(distinct.to_pylist(), dtype=object)[positions].tolist()
-    return texts
+    texts = [clean(text) for text in distinct.to_pylist()]
+    positions = pc.index_in(column, value_set=distinct).to_numpy()
+    return np.array(texts, dtype=object)[positions], max(map(len, texts), default=0)

@@ -69,14 +69,15 @@ _EMPTY: Final = frozenset(("", None))
 class Kept:
     """The rows under the header with something in a mapped column: their numbers, their mapped cells column
     by column (in the order of the mapped indexes), and the last column holding anything in the header or
-    those rows. A CSV read column-wise also says that every cell is text (`texts_only`) and, per column, how
-    many bytes its longest cell has (`longest_bytes`), which spares a pass over a million cells each."""
+    those rows. A CSV read column-wise (`arrowcsv`) gives its columns already cleaned (`cleaned`: object
+    arrays of clean text), with the length of each column's longest text (`longest`), which spares a pass
+    over a million cells each."""
 
     numbers: list[int]
-    columns: list[list[Any]]
+    columns: list[Any]
     last_column: int
-    texts_only: bool = False
-    longest_bytes: list[int] | None = None
+    cleaned: bool = False
+    longest: list[int] | None = None
 
 
 def mapped_indexes(header: Header) -> list[int]:
@@ -150,15 +151,14 @@ def collect(
     filled: np.ndarray | None = None
     for position, name in enumerate(present):
         raw = kept.columns[position]
-        kinds: set[type] = {str} if kept.texts_only else set(map(type, raw))
-        texts = _texts(raw, kinds)
-        # NFKC makes at most 18 characters of one: a column whose longest cell is short enough needs no look
-        if kept.longest_bytes is None or kept.longest_bytes[position] * 18 > limits.max_cell_chars:
+        kinds: set[type] = {str} if kept.cleaned else set(map(type, raw))
+        texts = np.asarray(raw, dtype=object) if kept.cleaned else np.array(_texts(raw, kinds), dtype=object)
+        if kept.longest is None or kept.longest[position] > limits.max_cell_chars:
             _refuse_long_cells(texts, kept.numbers, cols[name], where, limits)
         if filled is None or not filled.all():  # most rows have an order number: the other columns not asked
-            here = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
+            here = np.asarray(texts != "", dtype=bool)
             filled = here if filled is None else filled | here
-        data[name] = np.array(texts, dtype=object)
+        data[name] = texts
         if name in NUMERIC_FLAGS:
             data[f"{name}_numeric"] = np.array(_numbers(raw, kinds), dtype=bool)
         kept.columns[position] = []  # its raw cells can go now (a million rows' worth, for a large CSV)
@@ -181,7 +181,7 @@ def collect(
 
 
 def _refuse_long_cells(
-    texts: list[str], numbers: Sequence[int], column: int, where: Msg, limits: Limits
+    texts: np.ndarray, numbers: Sequence[int], column: int, where: Msg, limits: Limits
 ) -> None:
     longest = max(map(len, texts), default=0)
     if longest > limits.max_cell_chars:
