@@ -16,7 +16,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterator
-from typing import Final
+from typing import BinaryIO, Final
 
 import numpy as np
 
@@ -44,8 +44,11 @@ class _Inert(dict[str, str]):
         return found
 
 
-def csv_copy(sheet: Sheet, new: NewCells, numbers: list[int], texts: list[tuple[str, str, str]]) -> bytes:
-    """The copy's bytes. `numbers`, `texts`: the rows with a result, in row order, and their three texts."""
+def csv_copy(
+    sheet: Sheet, new: NewCells, numbers: list[int], texts: list[tuple[str, str, str]], sink: BinaryIO
+) -> None:
+    """Write the copy to `sink`. `numbers`, `texts`: the rows with a result, in row order, and their three
+    texts."""
     fmt = sheet.csv
     assert fmt is not None
     first, second, third = new.columns
@@ -55,8 +58,9 @@ def csv_copy(sheet: Sheet, new: NewCells, numbers: list[int], texts: list[tuple[
             numbers, texts = numbers[:at] + numbers[at + 1 :], texts[:at] + texts[at + 1 :]
         numbers = [*numbers[:at], new.header_row, *numbers[at:]]
         texts = [*texts[:at], new.header, *texts[at:]]
-        return _spliced(sheet.content, fmt, new, numbers, texts)
-    return _rewritten(sheet.content, fmt, new)
+        _spliced(sheet.content, fmt, new, (numbers, texts), sink)
+    else:
+        sink.write(_rewritten(sheet.content, fmt, new))
 
 
 def _rewritten(content: bytes, fmt: CsvFormat, new: NewCells) -> bytes:
@@ -96,12 +100,16 @@ class _Putter:
 
 
 def _spliced(
-    content: bytes, fmt: CsvFormat, new: NewCells, numbers: list[int], texts: list[tuple[str, str, str]]
-) -> bytes:
+    content: bytes,
+    fmt: CsvFormat,
+    new: NewCells,
+    results: tuple[list[int], list[tuple[str, str, str]]],
+    out: BinaryIO,
+) -> None:
     """Each line as it was; a row with a result gets its three cells appended (see the module docstring).
-    `numbers`, `texts`: the rows with a result (the header among them), in row order; rows of one verdict
-    share one `texts` tuple (so runs of rows with the same cells are found by identity)."""
-    out = io.BytesIO()
+    `results`: the numbers of the rows with a result (the header among them), in row order, and their texts;
+    rows of one verdict share one texts tuple (so runs of rows with the same cells are found by identity)."""
+    numbers, texts = results
     line = _LineSplicer(fmt, new.columns)
     done = 0  # lines before the current slice
     for raw in _slices(content):
@@ -118,7 +126,6 @@ def _spliced(
             lines[number - done - 1] = line(lines[number - done - 1], these)
         out.write(b"".join(lines))
         done += len(lines)
-    return out.getvalue()
 
 
 def _slices(content: bytes) -> Iterator[bytes]:

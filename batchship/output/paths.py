@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from batchship.errors import OutputError
 from batchship.i18n import Msg, os_reason
@@ -66,12 +66,17 @@ def stamped_names(path: Path) -> Iterator[Path]:
         yield path.with_name(fit_name(path.stem, f".{stamp}{extra}{path.suffix}"))
 
 
+#: What a file is to hold: its bytes, or a function writing them to a file (a large copy is never held whole in
+#: memory); such a function may be called more than once and writes the same bytes each time.
+Content = bytes | Callable[[BinaryIO], None]
+
+
 def replace_any(_: Path) -> bool:
     """The `may_replace` of an output the user named (`--out`): whatever is there is replaced."""
     return True
 
 
-def write_new(out: Path, data: bytes, may_replace: Callable[[Path], bool] | None = None) -> Path:
+def write_new(out: Path, data: Content, may_replace: Callable[[Path], bool] | None = None) -> Path:
     """Write `data` at `out`; when a file is already there that may not be replaced (`may_replace(out)` is not
     true), beside it under the first free stamped name. A name is taken only with the data already in it (a
     complete temporary file hard-linked under the name, which fails if the name exists), so two runs finishing
@@ -139,7 +144,7 @@ def _remove_stale(out: Path) -> str:
 
 
 @contextlib.contextmanager
-def _synced_copy(out: Path, data: bytes, suffix: str) -> Iterator[Path]:
+def _synced_copy(out: Path, data: Content, suffix: str) -> Iterator[Path]:
     """`data` in a hidden temporary file beside `out` (`.<name>.<random><suffix>`), written and synced, with the
     mode any new file gets; removed afterwards unless it was moved away (what killed runs left is removed
     first: `_remove_stale`). OSError when it cannot be written."""
@@ -148,12 +153,15 @@ def _synced_copy(out: Path, data: bytes, suffix: str) -> Iterator[Path]:
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                data(fh)
             fh.flush()
             os.fsync(fh.fileno())
         if os.name == "posix":  # mkstemp makes it 0600: give it what any new file gets under the umask
             os.chmod(tmp, 0o666 & ~_UMASK)
-    except OSError:
+    except Exception:  # an error while writing (the disk's, or the copy's own) leaves no half-written file
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
@@ -188,7 +196,7 @@ def retry_path(result: Path, source: Path | None = None) -> Path:
         generation += 1
 
 
-def atomic_write(out: Path, data: bytes) -> None:
+def atomic_write(out: Path, data: Content) -> None:
     """Write `out` through a temporary file beside it, replaced in one step; temporary files of `out` that a
     killed run left behind are removed first."""
     try:

@@ -11,10 +11,11 @@ protected with the same password.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from batchship.output.summary import summarise, tone
 from batchship.sheets.csvfile import text_stream
 from batchship.sheets.table import Sheet
 
+_T = TypeVar("_T")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -113,21 +115,33 @@ def write_result(
         summary=summarise(report) if sheet.kind != "csv" else None,
         autofilter=sheet.kind != "csv",
     )
-    try:
-        data = _result_bytes(sheet, report, new)
-        if sheet.password and sheet.kind != "csv":
-            data = _encrypt(data, sheet.password)
-    except OutputError:
-        raise
-    except Exception as exc:  # openpyxl, msoffcrypto: whatever they raise, the caller gets one kind of error
-        raise OutputError(Msg.of("file.result_failed", path=out, error=type(exc).__name__)) from exc
+    failed = functools.partial(_failed, out)
+    if sheet.kind == "csv":  # written straight into the file: a million-row copy is not held in memory too
+        assert isinstance(new.rows, _RowTexts)
+        numbers, texts = new.rows.ordered()
+        return write_new(out, failed(functools.partial(csv_copy, sheet, new, numbers, texts)), may_replace)
+    data = failed(functools.partial(_result_bytes, sheet, report, new))()
+    if sheet.password:
+        data = failed(functools.partial(_encrypt, data, sheet.password))()
     return write_new(out, data, may_replace)
 
 
+def _failed(out: Path, make: Callable[..., _T]) -> Callable[..., _T]:
+    """`make`, with whatever it raises but an OutputError turned into one (openpyxl, msoffcrypto, a codec:
+    the caller gets one kind of error)."""
+
+    def made(*args: Any) -> _T:
+        try:
+            return make(*args)
+        except OutputError:
+            raise
+        except Exception as exc:
+            raise OutputError(Msg.of("file.result_failed", path=out, error=type(exc).__name__)) from exc
+
+    return made
+
+
 def _result_bytes(sheet: Sheet, report: Report, new: NewCells) -> bytes:
-    if sheet.kind == "csv":
-        assert isinstance(new.rows, _RowTexts)
-        return csv_copy(sheet, new, *new.rows.ordered())
     if sheet.kind == "xlsx" and sheet.sheet_part is not None:
         try:
             return patch_workbook(sheet.content, sheet.sheet_part, new)
