@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Final
 
 import numpy as np
-import pandas as pd
+
+from batchship.frames import pd
 
 #: Character tests whose ASCII meaning a bytes method gives at C speed: `str.isdecimal` is [0-9] on ASCII,
 #: `str.isalnum` [A-Za-z0-9].

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import numpy as np
-import pandas as pd
 
 from batchship.domain.codes import (
     NOT_DISPATCH_METHODS,
@@ -33,6 +32,7 @@ from batchship.domain.codes import (
 )
 from batchship.domain.columns import Texts, filled, flags
 from batchship.domain.dates import parse_date
+from batchship.frames import pd
 from batchship.timefmt import KST, format_naver_time
 
 if TYPE_CHECKING:

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from batchship.domain.codes import courier_label, method_label, suggest_courier, suggest_method
 from batchship.domain.rules import TRACKING_MAX, TRACKING_MIN, Validation
+from batchship.frames import pd
 from batchship.i18n import Lang, t
 from batchship.model import Rows, Status
 

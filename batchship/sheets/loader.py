@@ -19,9 +19,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import pandas as pd
-
 from batchship.errors import SheetError
+from batchship.frames import pd
 from batchship.i18n import Msg, os_reason
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
-import pandas as pd
 
 from batchship.errors import SheetError
+from batchship.frames import pd
 from batchship.i18n import Msg
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits

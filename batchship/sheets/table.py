@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import pandas as pd
-
 from batchship.domain.codes import normalize_key
 from batchship.errors import SheetError
+from batchship.frames import pd
 from batchship.i18n import LANGS, Msg, t
 from batchship.ooxml import parts as ooxml
 

@@ -26,8 +26,7 @@ def _fresh(args: list[str]) -> float:
 
 
 def run(build: Path, narrow: Path, csv_rows: int) -> tuple[list[tuple[str, ...]], bool]:
-    import pandas as pd
-
+    from batchship.frames import pd
     from batchship.output.paths import replace_any
     from batchship.output.results import write_result
     from batchship.services.check import SheetOptions, prepare, run_check
