@@ -184,7 +184,10 @@ def test_time_later_today_is_in_the_future() -> None:
 
 def _pandera_errors(data: pd.DataFrame) -> dict[int, list[str]]:
     """What pandera's own validation of `schema()` finds in the normalised frame: the reference."""
-    import pandera.pandas as pa
+    from batchship.frames import arrow_hidden
+
+    with arrow_hidden():  # pandera sees the pandas batchship uses (see `batchship.frames`)
+        import pandera.pandas as pa
 
     from batchship.domain.rules import _RANK, normalise, schema
 

@@ -32,7 +32,7 @@ from batchship.domain.codes import (
 )
 from batchship.domain.columns import Texts, filled, flags
 from batchship.domain.dates import parse_date
-from batchship.frames import pd
+from batchship.frames import arrow_hidden, pd
 from batchship.timefmt import KST, format_naver_time
 
 if TYPE_CHECKING:
@@ -272,7 +272,8 @@ def schema() -> DataFrameSchema:
     """The rules as a pandera schema: the declaration the tests hold `validate` to (pandera validates the same
     frame and must find the same problems). `validate` runs the rules itself, vectorised, without pandera's
     per-check bookkeeping, which cost twice the rules' own time on a 100,000-row sheet."""
-    from pandera.pandas import Check, Column, DataFrameSchema
+    with arrow_hidden():  # as pandas was: see `batchship.frames`
+        from pandera.pandas import Check, Column, DataFrameSchema
 
     return DataFrameSchema(
         columns={
