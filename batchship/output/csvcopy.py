@@ -209,14 +209,18 @@ class _LineSplicer:
         if len(starts) * 8 > len(texts):  # verdicts change every few lines: line by line
             lines = raw.splitlines(keepends=True)
             bodies = map(bytes.rstrip, lines, itertools.repeat(b"\r\n"))
-            tail = self.newline if raw.endswith(b"\n") else b""
-            return self.newline.join(map(bytes.__add__, bodies, map(self.suffixes.__getitem__, texts))) + tail
+            return (
+                self.newline.join(map(bytes.__add__, bodies, map(self.suffixes.__getitem__, texts)))
+                + self.newline
+            )
         bounds, pieces = [0, *ends.tolist()], []
         for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
             suffix = self.suffixes[texts[a]]
             pieces.append(raw[bounds[a] : bounds[b]].replace(self.newline, suffix + self.newline))
-        if not raw.endswith(b"\n"):  # the file's last line, without a line break
-            pieces.append(self.suffixes[texts[-1]])
+        if not raw.endswith(
+            b"\n"
+        ):  # the file's last line had no line break: a row with results ends with one
+            pieces.append(self.suffixes[texts[-1]] + self.newline)
         return b"".join(pieces)
 
     def _cells(self, body: bytes) -> list[str]:
@@ -224,6 +228,8 @@ class _LineSplicer:
         return next(csv.reader([text], delimiter=self.fmt.delimiter, strict=False), [])
 
     def _row(self, cells: list[str]) -> bytes:
+        """`cells` as one row of this file, without its line break (written with one, so that `csv` quotes a
+        cell holding a line break: it quotes only the characters of the line ending it is given)."""
         buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.fmt.delimiter, lineterminator="").writerow(cells)
-        return buffer.getvalue().encode(self.codec, errors="replace")
+        csv.writer(buffer, delimiter=self.fmt.delimiter, lineterminator="\r\n").writerow(cells)
+        return buffer.getvalue()[:-2].encode(self.codec, errors="replace")

@@ -11,6 +11,7 @@ sheet is read by `csv.reader`, the reference.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -29,10 +30,8 @@ _BLOCK_BYTES: Final = 1 << 22
 def line_offset(content: bytes, lines: int) -> int:
     """Where line `lines + 1` begins: past `lines` line breaks as Python's text reader counts them (`\\r\\n`,
     `\\r` or `\\n`), or len(content) when the file has fewer."""
-    end = 0
-    for _, match in zip(range(lines), _LINE_BREAK.finditer(content), strict=False):
-        end = match.end()
-    return end
+    ends = [match.end() for match in itertools.islice(_LINE_BREAK.finditer(content), lines)]
+    return ends[-1] if lines and len(ends) == lines else (0 if not lines else len(content))
 
 
 def read_under(
