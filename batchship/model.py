@@ -260,8 +260,8 @@ class Report:
         fine = (Status.NOT_SENT, *DONE) if self.mode == "check" or self.dry_run else DONE
         return 0 if all(s in fine for s in statuses(self.rows)) else 1
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report."""
+    def to_dict(self, rows: bool = True) -> dict[str, Any]:
+        """The JSON report (without `row_results` when not `rows`: the web desk keeps those in a table)."""
         sent = self.sent or DispatchStats()
         return {
             "mode": self.mode,
@@ -304,5 +304,7 @@ class Report:
                     "message": r.message,
                 }
                 for r in self.rows
-            ],
+            ]
+            if rows
+            else [],
         }

@@ -234,7 +234,7 @@ def test_rows_out_of_order_in_a_report_are_put_on_their_own_lines(tmp_path: Path
     shuffled = [RowResult(n, order_id(n - 2), Status.SUCCESS, "", f"행 {n}") for n in (4, 2, 6, 3, 5)]
     report = Report("dispatch", src, "", 1, shuffled)
     sink = io.BytesIO()
-    csv_copy(sheet, _new(sheet, report), *_RowTexts(report).ordered(), sink)
+    csv_copy(sheet, _new(sheet, report), _RowTexts(report).ordered(), sink)
     read = _cells(sink.getvalue(), "utf-8")
     assert [row[-1] for row in read[1:]] == [f"행 {n}" for n in range(2, 7)]
 
@@ -270,6 +270,6 @@ def test_lines_are_counted_as_python_reads_them(data: bytes) -> None:
     """The line count the copy relies on is the count Python's text reader (and `csv.reader`) sees."""
     if not data:
         return
-    _, lines = csvfile._scan_lines(data, "utf-8", 1_000_000)
+    _, lines, _ = csvfile._scan_lines(data, "utf-8", 1_000_000)
     assert lines == len(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="").readlines())
     assert arrowcsv.line_offset(data, lines) == len(data)

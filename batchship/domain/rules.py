@@ -66,10 +66,25 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _TRACKING_JUNK = re.compile(r"[\s\-‐‑–—_/.]")
 
 
-def _on_distinct(values: list[Any], func: Callable[[Any], _T]) -> list[_T]:
-    """`func` of every value, called once per distinct value (sheets repeat couriers, methods and dates)."""
-    table = {v: func(v) for v in set(values)}
-    return list(map(table.__getitem__, values))
+def _distinct(frame: pd.DataFrame, column: str, flagged: bool = False) -> tuple[np.ndarray, list[Any]]:
+    """A column's distinct keys, and each row's place among them (sheets repeat couriers, methods and dates:
+    what is worked out of a key is worked out once, then spread in C). A key is the row's text, or, when
+    `flagged`, (the cell was a number cell, the text)."""
+    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object))
+    texts = list(uniques)
+    numeric = frame.get(f"{column}_numeric") if flagged else None
+    flags_ = numeric.to_numpy(dtype=bool) if numeric is not None else None
+    if flags_ is None or not flags_.any():
+        return codes, [(False, text) for text in texts] if flagged else texts
+    pairs, codes = np.unique(codes * 2 + flags_, return_inverse=True)
+    return codes, [(bool(pair % 2), texts[pair // 2]) for pair in pairs.tolist()]
+
+
+def _spread(codes: np.ndarray, values: list[Any], dtype: Any = object) -> np.ndarray:
+    """`values` (one per distinct key) given to every row by its key's place."""
+    table = np.empty(len(values), dtype=dtype)
+    table[:] = values
+    return table[codes]
 
 
 def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
@@ -79,45 +94,31 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     removed), date (NAVER's form, '' when unreadable), future (the date lies after `now`), age_days (whole
     days the date lies before `now`: a date long past still goes, with a warning) and paid_on (the payment
     date's day, `YYYY-MM-DD`, when the sheet has a readable one: a dispatch dated before it gets a warning).
-    Each is computed on the column's texts once per distinct value, or in C over the whole column.
+    Each is computed once per distinct value and spread over the rows in C, or in C over the whole column.
     """
     frame = data.copy(deep=False)  # the sheet's columns shared, not copied: only new columns are added
     index = frame.index
-    method = _on_distinct(
-        frame["deliveryMethod"].tolist(), lambda t: "DELIVERY" if not t else (resolve_method(t) or "")
-    )
-    frame["method"] = pd.Series(method, index=index, dtype=object)
-    courier = _on_distinct(
-        frame["deliveryCompanyCode"].tolist(), lambda t: resolve_courier(t) or "" if t else ""
-    )
-    frame["courier"] = pd.Series(courier, index=index, dtype=object)
+    codes, keys = _distinct(frame, "deliveryMethod")
+    methods = ["DELIVERY" if not t else (resolve_method(t) or "") for t in keys]
+    frame["method"] = pd.Series(_spread(codes, methods), index=index, dtype=object)
+    codes, keys = _distinct(frame, "deliveryCompanyCode")
+    couriers = [resolve_courier(t) or "" if t else "" for t in keys]
+    frame["courier"] = pd.Series(_spread(codes, couriers), index=index, dtype=object)
     tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are
     for i in np.flatnonzero(~flags(tracking, str.isalnum)).tolist():
         tracking[i] = _TRACKING_JUNK.sub("", tracking[i])
     frame["tracking"] = pd.Series(tracking, index=index, dtype=object)
-    keys = _keyed(frame, "dispatchDate")
-    table = {key: _date_of(key, now) for key in set(keys)}
-    for position, name in enumerate(("date", "future", "age_days")):
-        column = {key: found[position] for key, found in table.items()}
-        frame[name] = pd.Series(list(map(column.__getitem__, keys)), index=index, dtype=object)
-    frame["future"] = frame["future"].astype(bool)
-    frame["age_days"] = frame["age_days"].astype(np.int64)
+    codes, keys = _distinct(frame, "dispatchDate", flagged=True)
+    dates = [_date_of(key, now) for key in keys]
+    frame["date"] = pd.Series(_spread(codes, [d[0] for d in dates]), index=index, dtype=object)
+    frame["future"] = pd.Series(_spread(codes, [d[1] for d in dates], bool), index=index)
+    frame["age_days"] = pd.Series(_spread(codes, [d[2] for d in dates], np.int64), index=index)
     frame["paid_on"] = _paid_on(frame, now)
     return frame
 
 
-def _keyed(frame: pd.DataFrame, column: str) -> list[Any]:
-    """What a date column's dates are read from: each row's text, with whether it was a number cell when any
-    was (`(flag, text)`); the text alone when none was (a CSV's never are)."""
-    numeric = frame.get(f"{column}_numeric")
-    texts = frame[column].tolist()
-    if numeric is None or not numeric.to_numpy(dtype=bool).any():
-        return texts
-    return list(zip(numeric.tolist(), texts, strict=True))
-
-
-def _date_of(key: tuple[bool, str] | str, now: dt.datetime) -> tuple[str, bool, int]:
-    parsed = parse_date(key, False, now) if isinstance(key, str) else parse_date(key[1], key[0], now)
+def _date_of(key: tuple[bool, str], now: dt.datetime) -> tuple[str, bool, int]:
+    parsed = parse_date(key[1], key[0], now)
     if parsed is None:
         return "", False, 0
     return format_naver_time(parsed), parsed > now, max(0, (now - parsed).days)
@@ -128,12 +129,13 @@ def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
     if "paymentDate" not in frame:
         return pd.Series("", index=frame.index, dtype=object)
 
-    def day_of(key: tuple[bool, str] | str) -> str:
-        numeric, text = (False, key) if isinstance(key, str) else key
+    def day_of(key: tuple[bool, str]) -> str:
+        numeric, text = key
         parsed = parse_date(text, numeric, now) if text else None
         return parsed.astimezone(KST).date().isoformat() if parsed else ""
 
-    return pd.Series(_on_distinct(_keyed(frame, "paymentDate"), day_of), index=frame.index, dtype=object)
+    codes, keys = _distinct(frame, "paymentDate", flagged=True)
+    return pd.Series(_spread(codes, [day_of(key) for key in keys]), index=frame.index, dtype=object)
 
 
 #: The texts of the columns of the frame being validated (with the frame or Series they came from, so they are

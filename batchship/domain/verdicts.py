@@ -33,6 +33,17 @@ def rows_text(rows: list[int], lang: Lang) -> str:
     return t("row.rows_more", lang, rows=shown, more=more) if more > 0 else shown
 
 
+#: The one cell a problem's sentence quotes (a problem not listed quotes none): `row_message` is the same for
+#: every row with the same code and that cell.
+_SUBJECT = {
+    **dict.fromkeys(("BS102", "BS103", "104131"), "productOrderId"),
+    **dict.fromkeys(("BS201", "BS202"), "deliveryMethod"),
+    "104119": "deliveryCompanyCode",
+    **dict.fromkeys(("104122", "BS301"), "trackingNumber"),
+    **dict.fromkeys(("BS401", "BS402"), "dispatchDate"),
+}
+
+
 def row_message(code: str, row: Mapping[str, Any], lang: Lang, duplicates: dict[str, tuple[int, str]]) -> str:
     """The sentence for one problem of one row: what is wrong, the value seen, what to do. `duplicates`: for
     each repeated order number, how many times and the rows' text (built once per number)."""
@@ -107,9 +118,18 @@ def _put_problems(
     labels = list(validation.errors)
     positions = frame.index.get_indexer(pd.Index(labels))
     values = [frame[name].to_numpy(dtype=object)[positions].tolist() for name in shown]
+    said: dict[tuple[str, str], str] = {}  # rows share problems (no tracking number): each sentence made once
+
+    def sentence(code: str, row: dict[str, Any]) -> str:
+        key = (code, row[_SUBJECT[code]] if code in _SUBJECT else "")
+        found = said.get(key)
+        if found is None:
+            found = said[key] = row_message(code, row, lang, duplicates)
+        return found
+
     for position, label, *cells in zip(positions.tolist(), labels, *values, strict=True):
         found = validation.errors[label]
         row = dict(zip(shown, cells, strict=True))
         statuses[position] = Status.INVALID
         codes[position] = found[0]
-        messages[position] = MESSAGE_SEPARATOR.join(row_message(c, row, lang, duplicates) for c in found)
+        messages[position] = MESSAGE_SEPARATOR.join(sentence(c, row) for c in found)

@@ -16,6 +16,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 import numpy as np
@@ -44,21 +45,30 @@ class _Inert(dict[str, str]):
         return found
 
 
-def csv_copy(
-    sheet: Sheet, new: NewCells, numbers: list[int], texts: list[tuple[str, str, str]], sink: BinaryIO
-) -> None:
-    """Write the copy to `sink`. `numbers`, `texts`: the rows with a result, in row order, and their three
-    texts."""
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """The rows with a result: their numbers in row order, and for each the place of its three texts in
+    `texts` (rows of one verdict share it)."""
+
+    numbers: list[int]
+    ids: np.ndarray
+    texts: list[tuple[str, str, str]]
+
+
+def csv_copy(sheet: Sheet, new: NewCells, verdicts: Verdicts, sink: BinaryIO) -> None:
+    """Write the copy to `sink`."""
     fmt = sheet.csv
     assert fmt is not None
     first, second, third = new.columns
     if fmt.one_line_rows and second == first + 1 and third == first + 2:
+        numbers, ids = verdicts.numbers, verdicts.ids
         at = bisect.bisect_left(numbers, new.header_row)
         if at < len(numbers) and numbers[at] == new.header_row:  # never: the header row has no result
-            numbers, texts = numbers[:at] + numbers[at + 1 :], texts[:at] + texts[at + 1 :]
+            numbers, ids = numbers[:at] + numbers[at + 1 :], np.delete(ids, at)
+        header = len(verdicts.texts)  # the header's titles: one more verdict
         numbers = [*numbers[:at], new.header_row, *numbers[at:]]
-        texts = [*texts[:at], new.header, *texts[at:]]
-        _spliced(sheet.content, fmt, new, (numbers, texts), sink)
+        ids = np.insert(ids, at, header)
+        _spliced(sheet.content, fmt, new, Verdicts(numbers, ids, [*verdicts.texts, new.header]), sink)
     else:
         sink.write(_rewritten(sheet.content, fmt, new))
 
@@ -99,31 +109,24 @@ class _Putter:
         return cells
 
 
-def _spliced(
-    content: bytes,
-    fmt: CsvFormat,
-    new: NewCells,
-    results: tuple[list[int], list[tuple[str, str, str]]],
-    out: BinaryIO,
-) -> None:
+def _spliced(content: bytes, fmt: CsvFormat, new: NewCells, verdicts: Verdicts, out: BinaryIO) -> None:
     """Each line as it was; a row with a result gets its three cells appended (see the module docstring).
-    `results`: the numbers of the rows with a result (the header among them), in row order, and their texts;
-    rows of one verdict share one texts tuple (so runs of rows with the same cells are found by identity)."""
-    numbers, texts = results
-    line = _LineSplicer(fmt, new.columns)
+    `verdicts`: the rows with a result, the header among them."""
+    numbers, ids = verdicts.numbers, verdicts.ids
+    line = _LineSplicer(fmt, new.columns, verdicts.texts)
     done = 0  # lines before the current slice
     for raw in _slices(content):
         ends = line.plain_ends(raw)
         if ends is not None:
             lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(ends))
             if hi - lo == len(ends):  # every line a row with a result, none to be parsed: in C
-                out.write(line.appended(raw, ends, texts[lo:hi]))
+                out.write(line.appended(raw, ends, ids[lo:hi]))
                 done += len(ends)
                 continue
         lines = raw.splitlines(keepends=True)
         lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(lines))
-        for number, these in zip(numbers[lo:hi], texts[lo:hi], strict=True):
-            lines[number - done - 1] = line(lines[number - done - 1], these)
+        for number, verdict in zip(numbers[lo:hi], ids[lo:hi].tolist(), strict=True):
+            lines[number - done - 1] = line(lines[number - done - 1], verdict)
         out.write(b"".join(lines))
         done += len(lines)
 
@@ -149,31 +152,26 @@ def _slices(content: bytes) -> Iterator[bytes]:
 
 
 class _LineSplicer:
-    """One line of the file with the three result cells appended (or, when the row already has cells where they
-    go, set by `csv`)."""
+    """One line of the file with the three result cells of its verdict appended (or, when the row already has
+    cells where they go, set by `csv`). `texts`: the verdicts' texts, by number."""
 
-    def __init__(self, fmt: CsvFormat, columns: tuple[int, int, int]) -> None:
-        self.fmt, self.first = fmt, columns[0]
+    def __init__(
+        self, fmt: CsvFormat, columns: tuple[int, int, int], texts: list[tuple[str, str, str]]
+    ) -> None:
+        self.fmt, self.first, self.texts = fmt, columns[0], texts
         self.codec = "utf-8" if fmt.encoding == "utf-8" else fmt.encoding
         self.delimiter = fmt.delimiter.encode(self.codec)
         self.newline = fmt.newline.encode(self.codec)
-        self.suffixes: dict[tuple[str, str, str], bytes] = {}
         self.put = _Putter(columns)
+        self.suffixes = [self._row(["", *(self.put.inert(t) for t in these)]) for these in texts]
 
-    def __call__(self, line: bytes, texts: tuple[str, str, str]) -> bytes:
+    def __call__(self, line: bytes, verdict: int) -> bytes:
         body = line.rstrip(b"\r\n")
         ending = line[len(body) :] or self.newline
         fields = len(self._cells(body)) if b'"' in body else body.count(self.delimiter) + 1
         if fields > self.first:  # cells already where the results go (a result file fed back): set them
-            return self._row(self.put(self._cells(body), texts)) + ending
-        return body + self.delimiter * (self.first - max(fields, 1)) + self.suffix(texts) + ending
-
-    def suffix(self, texts: tuple[str, str, str]) -> bytes:
-        """The three cells as they follow a row's last cell: a delimiter before each."""
-        found = self.suffixes.get(texts)
-        if found is None:
-            found = self.suffixes[texts] = self._row(["", *(self.put.inert(t) for t in texts)])
-        return found
+            return self._row(self.put(self._cells(body), self.texts[verdict])) + ending
+        return body + self.delimiter * (self.first - max(fields, 1)) + self.suffixes[verdict] + ending
 
     def plain_ends(self, raw: bytes) -> np.ndarray | None:
         """Where each line of this slice ends, when every line has the file's own line break and exactly the
@@ -199,28 +197,23 @@ class _LineSplicer:
         per_line = np.bincount(np.searchsorted(ends, delimiters, side="right"), minlength=len(ends))
         return ends if bool(np.all(per_line[: len(ends)] == self.first - 1)) else None
 
-    def appended(self, raw: bytes, ends: np.ndarray, texts: list[tuple[str, str, str]]) -> bytes:
-        """The lines of `raw` (ending at `ends`) with their result cells appended: each run of lines with the
-        same verdict in one C-level replace of its line breaks, or line by line when the runs are short."""
-        for missing in set(texts).difference(self.suffixes):
-            self.suffix(missing)
-        ids = np.fromiter(map(id, texts), dtype=np.int64, count=len(texts))
+    def appended(self, raw: bytes, ends: np.ndarray, ids: np.ndarray) -> bytes:
+        """The lines of `raw` (ending at `ends`) with the result cells of their verdicts (`ids`) appended: each
+        run of lines with one verdict in one C-level replace of its line breaks, or line by line when the runs
+        are short."""
         starts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist()]
-        if len(starts) * 8 > len(texts):  # verdicts change every few lines: line by line
-            lines = raw.splitlines(keepends=True)
-            bodies = map(bytes.rstrip, lines, itertools.repeat(b"\r\n"))
-            return (
-                self.newline.join(map(bytes.__add__, bodies, map(self.suffixes.__getitem__, texts)))
-                + self.newline
-            )
-        bounds, pieces = [0, *ends.tolist()], []
-        for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
-            suffix = self.suffixes[texts[a]]
+        if len(starts) * 8 > len(ids):  # verdicts change every few lines: line by line
+            bodies = map(bytes.rstrip, raw.splitlines(keepends=True), itertools.repeat(b"\r\n"))
+            suffixes = map(self.suffixes.__getitem__, ids.tolist())
+            return self.newline.join(map(bytes.__add__, bodies, suffixes)) + self.newline
+        bounds, pieces, verdicts = [0, *ends.tolist()], [], ids[starts].tolist()
+        for a, b, verdict in zip(starts, [*starts[1:], len(ids)], verdicts, strict=True):
+            suffix = self.suffixes[verdict]
             pieces.append(raw[bounds[a] : bounds[b]].replace(self.newline, suffix + self.newline))
         if not raw.endswith(
             b"\n"
         ):  # the file's last line had no line break: a row with results ends with one
-            pieces.append(self.suffixes[texts[-1]] + self.newline)
+            pieces.append(self.suffixes[verdicts[-1]] + self.newline)
         return b"".join(pieces)
 
     def _cells(self, body: bytes) -> list[str]:

@@ -20,11 +20,12 @@ from typing import Any, Final, TypeVar
 import numpy as np
 
 from batchship.errors import OutputError
+from batchship.frames import pd
 from batchship.i18n import Lang, Msg, t
 from batchship.model import DONE, Report, Rows, Status
 from batchship.ooxml.parts import XlsxError
 from batchship.ooxml.patch import NewCells, patch_workbook
-from batchship.output.csvcopy import csv_copy
+from batchship.output.csvcopy import Verdicts, csv_copy
 from batchship.output.paths import retry_path, write_new
 from batchship.output.rebuild import as_text, fit_widths, rebuilt_bytes
 from batchship.output.summary import summarise, tone
@@ -78,23 +79,30 @@ class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
     def __len__(self) -> int:
         return len(self.rows)
 
-    def ordered(self) -> tuple[list[int], list[tuple[str, str, str]]]:
-        """Every row's number and three texts, in row order (built column-wise: no Python step per row when
-        the rows are in order already, as a report's are)."""
+    def ordered(self) -> Verdicts:
+        """Every row's number and verdict, in row order, the verdicts numbered: worked out column by column
+        (no Python step per row: a million rows share a handful of verdicts)."""
         labels = {s: label for s, (_, label) in self._looks.items()}
         rows = self.rows
-
-        def keys() -> Iterator[tuple[str, str, str]]:
-            return zip(map(labels.__getitem__, rows.statuses), rows.codes, rows.messages, strict=True)
-
-        # one tuple per distinct verdict, shared by its rows (a million rows hold a handful), made in C
-        shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-        texts = list(map(shared.setdefault, keys(), keys()))
+        status_ids = {s: i for i, s in enumerate(Status)}
+        parts = [
+            np.fromiter(map(status_ids.__getitem__, rows.statuses), np.int64, len(rows)),
+            *(
+                pd.factorize(np.asarray(column, dtype=object))[0].astype(np.int64)
+                for column in (rows.codes, rows.messages)
+            ),
+        ]
+        key = parts[0]
+        for part in parts[1:]:
+            key = key * (int(part.max(initial=0)) + 1) + part
+        ids = pd.factorize(key)[0]
+        firsts = np.unique(ids, return_index=True)[1]  # each verdict's first row, in the verdicts' order
+        verdicts = [(labels[rows.statuses[i]], rows.codes[i], rows.messages[i]) for i in firsts.tolist()]
         numbers = np.asarray(rows.numbers, dtype=np.int64)
         if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
-            order = np.argsort(numbers, kind="stable").tolist()
-            return numbers[order].tolist(), [texts[i] for i in order]
-        return rows.numbers, texts
+            order = np.argsort(numbers, kind="stable")
+            numbers, ids = numbers[order], ids[order]
+        return Verdicts(numbers.tolist(), ids, verdicts)
 
 
 def write_result(
@@ -118,8 +126,9 @@ def write_result(
     failed = functools.partial(_failed, out)
     if sheet.kind == "csv":  # written straight into the file: a million-row copy is not held in memory too
         assert isinstance(new.rows, _RowTexts)
-        numbers, texts = new.rows.ordered()
-        return write_new(out, failed(functools.partial(csv_copy, sheet, new, numbers, texts)), may_replace)
+        return write_new(
+            out, failed(functools.partial(csv_copy, sheet, new, new.rows.ordered())), may_replace
+        )
     data = failed(functools.partial(_result_bytes, sheet, report, new))()
     if sheet.password:
         data = failed(functools.partial(_encrypt, data, sheet.password))()

@@ -51,10 +51,8 @@ def read_under(
     start = line_offset(content, lines)
     try:
         table = _table(content, start, encoding, delimiter, width, _wanted(header, indexes, width))
-    except (
-        Exception
-    ):  # Arrow refused the text (rows of other lengths, a row too long): the reference reads it
-        return None
+    except Exception:
+        return None  # Arrow refused the text (rows of other lengths, a row too long): the reference reads it
     kept, records = _kept(table, header, indexes), header.row + table.num_rows
     del table
     pa.default_memory_pool().release_unused()  # the table's memory back to the system, not kept for later

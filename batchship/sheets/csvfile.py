@@ -19,6 +19,9 @@ from batchship.sheets.limits import Limits
 from batchship.sheets.rows import Kept, collect, rows_under
 from batchship.sheets.table import HEADER_SCAN_ROWS, CsvFormat, Header, Sheet, find_header, is_header, short
 
+#: Below this many bytes Python's reader is as quick as starting Arrow's.
+ARROW_FROM_BYTES: Final = 1 << 20
+
 
 def detect_csv_encoding(content: bytes, p: Path) -> tuple[str, bool]:
     """The codec of a CSV: UTF-8 (BOM or not), UTF-16 with a BOM, or CP949; never a silent guess."""
@@ -32,6 +35,8 @@ def detect_csv_encoding(content: bytes, p: Path) -> tuple[str, bool]:
         raise SheetError(Msg.of("file.not_text_csv", path=p))
     tried: list[str] = []
     for candidate in [encoding] if encoding else ["utf-8", "cp949"]:
+        if candidate == "utf-8" and len(content) >= ARROW_FROM_BYTES and _utf8_valid(content):
+            return candidate, bom
         try:
             content.decode(candidate)
         except UnicodeDecodeError as exc:
@@ -42,6 +47,21 @@ def detect_csv_encoding(content: bytes, p: Path) -> tuple[str, bool]:
         return candidate, bom
     _refuse_mixed(content, p)  # lines of each kind: say so, rather than "unknown"
     raise SheetError(Msg.of("file.encoding", path=p, detail="; ".join(tried)))
+
+
+def _utf8_valid(content: bytes) -> bool:
+    """Whether `content` is valid UTF-8, asked of Arrow (its check is many times faster than decoding into a
+    string that is thrown away; a file that fails is decoded after all, for the place of the first bad
+    byte)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(content)], dtype=np.int64))
+    raw = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(content)])
+    try:
+        raw.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _refuse_mixed(content: bytes, p: Path) -> None:
@@ -108,10 +128,10 @@ def _head(content: bytes, encoding: str) -> str:
     return decode_csv(content[:end], encoding)
 
 
-def _scan_lines(content: bytes, encoding: str, limit: int) -> tuple[int, int]:
+def _scan_lines(content: bytes, encoding: str, limit: int) -> tuple[int, int, int]:
     """The number of the first line longer than `limit` characters (0 when none), found from the bytes (a line
-    has at least as many bytes as characters, so only lines with more than `limit` bytes are decoded); and how
-    many lines Python's text reader sees (a line ends at CRLF, CR or LF)."""
+    has at least as many bytes as characters, so only lines with more than `limit` bytes are decoded); how
+    many lines Python's text reader sees (a line ends at CRLF, CR or LF); and the longest line's bytes."""
     data = np.frombuffer(content, dtype=np.uint8)
     starts = np.flatnonzero(data == 10) + 1
     bounds = np.concatenate(([0], starts, [len(content) + 1]))
@@ -127,7 +147,7 @@ def _scan_lines(content: bytes, encoding: str, limit: int) -> tuple[int, int]:
         returns = np.flatnonzero(data == 13)
         following = data[np.minimum(returns + 1, len(data) - 1)]
         lines += int(np.count_nonzero((following != 10) | (returns + 1 == len(data))))
-    return too_long, lines
+    return too_long, lines, int(lengths.max())
 
 
 def _count_records(reader: Iterator[list[str]]) -> tuple[Iterator[tuple[int, list[str]]], Callable[[], int]]:
@@ -137,17 +157,25 @@ def _count_records(reader: Iterator[list[str]]) -> tuple[Iterator[tuple[int, lis
     return zip(numbers, reader, strict=False), lambda: next(numbers) - 2
 
 
-#: Below this many bytes Python's reader is as quick as starting Arrow's.
-ARROW_FROM_BYTES: Final = 1 << 20
-
-
 def _by_arrow(
-    content: bytes, fmt: tuple[str, str, int], header: Header, first: Sequence[str] | None, lines: int
+    content: bytes,
+    fmt: tuple[str, str, int],
+    header: Header,
+    first: Sequence[str] | None,
+    lines: tuple[int, int],
 ) -> tuple[Kept, bool] | None:
-    """The rows under the header read by Arrow (see `arrowcsv`), and whether every row is one line (the file
-    has `lines` lines); None for a small file, a UTF-16 one, one without rows, or one Arrow does not read as
-    `csv.reader` would. `first`: the first row under the header, as `csv.reader` read it."""
-    if len(content) < ARROW_FROM_BYTES or fmt[0] == "utf-16" or first is None:
+    """The rows under the header read by Arrow (see `arrowcsv`), and whether every row is one line (`lines`:
+    how many the file has, and the longest's bytes); None for a small file, a UTF-16 one, one without rows,
+    one with a line longer than `csv` takes a cell (its reading is the reference, refusal included), or one
+    Arrow does not read as `csv.reader` would. `first`: the first row under the header, as `csv.reader` read
+    it."""
+    count, longest = lines
+    if (
+        len(content) < ARROW_FROM_BYTES
+        or fmt[0] == "utf-16"
+        or first is None
+        or longest > csv.field_size_limit()
+    ):
         return None
     from batchship.sheets import arrowcsv
 
@@ -155,7 +183,7 @@ def _by_arrow(
     if read is None:
         return None
     kept, records = read
-    return kept, records == lines
+    return kept, records == count
 
 
 def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
@@ -165,14 +193,15 @@ def load_csv(p: Path, content: bytes, limits: Limits) -> Sheet:
         if "\x00" in text:
             raise SheetError(Msg.of("file.not_text_csv", path=p))
         too_long = re.search(f"[^\n]{{{limits.max_line_chars + 1}}}", text)
-        line, lines = (text.count("\n", 0, too_long.start()) + 1 if too_long else 0), 0
+        line, lines = (text.count("\n", 0, too_long.start()) + 1 if too_long else 0), (0, 0)
         head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
         newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
         del text
     else:  # UTF-8 and CP949 never hold a byte below 0x80 inside a character: the bytes are searched as they are
         if b"\x00" in content:
             raise SheetError(Msg.of("file.not_text_csv", path=p))
-        line, lines = _scan_lines(content, encoding, limits.max_line_chars)
+        line, *scanned = _scan_lines(content, encoding, limits.max_line_chars)
+        lines = (scanned[0], scanned[1])
         head = _head(content, encoding)
         first_break = content.find(b"\n")
         newline = "\r\n" if first_break > 0 and content[first_break - 1 : first_break] == b"\r" else "\n"

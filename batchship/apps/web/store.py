@@ -5,13 +5,15 @@ instead of in memory. What was *sent* is the journal's business, not this file's
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from batchship.model import Report
+from batchship.model import Report, Rows
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS desk_runs (
@@ -139,15 +141,24 @@ class DeskStore:
 
     def finished(self, run_id: str, finished_at: str, report: Report, sendable: int) -> None:
         """A run's report: its figures, its files and every row (one transaction)."""
-        data = report.to_dict()
+        data = report.to_dict(rows=False)
         data.pop("row_results")
         data["source"] = report.source_name  # names, not the server's folders: the links download them
         for name in ("result_file", "retry_file"):
             data[name] = Path(data[name]).name if data[name] else None
-        rows = [
-            (run_id, i, r.row, r.product_order_id, r.status.value, r.code, r.message)
-            for i, r in enumerate(report.rows)
-        ]
+        held = report.rows if isinstance(report.rows, Rows) else Rows.of(report.rows)
+        values = map(operator.attrgetter("value"), held.statuses)
+        rows = list(
+            zip(
+                itertools.repeat(run_id),
+                itertools.count(),
+                held.numbers,
+                held.ids,
+                values,
+                held.codes,
+                held.messages,
+            )
+        )
         files = [str(p) if p else "" for p in (report.result_file, report.retry_file)]
         with self._db.transaction() as tx:
             tx.many(
