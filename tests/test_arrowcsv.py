@@ -89,7 +89,8 @@ def _export(path: Path, n: int, *, newline: str = "\r\n", encoding: str = "utf-8
     for i in range(1, n + 1):
         tracking = "" if i % 97 == 0 else f"{6000000000 + i}"
         courier = "없는택배" if i % 89 == 0 else "CJ대한통운"
-        writer.writerow([order_id(i), "택배", courier, tracking, "", f"키보드, 블랙 {i % 7}호"])
+        order = order_id(i if i != n else 1)  # the last row repeats the first's order number
+        writer.writerow([order, "택배", courier, tracking, "", f"키보드, 블랙 {i % 7}호"])
     data = buffer.getvalue().encode(encoding)
     path.write_bytes((b"\xef\xbb\xbf" if bom and encoding == "utf-8" else b"") + data)
     return path
@@ -115,7 +116,8 @@ def test_a_large_export_is_read_by_arrow_and_copied_as_the_reference_would(
     assert _arrow_read(src)
     assert _load(src, arrow=True) == _load(src, arrow=False)
     report = run_check(src, now=NOW, out=tmp_path / "big.check.csv")
-    assert report.counts()["INVALID"] == 24_000 // 97 + 24_000 // 89 - 24_000 // (97 * 89)
+    assert report.counts()["INVALID"] == 24_000 // 97 + 24_000 // 89 - 24_000 // (97 * 89) + 2
+    assert [r.row for r in report.rows if r.code == "104131"] == [3, 24_002]  # the first and the last
     spliced = (tmp_path / "big.check.csv").read_bytes()
     assert _cells(spliced, encoding) == _cells(_rewritten_copy(load_sheet(src), report), encoding)
     lines_in, lines_out = src.read_bytes().splitlines(), spliced.splitlines()

@@ -15,7 +15,9 @@ import bisect
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
@@ -115,20 +117,56 @@ def _spliced(content: bytes, fmt: CsvFormat, new: NewCells, verdicts: Verdicts, 
     numbers, ids = verdicts.numbers, verdicts.ids
     line = _LineSplicer(fmt, new.columns, verdicts.texts)
     done = 0  # lines before the current slice
-    for raw in _slices(content):
-        ends = line.plain_ends(raw)
-        if ends is not None:
-            lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(ends))
-            if hi - lo == len(ends):  # every line a row with a result, none to be parsed: in C
-                out.write(line.appended(raw, ends, ids[lo:hi]))
-                done += len(ends)
-                continue
-        lines = raw.splitlines(keepends=True)
-        lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(lines))
-        for number, verdict in zip(numbers[lo:hi], ids[lo:hi].tolist(), strict=True):
-            lines[number - done - 1] = line(lines[number - done - 1], verdict)
-        out.write(b"".join(lines))
-        done += len(lines)
+    with _Writer(out) as write:
+        for raw in _slices(content):
+            ends = line.plain_ends(raw)
+            if ends is not None:
+                lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(ends))
+                if hi - lo == len(ends):  # every line a row with a result, none to be parsed: in C
+                    write(line.appended(raw, ends, ids[lo:hi]))
+                    done += len(ends)
+                    continue
+            lines = raw.splitlines(keepends=True)
+            lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(lines))
+            for number, verdict in zip(numbers[lo:hi], ids[lo:hi].tolist(), strict=True):
+                lines[number - done - 1] = line(lines[number - done - 1], verdict)
+            write(b"".join(lines))
+            done += len(lines)
+
+
+class _Writer:
+    """Writes pieces to `out` from a thread of its own, so the disk works while the next slice is spliced (a
+    file's write lets other threads run); at most a few pieces wait. Whatever the writing raised is raised
+    on leaving."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.failed: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="csv-copy-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (piece := self.pieces.get()) is not None:
+            if self.failed is None:
+                try:
+                    self.out.write(piece)
+                except BaseException as exc:  # kept for the caller's thread
+                    self.failed = exc
+
+    def __enter__(self) -> Callable[[bytes], None]:
+        self.thread.start()
+        return self._put
+
+    def _put(self, piece: bytes) -> None:
+        if self.failed is not None:
+            raise self.failed
+        self.pieces.put(piece)
+
+    def __exit__(self, *_: object) -> None:
+        self.pieces.put(None)
+        self.thread.join()
+        if self.failed is not None:
+            raise self.failed
 
 
 def _slices(content: bytes) -> Iterator[bytes]:
