@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "domain": {"i18n", "errors", "timefmt", "model", "frames"},
     "ooxml": set(),
     "sheets": {"i18n", "errors", "domain", "ooxml", "frames"},
-    "output": {"i18n", "errors", "timefmt", "model", "domain", "ooxml", "sheets"},
+    "output": {"i18n", "errors", "timefmt", "model", "domain", "ooxml", "sheets", "frames"},
     "naver": {"i18n", "errors", "domain", "__init__"},
     "journal": {"i18n", "errors", "timefmt", "domain", "database"},
     "sandbox": {"i18n", "errors", "timefmt", "domain"},

@@ -50,7 +50,7 @@ def run(build: Path, narrow: Path, csv_rows: int) -> tuple[list[tuple[str, ...]]
     csv_bare, csv_check = paired(
         lambda: pd.read_csv(csv_path, dtype=str),
         lambda: run_check(csv_path, out=build / "speed.check.csv"),
-        repeat=2,
+        repeat=3,
     )
     csv_rss = peak_rss_mb(["check", str(csv_path), "--out", str(build / "speed.rss.csv")])
     help_t = _fresh(["--help"])
