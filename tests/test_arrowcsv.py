@@ -126,6 +126,13 @@ def test_a_large_export_is_read_by_arrow_and_copied_as_the_reference_would(
     assert spliced.count(newline.encode()) == src.read_bytes().count(newline.encode())
 
 
+def _plain(path: Path, n: int) -> Path:
+    """A CSV of `n` orders, nothing but the three required columns, LF line breaks."""
+    rows = [f"{order_id(i)},CJ,{6000000000 + i}" for i in range(n)]
+    path.write_bytes("\n".join(["상품주문번호,택배사,송장번호", *rows]).encode())
+    return path
+
+
 @pytest.mark.parametrize("arrow", [True, False], ids=["width-known", "width-counted"])
 def test_verdicts_changing_on_every_row_are_spliced_line_by_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arrow: bool
@@ -136,12 +143,7 @@ def test_verdicts_changing_on_every_row_are_spliced_line_by_line(
 
     monkeypatch.setattr(csvcopy, "_SLICE_BYTES", 1 << 12)
     monkeypatch.setattr(csvfile, "ARROW_FROM_BYTES", 0 if arrow else 1 << 62)
-    src = tmp_path / "s.csv"
-    src.write_bytes(
-        "\n".join(
-            ["상품주문번호,택배사,송장번호", *[f"{order_id(i)},CJ,{6000000000 + i}" for i in range(2000)]]
-        ).encode()
-    )
+    src = _plain(tmp_path / "s.csv", 2000)
     sheet = load_sheet(src)
     assert sheet.csv is not None and (sheet.csv.fields == 3) is arrow
     results = [dataclasses.replace(AWKWARD[i % len(AWKWARD)], row=n) for i, n in enumerate(sheet.data["row"])]
@@ -149,17 +151,9 @@ def test_verdicts_changing_on_every_row_are_spliced_line_by_line(
     spliced = write_result(sheet, report, tmp_path / "s.result.csv", replace_any).read_bytes()
     read = _cells(spliced, "utf-8")
     assert read == _cells(_rewritten_copy(sheet, report), "utf-8")
+    messages = ["송장 번호가 없습니다, 입력하세요", '\'=HYPERLINK("x")', "여러 줄\n메시지", "발송 완료"]
     assert [row[3:] for row in read[1:5]] == [
-        [
-            Status(r.status).label("ko") if r.status is not Status.NOT_SENT else Status.NOT_SENT.label("ko"),
-            r.code,
-            m,
-        ]
-        for r, m in zip(
-            AWKWARD,
-            ["송장 번호가 없습니다, 입력하세요", '\'=HYPERLINK("x")', "여러 줄\n메시지", "발송 완료"],
-            strict=True,
-        )
+        [report.label(r.status), r.code, message] for r, message in zip(AWKWARD, messages, strict=True)
     ]
 
 
@@ -226,12 +220,7 @@ def test_the_spliced_copy_matches_the_rewritten_one_row_for_row(tmp_path: Path, 
 
 def test_rows_out_of_order_in_a_report_are_put_on_their_own_lines(tmp_path: Path) -> None:
     """A report's rows in any order (as a dispatch may settle them) land on their own rows of the copy."""
-    src = tmp_path / "s.csv"
-    src.write_bytes(
-        "\n".join(
-            ["상품주문번호,택배사,송장번호", *[f"{order_id(i)},CJ,{6000000000 + i}" for i in range(5)]]
-        ).encode()
-    )
+    src = _plain(tmp_path / "s.csv", 5)
     sheet = load_sheet(src)
     shuffled = [RowResult(n, order_id(n - 2), Status.SUCCESS, "", f"행 {n}") for n in (4, 2, 6, 3, 5)]
     report = Report("dispatch", src, "", 1, shuffled)
