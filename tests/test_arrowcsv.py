@@ -264,3 +264,24 @@ def test_lines_are_counted_as_python_reads_them(data: bytes) -> None:
     _, lines, _ = csvfile._scan_lines(data, "utf-8", 1_000_000)
     assert lines == len(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="").readlines())
     assert arrowcsv.line_offset(data, lines) == len(data)
+
+
+def test_a_column_without_a_title_keeps_the_result_titles_over_their_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Data rows one cell wider than the header (a memo column nobody titled): Arrow knows the rows' width,
+    not the header's; the header line is padded like any short row, so the titles stand over their cells."""
+    from batchship.output import csvcopy
+
+    monkeypatch.setattr(csvcopy, "_SLICE_BYTES", 1 << 12)
+    monkeypatch.setattr(csvfile, "ARROW_FROM_BYTES", 0)
+    src = tmp_path / "s.csv"
+    rows = [f"{order_id(i)},CJ,{6000000000 + i},메모 {i}" for i in range(500)]
+    src.write_bytes("\r\n".join(["상품주문번호,택배사,송장번호", *rows]).encode())
+    sheet = load_sheet(src)
+    assert sheet.csv is not None and sheet.csv.fields == 4 and sheet.last_column == 3
+    report = run_check(src, now=NOW, out=tmp_path / "s.check.csv")
+    read = _cells((tmp_path / "s.check.csv").read_bytes(), "utf-8")
+    assert read == _cells(_rewritten_copy(sheet, report), "utf-8")
+    assert read[0] == ["상품주문번호", "택배사", "송장번호", "", *result_headers("ko")]
+    assert all(len(row) == 7 and row[4] == report.label(Status.NOT_SENT) for row in read[1:])

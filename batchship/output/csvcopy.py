@@ -24,6 +24,7 @@ from typing import BinaryIO, Final
 import numpy as np
 
 from batchship.ooxml.patch import NewCells
+from batchship.sheets.arrowcsv import LINE_BREAK, line_offset
 from batchship.sheets.csvfile import text_stream
 from batchship.sheets.table import CsvFormat, Sheet
 
@@ -116,10 +117,15 @@ def _spliced(content: bytes, fmt: CsvFormat, new: NewCells, verdicts: Verdicts, 
     `verdicts`: the rows with a result, the header among them."""
     numbers, ids = verdicts.numbers, verdicts.ids
     line = _LineSplicer(fmt, new.columns, verdicts.texts)
+    # the reader's width is every data row's: the header's own is counted (a column without a title changes it)
+    start = line_offset(content, new.header_row - 1)
+    header_fits = len(line.cells(LINE_BREAK.split(content[start:], maxsplit=1)[0])) == line.first
     done = 0  # lines before the current slice
     with _Writer(out) as write:
         for raw in _slices(content):
             ends = line.plain_ends(raw)
+            if ends is not None and not header_fits and done < new.header_row <= done + len(ends):
+                ends = None
             if ends is not None:
                 lo, hi = bisect.bisect_left(numbers, done + 1), bisect.bisect_right(numbers, done + len(ends))
                 if hi - lo == len(ends):  # every line a row with a result, none to be parsed: in C
@@ -206,9 +212,9 @@ class _LineSplicer:
     def __call__(self, line: bytes, verdict: int) -> bytes:
         body = line.rstrip(b"\r\n")
         ending = line[len(body) :] or self.newline
-        fields = len(self._cells(body)) if b'"' in body else body.count(self.delimiter) + 1
+        fields = len(self.cells(body)) if b'"' in body else body.count(self.delimiter) + 1
         if fields > self.first:  # cells already where the results go (a result file fed back): set them
-            return self._row(self.put(self._cells(body), self.texts[verdict])) + ending
+            return self._row(self.put(self.cells(body), self.texts[verdict])) + ending
         return body + self.delimiter * (self.first - max(fields, 1)) + self.suffixes[verdict] + ending
 
     def plain_ends(self, raw: bytes) -> np.ndarray | None:
@@ -254,7 +260,8 @@ class _LineSplicer:
             pieces.append(self.suffixes[verdicts[-1]] + self.newline)
         return b"".join(pieces)
 
-    def _cells(self, body: bytes) -> list[str]:
+    def cells(self, body: bytes) -> list[str]:
+        """A one-line row's cells, as `csv` reads them."""
         text = body.decode(self.codec)
         return next(csv.reader([text], delimiter=self.fmt.delimiter, strict=False), [])
 

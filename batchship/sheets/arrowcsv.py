@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-_LINE_BREAK: Final = re.compile(rb"\r\n?|\n")
+#: A line break as Python's text reader (and `csv.reader`) sees one.
+LINE_BREAK: Final = re.compile(rb"\r\n?|\n")
 #: Arrow parses in blocks of this many bytes; a row must fit in one (a line is at most the line limit).
 _BLOCK_BYTES: Final = 1 << 22
 
@@ -30,7 +31,7 @@ _BLOCK_BYTES: Final = 1 << 22
 def line_offset(content: bytes, lines: int) -> int:
     """Where line `lines + 1` begins: past `lines` line breaks as Python's text reader counts them (`\\r\\n`,
     `\\r` or `\\n`), or len(content) when the file has fewer."""
-    ends = [match.end() for match in itertools.islice(_LINE_BREAK.finditer(content), lines)]
+    ends = [match.end() for match in itertools.islice(LINE_BREAK.finditer(content), lines)]
     return ends[-1] if lines and len(ends) == lines else (0 if not lines else len(content))
 
 
