@@ -36,7 +36,8 @@ def _load(path: Path, arrow: bool) -> tuple[str, object]:
         except SheetError as exc:
             return "error", exc.msg.render("en")
     fmt = dataclasses.replace(sheet.csv, fields=0) if sheet.csv else None
-    return "sheet", (sheet.data.to_dict("list"), sheet.header_row, sheet.last_column, fmt)
+    data = {name: sheet.data[name].tolist() for name in sheet.data}
+    return "sheet", (data, sheet.header_row, sheet.last_column, fmt)
 
 
 def _arrow_read(path: Path) -> bool:

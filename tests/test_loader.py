@@ -151,7 +151,7 @@ def test_cells_are_text_nfkc_and_trimmed(tmp_path: Path) -> None:
         ["２０２４０５０５１２３４５６７１", " 택배 ", "  CJ대한통운", "１２３４５６７８９０１２ ", None],
     ]
     sheet = load_sheet(write_xlsx(tmp_path / "s.xlsx", rows))
-    row = sheet.data.iloc[0]
+    row = {name: sheet.data[name][0] for name in sheet.data}
     assert row["productOrderId"] == "2024050512345671"
     assert row["trackingNumber"] == "123456789012"
     assert row["deliveryCompanyCode"] == "CJ대한통운"

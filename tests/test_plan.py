@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from batchship.domain.plan import MAX_BATCH, DispatchItem, batches, items_from
 from batchship.domain.rules import validate
+from batchship.frames import Frame
 from tests.conftest import NOW, order_id
 
 
@@ -60,11 +61,15 @@ def test_only_valid_rows_are_planned_and_map_back_to_their_rows(spec: list[tuple
                 "dispatchDate_numeric": False,
             }
         )
-    df = pd.DataFrame(records)
-    for col in ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate"):
-        df[col] = df[col].astype(object)
+    texts = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
+    df = Frame(
+        {
+            name: np.array([r[name] for r in records], dtype=object if name in texts else None)
+            for name in records[0]
+        }
+    )
     result = validate(df, NOW)
-    items = items_from(result.frame[result.valid_mask])
+    items = items_from(result.frame.take(result.valid_mask))
     expected_rows = [
         i + 5 for i, (good, method) in enumerate(spec) if method != "반품" and (good or method != "택배")
     ]

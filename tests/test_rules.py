@@ -6,18 +6,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import numpy as np
 import pytest
 
 from batchship.domain.dates import parse_date
 from batchship.domain.rules import validate
 from batchship.domain.verdicts import verdicts
+from batchship.frames import Frame
 from batchship.model import Status
 from batchship.timefmt import KST, format_naver_time
 from tests.conftest import NOW, order_id
 
 
-def frame(*rows: dict[str, Any]) -> pd.DataFrame:
+def frame(*rows: dict[str, Any]) -> Frame:
     """A loader-shaped frame: every field as text, number flags off unless given."""
     base = {
         "productOrderId": "",
@@ -30,10 +31,13 @@ def frame(*rows: dict[str, Any]) -> pd.DataFrame:
         "dispatchDate_numeric": False,
     }
     records = [{**base, "row": i + 2, **r} for i, r in enumerate(rows)]
-    df = pd.DataFrame(records)
-    for col in ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate"):
-        df[col] = df[col].astype(object)
-    return df
+    texts = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
+    return Frame(
+        {
+            name: np.array([r[name] for r in records], dtype=object if name in texts else None)
+            for name in records[0]
+        }
+    )
 
 
 def codes_of(**row: Any) -> list[str]:
@@ -60,7 +64,7 @@ def test_a_good_parcel_row_has_no_errors_and_is_normalised() -> None:
         NOW,
     )
     assert result.errors == {}
-    row = result.frame.iloc[0]
+    row = {name: result.frame[name][0] for name in result.frame}
     assert (row["method"], row["courier"], row["tracking"]) == ("DELIVERY", "HYUNDAI", "123456789012")
     assert row["date"] == "2024-05-05T15:00:00.000+09:00"
 
@@ -182,7 +186,7 @@ def test_time_later_today_is_in_the_future() -> None:
     assert codes_of(dispatchDate="2024-05-05 14:59") == []
 
 
-def _pandera_errors(data: pd.DataFrame) -> dict[int, list[str]]:
+def _pandera_errors(data: Frame) -> dict[int, list[str]]:
     """What pandera's own validation of `schema()` finds in the normalised frame: the reference."""
     from batchship.frames import arrow_hidden
 
@@ -193,14 +197,14 @@ def _pandera_errors(data: pd.DataFrame) -> dict[int, list[str]]:
 
     found: dict[int, set[str]] = {}
     try:
-        schema().validate(normalise(data, NOW), lazy=True)
+        schema().validate(normalise(data, NOW).to_pandas(), lazy=True)
     except pa.errors.SchemaErrors as exc:
         for check, index in zip(exc.failure_cases["check"], exc.failure_cases["index"], strict=True):
             found.setdefault(int(index), set()).add(str(check))
     return {i: sorted(codes, key=_RANK.__getitem__) for i, codes in sorted(found.items())}
 
 
-def _mixed_rows(n: int) -> pd.DataFrame:
+def _mixed_rows(n: int) -> Frame:
     """`n` rows drawn from every kind of problem and from good rows, with repeated order numbers."""
     import random
 

@@ -99,7 +99,7 @@ def _items(sheet: Path) -> list:  # type: ignore[type-arg]
     from batchship.services.check import SheetOptions, prepare
 
     _, validation, _ = prepare(sheet, SheetOptions())
-    return items_from(validation.frame[validation.valid_mask])
+    return items_from(validation.frame.take(validation.valid_mask))
 
 
 def test_a_check_never_creates_waits_for_or_fails_on_the_journal(tmp_path: Path) -> None:

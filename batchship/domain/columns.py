@@ -8,8 +8,6 @@ from typing import Final
 
 import numpy as np
 
-from batchship.frames import pd
-
 #: Character tests whose ASCII meaning a bytes method gives at C speed: `str.isdecimal` is [0-9] on ASCII,
 #: `str.isalnum` [A-Za-z0-9].
 _ASCII_TESTS: Final[dict[Callable[[str], bool], Callable[[bytes], bool]]] = {
@@ -33,19 +31,18 @@ def flags(values: list[str], test: Callable[[str], bool], filled: np.ndarray | N
     return np.fromiter(map(test, values), dtype=bool, count=len(values))
 
 
-def filled(s: pd.Series) -> np.ndarray:
-    """Which texts of a column are not blank (numpy's compare of an object array: no pandas step per text)."""
-    return np.asarray(s.to_numpy(dtype=object) != "", dtype=bool)
+def filled(texts: np.ndarray) -> np.ndarray:
+    """Which texts of a column (an object array) are not blank."""
+    return np.asarray(texts != "", dtype=bool)
 
 
 class Texts:
     """A text column's values and what C-level string methods say of them, each worked out once per column
     (several rules ask the same); `where` runs a Python test only on the values a C-level test left open."""
 
-    def __init__(self, s: pd.Series) -> None:
-        self.values: list[str] = s.tolist()
-        self.index = s.index
-        self.filled = filled(s)
+    def __init__(self, texts: np.ndarray) -> None:
+        self.values: list[str] = texts.tolist()
+        self.filled = filled(texts)
         self.blank = ~self.filled
         self._known: dict[str, np.ndarray] = {}
 
@@ -82,6 +79,3 @@ class Texts:
         for i in np.flatnonzero(open_).tolist():
             out[i] = bool(test(self.values[i]))
         return out
-
-    def series(self, passed: np.ndarray) -> pd.Series:
-        return pd.Series(passed, index=self.index)

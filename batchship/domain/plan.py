@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from batchship.domain.codes import PARCEL_METHODS
 
-if TYPE_CHECKING:  # pandas is imported where a frame is, not by `batchship --help`
-    import pandas as pd
+if TYPE_CHECKING:
+    from batchship.frames import Frame
 
 #: NAVER accepts at most this many product orders in one dispatch request.
 MAX_BATCH: Final = 30
@@ -43,7 +43,7 @@ class DispatchItem:
         return body
 
 
-def items_from(frame: pd.DataFrame) -> list[DispatchItem]:
+def items_from(frame: Frame) -> list[DispatchItem]:
     """Dispatch items for the rows of a validated frame (courier and tracking only when given)."""
     items = []
     names = ("row", "productOrderId", "method", "courier", "tracking", "date")

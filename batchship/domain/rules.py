@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 
+from batchship import frames
 from batchship.domain.codes import (
     NOT_DISPATCH_METHODS,
     PARCEL_METHODS,
@@ -32,7 +34,7 @@ from batchship.domain.codes import (
 )
 from batchship.domain.columns import Texts, filled, flags
 from batchship.domain.dates import parse_date
-from batchship.frames import arrow_hidden, pd
+from batchship.frames import Frame
 from batchship.timefmt import KST, format_naver_time
 
 if TYPE_CHECKING:
@@ -66,17 +68,18 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _TRACKING_JUNK = re.compile(r"[\s\-‐‑–—_/.]")
 
 
-def _distinct(frame: pd.DataFrame, column: str, flagged: bool = False) -> tuple[np.ndarray, list[Any]]:
+def _distinct(frame: Frame, column: str, flagged: bool = False) -> tuple[np.ndarray, list[Any]]:
     """A column's distinct keys, and each row's place among them (sheets repeat couriers, methods and dates:
     what is worked out of a key is worked out once, then spread in C). A key is the row's text, or, when
     `flagged`, (the cell was a number cell, the text)."""
-    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object))
-    texts = list(uniques)
+    values = frame[column].tolist()
+    texts = list(dict.fromkeys(values))  # in the order met, each once
+    place = {text: i for i, text in enumerate(texts)}
+    codes = np.fromiter(map(place.__getitem__, values), dtype=np.int64, count=len(values))
     numeric = frame.get(f"{column}_numeric") if flagged else None
-    flags_ = numeric.to_numpy(dtype=bool) if numeric is not None else None
-    if flags_ is None or not flags_.any():
+    if numeric is None or not numeric.any():
         return codes, [(False, text) for text in texts] if flagged else texts
-    pairs, codes = np.unique(codes * 2 + flags_, return_inverse=True)
+    pairs, codes = np.unique(codes * 2 + numeric.astype(np.int64), return_inverse=True)
     return codes, [(bool(pair % 2), texts[pair // 2]) for pair in pairs.tolist()]
 
 
@@ -87,7 +90,7 @@ def _spread(codes: np.ndarray, values: list[Any], dtype: Any = object) -> np.nda
     return table[codes]
 
 
-def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+def normalise(data: Frame, now: dt.datetime) -> Frame:
     """Add the normalised columns the schema checks and the planner sends.
 
     method (code, '' when unknown), courier (code, '' when blank or unknown), tracking (hyphens and spaces
@@ -96,23 +99,20 @@ def normalise(data: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     date's day, `YYYY-MM-DD`, when the sheet has a readable one: a dispatch dated before it gets a warning).
     Each is computed once per distinct value and spread over the rows in C, or in C over the whole column.
     """
-    frame = data.copy(deep=False)  # the sheet's columns shared, not copied: only new columns are added
-    index = frame.index
+    frame = data.copy()  # the sheet's columns shared, not copied: only new columns are added
     codes, keys = _distinct(frame, "deliveryMethod")
-    methods = ["DELIVERY" if not t else (resolve_method(t) or "") for t in keys]
-    frame["method"] = pd.Series(_spread(codes, methods), index=index, dtype=object)
+    frame["method"] = _spread(codes, ["DELIVERY" if not t else (resolve_method(t) or "") for t in keys])
     codes, keys = _distinct(frame, "deliveryCompanyCode")
-    couriers = [resolve_courier(t) or "" if t else "" for t in keys]
-    frame["courier"] = pd.Series(_spread(codes, couriers), index=index, dtype=object)
+    frame["courier"] = _spread(codes, [resolve_courier(t) or "" if t else "" for t in keys])
     tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are
     for i in np.flatnonzero(~flags(tracking, str.isalnum)).tolist():
         tracking[i] = _TRACKING_JUNK.sub("", tracking[i])
-    frame["tracking"] = pd.Series(tracking, index=index, dtype=object)
+    frame["tracking"] = np.array(tracking, dtype=object)
     codes, keys = _distinct(frame, "dispatchDate", flagged=True)
     dates = [_date_of(key, now) for key in keys]
-    frame["date"] = pd.Series(_spread(codes, [d[0] for d in dates]), index=index, dtype=object)
-    frame["future"] = pd.Series(_spread(codes, [d[1] for d in dates], bool), index=index)
-    frame["age_days"] = pd.Series(_spread(codes, [d[2] for d in dates], np.int64), index=index)
+    frame["date"] = _spread(codes, [d[0] for d in dates])
+    frame["future"] = _spread(codes, [d[1] for d in dates], bool)
+    frame["age_days"] = _spread(codes, [d[2] for d in dates], np.int64)
     frame["paid_on"] = _paid_on(frame, now)
     return frame
 
@@ -124,10 +124,10 @@ def _date_of(key: tuple[bool, str], now: dt.datetime) -> tuple[str, bool, int]:
     return format_naver_time(parsed), parsed > now, max(0, (now - parsed).days)
 
 
-def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
+def _paid_on(frame: Frame, now: dt.datetime) -> np.ndarray:
     """The payment date's day of each row (`YYYY-MM-DD`), '' when the sheet has none or it cannot be read."""
     if "paymentDate" not in frame:
-        return pd.Series("", index=frame.index, dtype=object)
+        return np.full(len(frame), "", dtype=object)
 
     def day_of(key: tuple[bool, str]) -> str:
         numeric, text = key
@@ -135,7 +135,7 @@ def _paid_on(frame: pd.DataFrame, now: dt.datetime) -> pd.Series:
         return parsed.astimezone(KST).date().isoformat() if parsed else ""
 
     codes, keys = _distinct(frame, "paymentDate", flagged=True)
-    return pd.Series(_spread(codes, [day_of(key) for key in keys]), index=frame.index, dtype=object)
+    return _spread(codes, [day_of(key) for key in keys])
 
 
 #: The texts of the columns of the frame being validated (with the frame or Series they came from, so they are
@@ -152,17 +152,22 @@ def _shared(owner: object, name: str, make: Callable[[], _T]) -> _T:
     return value
 
 
-def _texts(owner: pd.DataFrame | pd.Series, column: str = "") -> Texts:
-    """The `Texts` of a column of `owner` (a frame), or of `owner` itself (a Series)."""
+def _texts(owner: Frame | np.ndarray, column: str = "") -> Texts:
+    """The `Texts` of a column of `owner` (a frame), or of `owner` itself (a column)."""
 
     def make() -> Texts:
-        return Texts(owner[column] if isinstance(owner, pd.DataFrame) else owner)
+        return Texts(owner[column] if isinstance(owner, Frame) else owner)
 
     return _shared(owner, f"texts:{column}", make)
 
 
-def _parcel(df: pd.DataFrame) -> np.ndarray:
-    return _shared(df, "parcel", lambda: df["method"].isin(PARCEL_METHODS).to_numpy(dtype=bool))
+def _parcel(df: Frame) -> np.ndarray:
+    return _shared(df, "parcel", lambda: _among(df["method"], PARCEL_METHODS))
+
+
+def _among(texts: np.ndarray, wanted: Collection[str]) -> np.ndarray:
+    """Which texts are among `wanted` (a few codes)."""
+    return np.fromiter(map(frozenset(wanted).__contains__, texts.tolist()), dtype=bool, count=len(texts))
 
 
 def _scientific(texts: Texts) -> np.ndarray:
@@ -170,27 +175,28 @@ def _scientific(texts: Texts) -> np.ndarray:
     return _shared(texts, "scientific", lambda: texts.where(~texts.decimal, _SCIENTIFIC.match))
 
 
-#: A rule: its error code and a vectorised test, True where a row passes. `column`: a test of that column
-#: (a Series); `frame`: a test of the whole normalised frame.
-Rule = tuple[str, Literal["column", "frame"], Callable[..., pd.Series]]
+#: A rule: its error code and a vectorised test, True where a row passes. `column`: a test of that column (an
+#: object array of texts); `frame`: a test of the whole normalised frame.
+Rule = tuple[str, Literal["column", "frame"], Callable[..., np.ndarray]]
 
 
 def _product_order_rules() -> list[Rule]:
-    def given(s: pd.Series) -> pd.Series:
-        return _texts(s).series(~_texts(s).blank)
+    def given(s: np.ndarray) -> np.ndarray:
+        return ~_texts(s).blank
 
-    def not_truncated(s: pd.Series) -> pd.Series:
-        return _texts(s).series(~_scientific(_texts(s)))
+    def not_truncated(s: np.ndarray) -> np.ndarray:
+        return ~_scientific(_texts(s))
 
-    def sixteen_digits(s: pd.Series) -> pd.Series:  # `\\d{16}`, the blank and the truncated left to theirs
+    def sixteen_digits(s: np.ndarray) -> np.ndarray:  # `\\d{16}`, the blank and the truncated left to theirs
         texts = _texts(s)
-        return texts.series(texts.blank | _scientific(texts) | ((texts.lengths == 16) & texts.decimal))
+        return texts.blank | _scientific(texts) | ((texts.lengths == 16) & texts.decimal)
 
-    def once(s: pd.Series) -> pd.Series:
-        values = _texts(s).values
-        if len(set(values)) == len(values):  # the usual sheet: no number twice
-            return pd.Series(True, index=s.index)
-        return pd.Series(~filled(s) | ~s.duplicated(keep=False).to_numpy(), index=s.index)
+    def once(s: np.ndarray) -> np.ndarray:
+        texts = _texts(s)
+        if len(set(texts.values)) == len(texts.values):  # the usual sheet: no number twice
+            return np.ones(len(s), dtype=bool)
+        counts = Counter(texts.values)
+        return texts.blank | np.fromiter((counts[v] == 1 for v in texts.values), dtype=bool, count=len(s))
 
     return [
         ("BS101", "column", given),
@@ -201,55 +207,53 @@ def _product_order_rules() -> list[Rule]:
 
 
 def _frame_rules() -> list[Rule]:
-    def excel_truncated_order(df: pd.DataFrame) -> pd.Series:
+    def excel_truncated_order(df: Frame) -> np.ndarray:
         """A 16-digit order number read from a number cell and ending in 0: Excel cut its last digit."""
-        numeric = df["productOrderId_numeric"].to_numpy(dtype=bool)
+        numeric = df["productOrderId_numeric"]
         if not numeric.any():
-            return pd.Series(True, index=df.index)
+            return np.ones(len(df), dtype=bool)
         pid = _texts(df, "productOrderId")
-        cut = pid.where(numeric & (pid.lengths == 16), lambda p: p.endswith("0"))
-        return pid.series(~cut)
+        return ~pid.where(numeric & (pid.lengths == 16), lambda p: p.endswith("0"))
 
-    def known_method(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(filled(df["method"]), index=df.index)
+    def known_method(df: Frame) -> np.ndarray:
+        return filled(df["method"])
 
-    def dispatch_method(df: pd.DataFrame) -> pd.Series:
-        return ~df["method"].isin(NOT_DISPATCH_METHODS)
+    def dispatch_method(df: Frame) -> np.ndarray:
+        return ~_among(df["method"], NOT_DISPATCH_METHODS)
 
-    def courier_given(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(~_parcel(df) | filled(df["deliveryCompanyCode"]), index=df.index)
+    def courier_given(df: Frame) -> np.ndarray:
+        return ~_parcel(df) | filled(df["deliveryCompanyCode"])
 
-    def courier_known(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(~filled(df["deliveryCompanyCode"]) | filled(df["courier"]), index=df.index)
+    def courier_known(df: Frame) -> np.ndarray:
+        return ~filled(df["deliveryCompanyCode"]) | filled(df["courier"])
 
-    def tracking_given(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(~_parcel(df) | filled(df["tracking"]), index=df.index)
+    def tracking_given(df: Frame) -> np.ndarray:
+        return ~_parcel(df) | filled(df["tracking"])
 
-    def excel_number(df: pd.DataFrame) -> np.ndarray:
+    def excel_number(df: Frame) -> np.ndarray:
         """Tracking numbers Excel turned into numbers: cut after 15 digits, or in scientific notation."""
 
         def make() -> np.ndarray:
             raw = _texts(df, "trackingNumber")
-            long = df["trackingNumber_numeric"].to_numpy(dtype=bool) & (_texts(df, "tracking").lengths > 15)
+            long = df["trackingNumber_numeric"] & (_texts(df, "tracking").lengths > 15)
             return long | raw.where(~raw.decimal, lambda t: _SCIENTIFIC.match(t.strip()))
 
         return _shared(df, "excel_number", make)
 
-    def tracking_not_truncated(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(~excel_number(df), index=df.index)
+    def tracking_not_truncated(df: Frame) -> np.ndarray:
+        return ~excel_number(df)
 
-    def tracking_format(df: pd.DataFrame) -> pd.Series:
+    def tracking_format(df: Frame) -> np.ndarray:
         t = _texts(df, "tracking")
         length = t.lengths
         parcel_ok = t.letters_and_digits & (length >= TRACKING_MIN) & (length <= TRACKING_MAX)
         other_ok = t.letters_and_digits & (length <= OTHER_TRACKING_MAX)
-        fine = np.where(_parcel(df), parcel_ok, other_ok)
-        return t.series(t.blank | excel_number(df) | fine)
+        return t.blank | excel_number(df) | np.where(_parcel(df), parcel_ok, other_ok)
 
-    def date_readable(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(filled(df["date"]), index=df.index)
+    def date_readable(df: Frame) -> np.ndarray:
+        return filled(df["date"])
 
-    def date_not_future(df: pd.DataFrame) -> pd.Series:
+    def date_not_future(df: Frame) -> np.ndarray:
         return ~df["future"]
 
     return [
@@ -272,19 +276,27 @@ RULES: Final[tuple[Rule, ...]] = (*_product_order_rules(), *_frame_rules())
 
 def schema() -> DataFrameSchema:
     """The rules as a pandera schema: the declaration the tests hold `validate` to (pandera validates the same
-    frame and must find the same problems). `validate` runs the rules itself, vectorised, without pandera's
-    per-check bookkeeping, which cost twice the rules' own time on a 100,000-row sheet."""
-    with arrow_hidden():  # as pandas was: see `batchship.frames`
+    frame, as a pandas DataFrame, and must find the same problems). `validate` runs the rules itself, on numpy
+    arrays, without pandas or pandera's per-check bookkeeping."""
+    pd = frames.pd()
+    with frames.arrow_hidden():  # as pandas was: see `batchship.frames`
         from pandera.pandas import Check, Column, DataFrameSchema
+
+    def on_column(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[Any], Any]:
+        return lambda s: pd.Series(fn(s.to_numpy(dtype=object)), index=s.index)
+
+    def on_frame(fn: Callable[[Frame], np.ndarray]) -> Callable[[Any], Any]:
+        return lambda df: pd.Series(fn(Frame.from_pandas(df)), index=df.index)
 
     return DataFrameSchema(
         columns={
             "productOrderId": Column(
-                str, checks=[Check(fn, name=code) for code, scope, fn in RULES if scope == "column"]
+                str,
+                checks=[Check(on_column(fn), name=code) for code, scope, fn in RULES if scope == "column"],
             ),
             "row": Column(int, unique=True),
         },
-        checks=[Check(fn, name=code) for code, scope, fn in RULES if scope == "frame"],
+        checks=[Check(on_frame(fn), name=code) for code, scope, fn in RULES if scope == "frame"],
         name="shipping sheet",
     )
 
@@ -294,26 +306,29 @@ class Validation:
     """The outcome of the rules for a whole sheet.
 
     frame: the sheet's data plus the normalised columns (`method`, `courier`, `tracking`, `date`);
-    errors: DataFrame index -> the error codes of that row, in `CODE_ORDER` (rows with no problem are absent).
+    errors: a row's place in the frame -> the error codes of that row, in `CODE_ORDER` (rows with no problem
+    are absent).
     """
 
-    frame: pd.DataFrame
+    frame: Frame
     errors: dict[int, list[str]]
 
     @property
-    def valid_mask(self) -> pd.Series:
-        return pd.Series(~self.frame.index.isin(list(self.errors)), index=self.frame.index)
+    def valid_mask(self) -> np.ndarray:
+        mask = np.ones(len(self.frame), dtype=bool)
+        mask[list(self.errors)] = False
+        return mask
 
 
-def validate(data: pd.DataFrame, now: dt.datetime) -> Validation:
+def validate(data: Frame, now: dt.datetime) -> Validation:
     """Normalise `data` and check every row against `RULES`, collecting every problem of every row."""
     frame = normalise(data, now)
     failing: dict[str, list[int]] = {}
     orders = frame["productOrderId"]
     try:
         for code, scope, rule in RULES:
-            passed = rule(orders if scope == "column" else frame)
-            failed = frame.index[~passed.to_numpy(dtype=bool)]
+            passed = np.asarray(rule(orders if scope == "column" else frame), dtype=bool)
+            failed = np.flatnonzero(~passed)
             if len(failed):
                 failing.setdefault(code, []).extend(failed.tolist())
     finally:

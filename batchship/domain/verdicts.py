@@ -9,7 +9,6 @@ import numpy as np
 
 from batchship.domain.codes import courier_label, method_label, suggest_courier, suggest_method
 from batchship.domain.rules import TRACKING_MAX, TRACKING_MIN, Validation
-from batchship.frames import pd
 from batchship.i18n import Lang, t
 from batchship.model import Rows, Status
 
@@ -85,12 +84,12 @@ def verdicts(validation: Validation, lang: Lang) -> Rows:
     statuses = [Status.NOT_SENT] * count
     codes = [""] * count
     messages = [ok_message] * count
-    ages = frame["age_days"].to_numpy()
-    paid = frame["paid_on"].to_numpy(dtype=object)
+    ages = frame["age_days"]
+    paid = frame["paid_on"]
     noted = (ages > STALE_DAYS) | (paid != "")
     if noted.any():
         passed: dict[tuple[str, int, str], str] = {}  # rows share their dates: each message is made once
-        dates = frame["date"].to_numpy(dtype=object)
+        dates = frame["date"]
         for i in np.flatnonzero(noted).tolist():
             key = (dates[i][:10], int(ages[i]), paid[i])
             said = passed.get(key)
@@ -110,14 +109,17 @@ def _put_problems(
     statuses, codes, messages = into
     duplicates: dict[str, tuple[int, str]] = {}
     if any("104131" in found for found in validation.errors.values()):
-        ids = frame["productOrderId"]
-        dup = frame[(ids != "") & ids.duplicated(keep=False)]
-        for pid, rows in dup.groupby("productOrderId")["row"]:
-            duplicates[str(pid)] = (len(rows), rows_text([int(r) for r in rows], lang))
+        seen: dict[str, list[int]] = {}
+        for pid, row in zip(frame["productOrderId"].tolist(), frame["row"].tolist(), strict=True):
+            if pid:
+                seen.setdefault(pid, []).append(row)
+        for pid, rows in seen.items():
+            if len(rows) > 1:
+                duplicates[pid] = (len(rows), rows_text(sorted(rows), lang))
     shown = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
-    labels = list(validation.errors)
-    positions = frame.index.get_indexer(pd.Index(labels))
-    values = [frame[name].to_numpy(dtype=object)[positions].tolist() for name in shown]
+    positions = np.array(list(validation.errors), dtype=np.int64)
+    labels = positions.tolist()
+    values = [frame[name][positions].tolist() for name in shown]
     said: dict[tuple[str, str], str] = {}  # rows share problems (no tracking number): each sentence made once
 
     def sentence(code: str, row: dict[str, Any]) -> str:
@@ -127,7 +129,7 @@ def _put_problems(
             found = said[key] = row_message(code, row, lang, duplicates)
         return found
 
-    for position, label, *cells in zip(positions.tolist(), labels, *values, strict=True):
+    for position, label, *cells in zip(labels, labels, *values, strict=True):
         found = validation.errors[label]
         row = dict(zip(shown, cells, strict=True))
         statuses[position] = Status.INVALID

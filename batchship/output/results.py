@@ -20,7 +20,6 @@ from typing import Any, Final, TypeVar
 import numpy as np
 
 from batchship.errors import OutputError
-from batchship.frames import pd
 from batchship.i18n import Lang, Msg, t
 from batchship.model import DONE, Report, Rows, Status
 from batchship.ooxml.parts import XlsxError
@@ -87,22 +86,24 @@ class _RowTexts(Mapping[int, tuple[str, tuple[str, str, str]]]):
         status_ids = {s: i for i, s in enumerate(Status)}
         parts = [
             np.fromiter(map(status_ids.__getitem__, rows.statuses), np.int64, len(rows)),
-            *(
-                pd.factorize(np.asarray(column, dtype=object))[0].astype(np.int64)
-                for column in (rows.codes, rows.messages)
-            ),
+            *(_numbered(column) for column in (rows.codes, rows.messages)),
         ]
         key = parts[0]
         for part in parts[1:]:
             key = key * (int(part.max(initial=0)) + 1) + part
-        ids = pd.factorize(key)[0]
-        firsts = np.unique(ids, return_index=True)[1]  # each verdict's first row, in the verdicts' order
+        _, firsts, ids = np.unique(key, return_index=True, return_inverse=True)
         verdicts = [(labels[rows.statuses[i]], rows.codes[i], rows.messages[i]) for i in firsts.tolist()]
         numbers = np.asarray(rows.numbers, dtype=np.int64)
         if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
             order = np.argsort(numbers, kind="stable")
             numbers, ids = numbers[order], ids[order]
         return Verdicts(numbers.tolist(), ids, verdicts)
+
+
+def _numbered(texts: list[str]) -> np.ndarray:
+    """Each text's place among the distinct texts (a million rows share a handful: hashed once each)."""
+    place = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    return np.fromiter(map(place.__getitem__, texts), dtype=np.int64, count=len(texts))
 
 
 def write_result(
@@ -180,7 +181,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
     if not wanted:
         return None
     raw = _raw_rows(sheet, set(wanted))
-    texts = sheet.data.set_index("row")
+    tracking = dict(zip(sheet.data["row"].tolist(), sheet.data["trackingNumber"].tolist(), strict=True))
     width = len(sheet.headers)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -204,7 +205,7 @@ def write_retry(sheet: Sheet, report: Report, out: Path) -> Path | None:
         values: list[Any] = []
         for i in keep:
             if i == tracking_col:
-                values.append(str(texts.at[row_number, "trackingNumber"]))
+                values.append(str(tracking[row_number]))
             else:
                 values.append(cells[i] if i < len(cells) and cells[i] != "" else None)
         # row numbers in messages are the original sheet's: say so, since this file's rows differ

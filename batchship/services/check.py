@@ -63,7 +63,7 @@ def run_check(
     report.origin = origin or report.origin
     # with no journal yet every valid row would be sent: no request needs building to count them
     if may_know(journal):
-        sending = len(screen_rows(report, items_from(validation.frame[validation.valid_mask]), journal))
+        sending = len(screen_rows(report, items_from(validation.frame.take(validation.valid_mask)), journal))
     else:
         sending = len(validation.frame) - len(validation.errors)
     report.plan = Plan(batch_size=batch_size, requests=-(-sending // batch_size))

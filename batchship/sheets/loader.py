@@ -19,8 +19,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
+
 from batchship.errors import SheetError
-from batchship.frames import pd
+from batchship.frames import Frame
 from batchship.i18n import Msg, os_reason
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.csvfile import load_csv
@@ -232,15 +234,16 @@ def _load_workbook(
     )
 
 
-def _repad_tracking(frame: pd.DataFrame, zf: zipfile.ZipFile, part: str, column: int) -> None:
+def _repad_tracking(frame: Frame, zf: zipfile.ZipFile, part: str, column: int) -> None:
     """Give numeric tracking cells back the leading zeros their zero-padded number format shows."""
     widths = ooxml.zero_pad_widths(zf, part, column)
     if not widths:
         return
     texts = frame["trackingNumber"].tolist()
-    for i, (row, numeric) in enumerate(zip(frame["row"], frame["trackingNumber_numeric"], strict=True)):
+    numbers, flags = frame["row"].tolist(), frame["trackingNumber_numeric"].tolist()
+    for i, (row, numeric) in enumerate(zip(numbers, flags, strict=True)):
         width = widths.get(int(row))
         text = str(texts[i])
         if numeric and width and text.isdigit() and len(text) < width:
             texts[i] = text.zfill(width)
-    frame["trackingNumber"] = pd.Series(texts, index=frame.index, dtype=object)
+    frame["trackingNumber"] = np.array(texts, dtype=object)

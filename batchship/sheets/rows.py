@@ -16,7 +16,7 @@ from typing import Any, Final
 import numpy as np
 
 from batchship.errors import SheetError
-from batchship.frames import pd
+from batchship.frames import Frame
 from batchship.i18n import Msg
 from batchship.ooxml import parts as ooxml
 from batchship.sheets.limits import DEFAULT_LIMITS, Limits
@@ -139,9 +139,7 @@ def refuse_too_many(numbers: Sequence[int] | np.ndarray, where: Msg, limits: Lim
         )
 
 
-def collect(
-    header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIMITS
-) -> tuple[pd.DataFrame, int]:
+def collect(header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIMITS) -> tuple[Frame, int]:
     """Turn the rows kept under the header (`rows_under`, or a CSV read column-wise) into the DataFrame
     `Sheet.data` describes: each mapped column turned into text at once (much faster than cell by cell in a
     nested loop on large sheets), rows whose cells held only spaces dropped."""
@@ -172,10 +170,7 @@ def collect(
         data.setdefault(name, np.full(count, "", dtype=object))
     for name in NUMERIC_FLAGS:
         data.setdefault(f"{name}_numeric", np.zeros(count, dtype=bool))
-    # texts as object columns, as they were read (pandas would otherwise infer its own string type)
-    frame = pd.DataFrame(
-        {k: pd.Series(v, dtype=object, copy=False) if k in FIELDS else v for k, v in data.items()}
-    )
+    frame = Frame(data)
     _room_for_results(header, kept.last_column, where)
     return frame, kept.last_column
 

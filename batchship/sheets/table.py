@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from batchship.domain.codes import normalize_key
 from batchship.errors import SheetError
-from batchship.frames import pd
+from batchship.frames import Frame
 from batchship.i18n import LANGS, Msg, t
 from batchship.ooxml import parts as ooxml
 
@@ -102,7 +102,7 @@ class Sheet:
     columns: Mapping[str, int]
     result_columns: tuple[int, int, int] | None
     last_column: int
-    data: pd.DataFrame
+    data: Frame
     content: bytes = field(repr=False)
     password: str | None = field(default=None, repr=False)
     csv: CsvFormat | None = None

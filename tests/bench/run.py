@@ -142,7 +142,9 @@ def main() -> int:
             t = timed(lambda: make_sheet(path, args.rows, width))  # noqa: B023 (called at once)
             print(f"generated {path.name} in {t:.1f} s")
 
-    from batchship.frames import pd
+    from batchship.frames import pd as pandas
+
+    pd = pandas()
     from batchship.output.paths import replace_any
     from batchship.output.results import write_result
     from batchship.services.check import SheetOptions, prepare, run_check

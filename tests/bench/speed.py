@@ -31,7 +31,9 @@ def _fresh(args: list[str]) -> float:
 
 
 def run(build: Path, narrow: Path, csv_rows: int) -> tuple[list[tuple[str, ...]], bool]:
-    from batchship.frames import pd
+    from batchship.frames import pd as pandas
+
+    pd = pandas()
     from batchship.output.paths import replace_any
     from batchship.output.results import write_result
     from batchship.services.check import SheetOptions, prepare, run_check

@@ -79,7 +79,7 @@ def run_dispatch(
     started = time.monotonic()
     sheet, validation, rows = prepare(job.sheet, job.sheet_options, job.now)
     lang = job.sheet_options.lang
-    items = items_from(validation.frame[validation.valid_mask])
+    items = items_from(validation.frame.take(validation.valid_mask))
     report = Report("dispatch", sheet.path, sheet.sheet_name, sheet.header_row, rows, lang=lang)
     report.origin = job.origin
     report.dry_run = job.options.dry_run
