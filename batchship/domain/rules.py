@@ -73,7 +73,7 @@ def _distinct(frame: Frame, column: str, flagged: bool = False) -> tuple[np.ndar
     what is worked out of a key is worked out once, then spread in C). A key is the row's text, or, when
     `flagged`, (the cell was a number cell, the text)."""
     values = frame[column].tolist()
-    texts = list(dict.fromkeys(values))  # in the order met, each once
+    texts = list(set(values))
     place = {text: i for i, text in enumerate(texts)}
     codes = np.fromiter(map(place.__getitem__, values), dtype=np.int64, count=len(values))
     numeric = frame.get(f"{column}_numeric") if flagged else None
@@ -162,12 +162,13 @@ def _texts(owner: Frame | np.ndarray, column: str = "") -> Texts:
 
 
 def _parcel(df: Frame) -> np.ndarray:
-    return _shared(df, "parcel", lambda: _among(df["method"], PARCEL_METHODS))
+    return _shared(df, "parcel", lambda: _method_among(df, PARCEL_METHODS))
 
 
-def _among(texts: np.ndarray, wanted: Collection[str]) -> np.ndarray:
-    """Which texts are among `wanted` (a few codes)."""
-    return np.fromiter(map(frozenset(wanted).__contains__, texts.tolist()), dtype=bool, count=len(texts))
+def _method_among(df: Frame, wanted: Collection[str]) -> np.ndarray:
+    """Which rows' methods are among `wanted`: asked once per distinct method, spread in C."""
+    codes, keys = _shared(df, "methods", lambda: _distinct(df, "method"))
+    return _spread(codes, [key in wanted for key in keys], bool)
 
 
 def _scientific(texts: Texts) -> np.ndarray:
@@ -219,7 +220,7 @@ def _frame_rules() -> list[Rule]:
         return filled(df["method"])
 
     def dispatch_method(df: Frame) -> np.ndarray:
-        return ~_among(df["method"], NOT_DISPATCH_METHODS)
+        return ~_method_among(df, NOT_DISPATCH_METHODS)
 
     def courier_given(df: Frame) -> np.ndarray:
         return ~_parcel(df) | filled(df["deliveryCompanyCode"])
