@@ -202,3 +202,23 @@ def test_help_and_version_load_nothing_heavy(argv: list[str]) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+@pytest.mark.parametrize("sheet", ["발송처리_샘플.xlsx", "big.csv"])
+def test_a_check_loads_neither_pandas_nor_pandera(tmp_path: Path, sheet: str) -> None:
+    """A check works on numpy arrays (`batchship.frames.Frame`): pandas' import alone was most of a small
+    check's time. A large CSV brings in Arrow to read it, not pandas."""
+    if sheet == "big.csv":
+        rows = [f"{order_id(i)},CJ대한통운,{6000000000 + i}" for i in range(40_000)]
+        src = tmp_path / sheet
+        src.write_bytes("\n".join(["상품주문번호,택배사,송장번호", *rows]).encode())
+    else:
+        src = Path(__file__).parent.parent / "sample_data" / sheet
+    code = (
+        "import sys\n"
+        "from batchship.apps.cli import main\n"
+        f"main(['check', {str(src)!r}, '--out', {str(tmp_path / ('out' + src.suffix))!r}])\n"
+        "print(sorted(m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == ("['pyarrow']" if sheet == "big.csv" else "[]"), proc.stdout
