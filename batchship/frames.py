@@ -23,13 +23,16 @@ if TYPE_CHECKING:
 
 
 class Frame:
-    """Columns by name, each a numpy array, all of one length; a row is a position (0, 1, ...)."""
+    """Columns by name, each a numpy array, all of one length; a row is a position (0, 1, ...). `codes`: for
+    some text columns, what a reader already knew of their distinct texts: (each row's place, the texts), so
+    that what is worked out once per distinct text need not find them again."""
 
-    __slots__ = ("_columns", "_length")
+    __slots__ = ("_columns", "_length", "codes")
 
     def __init__(self, columns: Mapping[str, Any]) -> None:
         self._columns: dict[str, np.ndarray] = {}
         self._length = -1
+        self.codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
         for name, values in columns.items():
             self[name] = values
 
@@ -42,6 +45,7 @@ class Frame:
             raise ValueError(f"column {name}: {len(array)} rows, not {self._length}")
         self._length = len(array)
         self._columns[name] = array
+        self.codes.pop(name, None)
 
     def __contains__(self, name: object) -> bool:
         return name in self._columns
@@ -61,11 +65,15 @@ class Frame:
 
     def copy(self) -> Frame:
         """Another frame over the same arrays (columns added to it are its own)."""
-        return Frame(self._columns)
+        other = Frame(self._columns)
+        other.codes = dict(self.codes)
+        return other
 
     def take(self, rows: np.ndarray) -> Frame:
         """The rows a boolean mask (or an array of positions) picks."""
-        return Frame({name: values[rows] for name, values in self._columns.items()})
+        other = Frame({name: values[rows] for name, values in self._columns.items()})
+        other.codes = {name: (codes[rows], texts) for name, (codes, texts) in self.codes.items()}
+        return other
 
     def to_pandas(self) -> pandas.DataFrame:
         """The same columns as a pandas DataFrame (for pandera and the tests)."""

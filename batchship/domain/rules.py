@@ -72,10 +72,14 @@ def _distinct(frame: Frame, column: str, flagged: bool = False) -> tuple[np.ndar
     """A column's distinct keys, and each row's place among them (sheets repeat couriers, methods and dates:
     what is worked out of a key is worked out once, then spread in C). A key is the row's text, or, when
     `flagged`, (the cell was a number cell, the text)."""
-    values = frame[column].tolist()
-    texts = list(set(values))
-    place = {text: i for i, text in enumerate(texts)}
-    codes = np.fromiter(map(place.__getitem__, values), dtype=np.int64, count=len(values))
+    known = frame.codes.get(column)
+    if known is not None:  # the reader found them (a large CSV)
+        codes, texts = known
+    else:
+        values = frame[column].tolist()
+        texts = list(set(values))
+        place = {text: i for i, text in enumerate(texts)}
+        codes = np.fromiter(map(place.__getitem__, values), dtype=np.int64, count=len(values))
     numeric = frame.get(f"{column}_numeric") if flagged else None
     if numeric is None or not numeric.any():
         return codes, [(False, text) for text in texts] if flagged else texts
@@ -101,7 +105,9 @@ def normalise(data: Frame, now: dt.datetime) -> Frame:
     """
     frame = data.copy()  # the sheet's columns shared, not copied: only new columns are added
     codes, keys = _distinct(frame, "deliveryMethod")
-    frame["method"] = _spread(codes, ["DELIVERY" if not t else (resolve_method(t) or "") for t in keys])
+    methods = ["DELIVERY" if not t else (resolve_method(t) or "") for t in keys]
+    frame["method"] = _spread(codes, methods)
+    frame.codes["method"] = (codes, methods)  # the rules ask the methods once each too
     codes, keys = _distinct(frame, "deliveryCompanyCode")
     frame["courier"] = _spread(codes, [resolve_courier(t) or "" if t else "" for t in keys])
     tracking = frame["trackingNumber"].tolist()  # most hold no junk at all: kept as they are

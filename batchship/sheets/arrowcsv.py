@@ -99,21 +99,22 @@ def _table(
 def _kept(table: pa.Table, header: Header, indexes: list[int]) -> Kept:
     """The rows as `rows_under` keeps them, but for rows with nothing in a mapped column, which `collect`
     drops with those whose cells hold only spaces (a check asks the mapped columns only once)."""
+    import numpy as np
     import pyarrow.compute as pc
 
     mapped = [table.column(f"f{i}") for i in indexes]
     last_column = max(len(header.texts) - 1, max(indexes))
     beyond = table.column_names[len(indexes) :]
     if beyond:  # cells right of the header's last: only a row with something in a mapped column counts
-        something = pc.not_equal(mapped[0], "")
-        for column in mapped[1:]:
-            something = pc.or_(something, pc.not_equal(column, ""))
+        something = np.zeros(table.num_rows, dtype=bool)
+        for column in mapped:
+            something |= _ints(pc.binary_length(column)) > 0
         for name in beyond:
-            if pc.any(pc.and_(something, pc.not_equal(table.column(name), ""))).as_py():
+            if bool(np.any(something & (_ints(pc.binary_length(table.column(name))) > 0))):
                 last_column = max(last_column, int(name[1:]))
     numbers = list(range(header.row + 1, header.row + 1 + table.num_rows))
-    columns, longest = zip(*(_cleaned(column) for column in mapped), strict=True)
-    return Kept(numbers, list(columns), last_column, cleaned=True, longest=list(longest))
+    columns, longest, codes = zip(*(_cleaned(column) for column in mapped), strict=True)
+    return Kept(numbers, list(columns), last_column, cleaned=True, longest=list(longest), codes=list(codes))
 
 
 #: What `str.strip()` removes from ASCII text.
@@ -122,21 +123,35 @@ _ASCII_SPACE: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _SAMPLE: Final = 4096
 
 
-def _cleaned(column: Any) -> tuple[Any, int]:
-    """A column as clean text (what `table.clean` makes of each cell) in an object array, and the length of its
-    longest text. An ASCII column is trimmed by Arrow; a column of few distinct texts (couriers, methods) is
-    cleaned once per text and shares one object per text (a million rows hold five strings, not a million);
-    any other is cleaned text by text."""
+def _cleaned(column: Any) -> tuple[Any, int, tuple[Any, list[str]] | None]:
+    """A column as clean text (what `table.clean` makes of each cell) in an object array, the length of its
+    longest text, and for a column of few distinct texts (couriers, methods, dates) each row's place among
+    them and them (cleaned once each, one object per text: a million rows hold five strings, not a million).
+    Any other ASCII column is trimmed by Arrow; the rest is cleaned text by text."""
     import numpy as np
     import pyarrow.compute as pc
 
+    if len(pc.unique(column.slice(0, _SAMPLE))) * 4 <= min(len(column), _SAMPLE):
+        distinct = pc.unique(column)
+        texts = [clean(text) for text in distinct.to_pylist()]
+        if len(texts) * 4 <= len(column):
+            positions = _ints(pc.index_in(column, value_set=distinct)).astype(np.int64)
+            spread = np.array(texts, dtype=object)[positions]
+            return spread, max(map(len, texts), default=0), (positions, texts)
     if pc.all(pc.string_is_ascii(column)).as_py() is not False:
         trimmed = pc.utf8_trim(column, characters=_ASCII_SPACE)
-        return trimmed.to_numpy(), int(pc.max(pc.utf8_length(trimmed)).as_py() or 0)
-    if len(pc.unique(column.slice(0, _SAMPLE))) * 4 > min(len(column), _SAMPLE):
-        texts = [clean(text) for text in column.to_pylist()]
-        return np.array(texts, dtype=object), max(map(len, texts), default=0)
-    distinct = pc.unique(column)
-    texts = [clean(text) for text in distinct.to_pylist()]
-    positions = pc.index_in(column, value_set=distinct).to_numpy()
-    return np.array(texts, dtype=object)[positions], max(map(len, texts), default=0)
+        longest = int(pc.max(pc.utf8_length(trimmed)).as_py() or 0)
+        return np.array(trimmed.to_pylist(), dtype=object), longest, None
+    texts = [clean(text) for text in column.to_pylist()]
+    return np.array(texts, dtype=object), max(map(len, texts), default=0), None
+
+
+def _ints(values: Any) -> Any:
+    """An Arrow column of 32- or 64-bit integers without nulls as a numpy array, read from its buffer (Arrow's
+    own `to_numpy` imports pandas, a quarter of a second, to see whether it is asked for a pandas object)."""
+    import numpy as np
+
+    array = values.combine_chunks() if hasattr(values, "combine_chunks") else values
+    width = array.type.bit_width // 8
+    kind = {4: np.int32, 8: np.int64}[width]
+    return np.frombuffer(array.buffers()[1], dtype=kind, count=len(array), offset=array.offset * width)

@@ -78,6 +78,7 @@ class Kept:
     last_column: int
     cleaned: bool = False
     longest: list[int] | None = None
+    codes: list[tuple[Any, list[str]] | None] | None = None
 
 
 def mapped_indexes(header: Header) -> list[int]:
@@ -162,6 +163,11 @@ def collect(header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIM
         kept.columns[position] = []  # its raw cells can go now (a million rows' worth, for a large CSV)
     if filled is not None and not filled.all():  # rows whose cells held only spaces are blank too
         data = {key: values[filled] for key, values in data.items()}
+    known: dict[str, tuple[np.ndarray, list[Any]]] = {
+        name: (found[0] if filled is None or filled.all() else found[0][filled], found[1])
+        for name, found in zip(present, kept.codes or [], strict=False)
+        if found is not None
+    }
     refuse_too_many(data["row"], where, limits)
     count = len(data["row"])
     if not count:
@@ -171,6 +177,7 @@ def collect(header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIM
     for name in NUMERIC_FLAGS:
         data.setdefault(f"{name}_numeric", np.zeros(count, dtype=bool))
     frame = Frame(data)
+    frame.codes.update(known)
     _room_for_results(header, kept.last_column, where)
     return frame, kept.last_column
 
