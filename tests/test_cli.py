@@ -220,5 +220,9 @@ def test_a_check_loads_neither_pandas_nor_pandera(tmp_path: Path, sheet: str) ->
         f"main(['check', {str(src)!r}, '--out', {str(tmp_path / ('out' + src.suffix))!r}])\n"
         "print(sorted(m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    assert proc.stdout.strip().splitlines()[-1] == ("['pyarrow']" if sheet == "big.csv" else "[]"), proc.stdout
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.strip().splitlines()[-1] == ("['pyarrow']" if sheet == "big.csv" else "[]"), (
+        proc.stdout
+    )
