@@ -47,7 +47,7 @@ def items_from(frame: Frame) -> list[DispatchItem]:
     """Dispatch items for the rows of a validated frame (courier and tracking only when given)."""
     items = []
     names = ("row", "productOrderId", "method", "courier", "tracking", "date")
-    columns = [frame[name].tolist() for name in names]  # plain lists: iterating pandas arrays is slow
+    columns = [frame[name].tolist() for name in names]  # plain lists: iterating numpy arrays is slower
     for row, pid, method, courier, tracking, date in zip(*columns, strict=True):
         parcel = method in PARCEL_METHODS
         items.append(

@@ -144,7 +144,7 @@ def _paid_on(frame: Frame, now: dt.datetime) -> np.ndarray:
     return _spread(codes, [day_of(key) for key in keys])
 
 
-#: The texts of the columns of the frame being validated (with the frame or Series they came from, so they are
+#: The texts of the columns of the frame being validated (with the frame or column they came from, so they are
 #: never given for another): worked out once, not once per rule.
 _SHARED: dict[str, tuple[object, Any]] = {}
 

@@ -1,7 +1,8 @@
 """Read a shipping sheet (xlsx, xlsm, xls, csv) into rows of text with their real spreadsheet row numbers.
 
-What comes out is a `Sheet`: where the header row is, which column holds which field, and a DataFrame with
-one row per order row of the sheet, every mapped cell as NFKC-normalised, trimmed text, plus what the raw cell
+What comes out is a `Sheet`: where the header row is, which column holds which field, and a `Frame` (numpy
+arrays by column) with one row per order row of the sheet, every mapped cell as NFKC-normalised, trimmed text,
+plus what the raw cell
 told us that text alone cannot (was it a number cell? a date cell? which zero-padded format?). The rules in
 `domain/rules.py` decide what is valid; this module only reads, and raises `SheetError` when it cannot.
 

@@ -1,4 +1,4 @@
-"""The rows under a sheet's header as the DataFrame `Sheet.data` describes: the rows kept (something in a
+"""The rows under a sheet's header as the `Frame` `Sheet.data` describes: the rows kept (something in a
 mapped column), each mapped column turned into clean text at once, what the raw cells told (a number cell?).
 
 Shared by the workbook reader (`loader.py`), the CSV reader (`csvfile.py`) and Arrow's column-wise CSV reading
@@ -141,7 +141,7 @@ def refuse_too_many(numbers: Sequence[int] | np.ndarray, where: Msg, limits: Lim
 
 
 def collect(header: Header, kept: Kept, where: Msg, limits: Limits = DEFAULT_LIMITS) -> tuple[Frame, int]:
-    """Turn the rows kept under the header (`rows_under`, or a CSV read column-wise) into the DataFrame
+    """Turn the rows kept under the header (`rows_under`, or a CSV read column-wise) into the `Frame`
     `Sheet.data` describes: each mapped column turned into text at once (much faster than cell by cell in a
     nested loop on large sheets), rows whose cells held only spaces dropped."""
     cols = header.columns

@@ -63,7 +63,7 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     lang: Lang = choose_lang(_lang_from_argv(argv))
     args = build_parser(lang).parse_args(argv)
     lang = choose_lang(args.lang)
-    from batchship.apps.cli import commands  # pandas and the rest load here, not for --help or --version
+    from batchship.apps.cli import commands  # numpy and the rest load here, not for --help or --version
 
     secrets: list[str] = [p for p in (getattr(args, "password", None), os.environ.get(PASSWORD_ENV)) if p]
     secrets.append(os.environ.get("NAVER_COMMERCE_CLIENT_SECRET", ""))
