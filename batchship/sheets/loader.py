@@ -2,9 +2,9 @@
 
 What comes out is a `Sheet`: where the header row is, which column holds which field, and a `Frame` (numpy
 arrays by column) with one row per order row of the sheet, every mapped cell as NFKC-normalised, trimmed text,
-plus what the raw cell
-told us that text alone cannot (was it a number cell? a date cell? which zero-padded format?). The rules in
-`domain/rules.py` decide what is valid; this module only reads, and raises `SheetError` when it cannot.
+plus what the raw cell told us that text alone cannot (was it a number cell? a date cell? which zero-padded
+format?). The rules in `domain/rules.py` decide what is valid; this module only reads, and raises `SheetError`
+when it cannot.
 
 Traps handled here (see shared/reference/API-FACTS.md): the notice paragraph above the header in Seller
 Center's order download, Excel's 15 significant digits, numbers that lost their leading zeros, CP949 CSV,
