@@ -260,6 +260,16 @@ class Report:
         fine = (Status.NOT_SENT, *DONE) if self.mode == "check" or self.dry_run else DONE
         return 0 if all(s in fine for s in statuses(self.rows)) else 1
 
+    @staticmethod
+    def _row_dict(r: RowResult) -> dict[str, Any]:
+        return {
+            "row": r.row,
+            "productOrderId": r.product_order_id,
+            "status": r.status.value,
+            "code": r.code,
+            "message": r.message,
+        }
+
     def to_dict(self, rows: bool = True) -> dict[str, Any]:
         """The JSON report (without `row_results` when not `rows`: the web desk keeps those in a table)."""
         sent = self.sent or DispatchStats()
@@ -295,16 +305,5 @@ class Report:
             "reconciled": sent.reconciled,
             "failed_trace_ids": sent.failed_trace_ids,
             "duration_s": self.duration_s,
-            "row_results": [
-                {
-                    "row": r.row,
-                    "productOrderId": r.product_order_id,
-                    "status": r.status.value,
-                    "code": r.code,
-                    "message": r.message,
-                }
-                for r in self.rows
-            ]
-            if rows
-            else [],
+            **({"row_results": [self._row_dict(r) for r in self.rows]} if rows else {}),
         }

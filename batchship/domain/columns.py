@@ -16,10 +16,10 @@ _ASCII_TESTS: Final[dict[Callable[[str], bool], Callable[[bytes], bool]]] = {
 }
 
 
-def flags(values: list[str], test: Callable[[str], bool], filled: np.ndarray | None = None) -> np.ndarray:
+def flags(values: list[str], test: Callable[[str], bool], nonblank: np.ndarray | None = None) -> np.ndarray:
     """`test` of every text, as a boolean array. `test` holds of a text when it holds of each of its characters
     and fails on "" (`str.isdecimal`, `str.isalnum`): when it holds of all the texts joined, it holds of each
-    text but the blank ones (`filled`: which are not, when known), which is then known without a Python step
+    text but the blank ones (`nonblank`: which are not, when known), which is then known without a Python step
     per text (the usual column, all ASCII, is asked as bytes)."""
     joined = "".join(values)
     if joined.isascii() and test in _ASCII_TESTS:
@@ -27,7 +27,11 @@ def flags(values: list[str], test: Callable[[str], bool], filled: np.ndarray | N
     else:
         holds = test(joined)
     if holds:
-        return filled if filled is not None else np.fromiter(map(bool, values), dtype=bool, count=len(values))
+        return (
+            nonblank
+            if nonblank is not None
+            else np.fromiter(map(bool, values), dtype=bool, count=len(values))
+        )
     return np.fromiter(map(test, values), dtype=bool, count=len(values))
 
 

@@ -118,7 +118,6 @@ def _put_problems(
                 duplicates[pid] = (len(rows), rows_text(sorted(rows), lang))
     shown = ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
     positions = np.array(list(validation.errors), dtype=np.int64)
-    labels = positions.tolist()
     values = [frame[name][positions].tolist() for name in shown]
     said: dict[tuple[str, str], str] = {}  # rows share problems (no tracking number): each sentence made once
 
@@ -129,8 +128,8 @@ def _put_problems(
             found = said[key] = row_message(code, row, lang, duplicates)
         return found
 
-    for position, label, *cells in zip(labels, labels, *values, strict=True):
-        found = validation.errors[label]
+    for position, *cells in zip(positions.tolist(), *values, strict=True):
+        found = validation.errors[position]
         row = dict(zip(shown, cells, strict=True))
         statuses[position] = Status.INVALID
         codes[position] = found[0]

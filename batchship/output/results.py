@@ -15,7 +15,7 @@ import functools
 import io
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,7 +32,6 @@ from batchship.sheets.csvfile import text_stream
 from batchship.sheets.table import Sheet
 
 _T = TypeVar("_T")
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def result_headers(lang: Lang) -> tuple[str, str, str]:

@@ -142,7 +142,6 @@ class DeskStore:
     def finished(self, run_id: str, finished_at: str, report: Report, sendable: int) -> None:
         """A run's report: its figures, its files and every row (one transaction)."""
         data = report.to_dict(rows=False)
-        data.pop("row_results")
         data["source"] = report.source_name  # names, not the server's folders: the links download them
         for name in ("result_file", "retry_file"):
             data[name] = Path(data[name]).name if data[name] else None
